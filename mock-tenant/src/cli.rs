@@ -1,0 +1,133 @@
+//! The `mock-tenant` command line: starts the tenant, prints its environment, serves until
+//! interrupted.
+
+use crate::tenant::MockTenant;
+use crate::{CertificateAuthority, TenantConfig};
+use clap::Parser;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A mock Auth0 tenant on localhost, over HTTPS, that real Auth0 clients trust.
+///
+/// It mints VALID TOKENS FOR ANYONE who asks, signed with public TEST-ONLY keys: run it in tests
+/// and CI only. On start it prints the environment to export for your API and your tests.
+#[derive(Debug, Parser)]
+#[command(name = "mock-tenant", version)]
+pub struct Cli {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, short, env = "MOCK_TENANT_PORT", default_value_t = 8443)]
+    port: u16,
+    /// Address to bind. Anything but loopback exposes a token mint to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Serve plain HTTP instead of HTTPS (Auth0 SDKs and quickstarts refuse it).
+    #[arg(long)]
+    http: bool,
+    /// Issuer to use instead of https://localhost:PORT/ (a custom domain). Keep the trailing slash.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Tenant file (APIs, clients, grants; see docs/tenant-file.md). Default: the quickstart tenant.
+    #[arg(long, env = "MOCK_TENANT_FILE")]
+    tenant: Option<PathBuf>,
+    /// Sign with a fresh random key set instead of the TEST-ONLY fixture keys.
+    #[arg(long)]
+    random_keys: bool,
+    /// Where to write the CA certificate clients must trust. Default: a file in the temp directory.
+    #[arg(long)]
+    ca_out: Option<PathBuf>,
+    /// Load the CA certificate (PEM) instead of generating one; needs --ca-key.
+    #[arg(long, requires = "ca_key")]
+    ca_cert: Option<PathBuf>,
+    /// Load the CA private key (PKCS#8 PEM); needs --ca-cert.
+    #[arg(long, requires = "ca_cert")]
+    ca_key: Option<PathBuf>,
+    /// Also write the generated CA private key here, to reuse the CA later with --ca-key.
+    #[arg(long)]
+    ca_key_out: Option<PathBuf>,
+    /// Write the environment as KEY=VALUE lines to this file once the tenant is ready.
+    #[arg(long)]
+    env_out: Option<PathBuf>,
+}
+
+/// Parses the arguments and runs; exit code 0 on a clean stop, 2 on a usage or start-up error.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(serve(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("mock-tenant: {message}");
+    ExitCode::from(2)
+}
+
+async fn serve(cli: Cli) -> Result<(), String> {
+    let mut builder = MockTenant::builder().port(cli.port).bind(cli.bind);
+    if cli.http {
+        builder = builder.http();
+    }
+    if let Some(issuer) = cli.issuer {
+        if !issuer.ends_with('/') {
+            eprintln!("mock-tenant: note: issuer {issuer:?} has no trailing slash; Auth0's always does");
+        }
+        builder = builder.issuer(issuer);
+    }
+    if let Some(path) = &cli.tenant {
+        builder = builder.tenant(TenantConfig::from_file(path)?);
+    }
+    if cli.random_keys {
+        builder = builder.random_keys();
+    }
+    let ca = match (&cli.ca_cert, &cli.ca_key) {
+        (Some(cert), Some(key)) => CertificateAuthority::from_pem(&read(cert)?, &read(key)?)?,
+        _ => CertificateAuthority::generate(),
+    };
+    if let Some(path) = &cli.ca_key_out {
+        write(path, ca.key_pem())?;
+    }
+    builder = builder.ca(ca);
+    if let Some(path) = cli.ca_out {
+        builder = builder.ca_out(path);
+    }
+    let tenant = builder.try_start().await?;
+    print!("{}", crate::env::banner(&tenant));
+    if let Some(path) = &cli.env_out {
+        write(path, &crate::env::env_file(&tenant))?;
+    }
+    shutdown_signal().await;
+    tenant.shutdown().await;
+    Ok(())
+}
+
+fn read(path: &PathBuf) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &PathBuf, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Ctrl-C or SIGTERM (what CI runners and `kill` send).
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,193 @@
+//! The tenant as data: APIs, clients and client grants, loaded from the documented tenant file
+//! (`docs/tenant-file.md`) or built in Rust. `GET /_mock/config` serves this same shape.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Everything a tenant knows about its APIs and applications.
+///
+/// ```
+/// let tenant = mock_tenant::TenantConfig::quickstart();
+/// assert_eq!(tenant.apis[0].identifier, "https://quickstarts/api");
+/// assert_eq!(tenant.clients.len(), 4);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    /// APIs (Auth0 "resource servers") that tokens can be issued for.
+    #[serde(default)]
+    pub apis: Vec<Api>,
+    /// Applications that can ask for tokens.
+    #[serde(default)]
+    pub clients: Vec<Client>,
+    /// Which client may get tokens for which API, with which scopes.
+    #[serde(default)]
+    pub client_grants: Vec<ClientGrant>,
+    /// Audience used when a token request names none (Auth0's tenant "Default Audience").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_audience: Option<String>,
+}
+
+/// An API registered in the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// The identifier, which is the `aud` of its tokens.
+    pub identifier: String,
+    /// A display name.
+    #[serde(default)]
+    pub name: String,
+    /// The permissions (scopes) the API defines.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// RBAC with "Add Permissions in the Access Token": tokens carry a `permissions` array.
+    #[serde(default)]
+    pub rbac: bool,
+    /// Access-token lifetime in seconds (`exp - iat`, and `expires_in`).
+    #[serde(default = "default_token_lifetime")]
+    pub token_lifetime: u64,
+}
+
+/// An application (Auth0 "client").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    /// A display name.
+    #[serde(default)]
+    pub name: String,
+    /// The client id.
+    pub client_id: String,
+    /// The client secret (test data: served by `GET /_mock/config`).
+    pub client_secret: String,
+    /// Grant types enabled for this client, such as `client_credentials`.
+    #[serde(default)]
+    pub grant_types: Vec<String>,
+    /// Allowed callback URLs (used by the login flow).
+    #[serde(default)]
+    pub callbacks: Vec<String>,
+    /// Allowed logout URLs.
+    #[serde(default)]
+    pub allowed_logout_urls: Vec<String>,
+}
+
+/// Permission for a client to get tokens for an API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientGrant {
+    /// The client granted access.
+    pub client_id: String,
+    /// The API identifier.
+    pub audience: String,
+    /// The scopes granted; may be empty.
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+fn default_token_lifetime() -> u64 {
+    86_400
+}
+
+impl TenantConfig {
+    /// The default tenant from `fixtures/`: the quickstart API and four M2M clients granted
+    /// none, `read:messages`, `write:messages`, and both.
+    pub fn quickstart() -> Self {
+        Self::from_json(fixtures::DEFAULT_TENANT_JSON)
+            .expect("the default tenant shipped in fixtures/ is valid")
+    }
+
+    /// Parses and checks a tenant file's JSON.
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        let config: Self = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Reads a tenant file.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read tenant file {}: {e}", path.display()))?;
+        Self::from_json(&text).map_err(|e| format!("invalid tenant file {}: {e}", path.display()))
+    }
+
+    /// Finds an API by identifier.
+    pub fn api(&self, identifier: &str) -> Option<&Api> {
+        self.apis.iter().find(|a| a.identifier == identifier)
+    }
+
+    /// Finds a client by id.
+    pub fn client(&self, client_id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    /// Finds the grant of `client_id` for `audience`.
+    pub fn grant(&self, client_id: &str, audience: &str) -> Option<&ClientGrant> {
+        self.client_grants
+            .iter()
+            .find(|g| g.client_id == client_id && g.audience == audience)
+    }
+
+    /// Checks that ids are unique and that grants name existing clients, APIs and permissions.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for api in &self.apis {
+            if !seen.insert(api.identifier.as_str()) {
+                return Err(format!("duplicate API identifier {:?}", api.identifier));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for client in &self.clients {
+            if client.client_id.is_empty() || !seen.insert(client.client_id.as_str()) {
+                return Err(format!("empty or duplicate client_id {:?}", client.client_id));
+            }
+        }
+        for grant in &self.client_grants {
+            if self.client(&grant.client_id).is_none() {
+                return Err(format!("client grant names unknown client {:?}", grant.client_id));
+            }
+            let Some(api) = self.api(&grant.audience) else {
+                return Err(format!("client grant names unknown API {:?}", grant.audience));
+            };
+            if let Some(p) = grant.scope.iter().find(|p| !api.permissions.contains(p)) {
+                return Err(format!(
+                    "client grant for {:?} gives {p:?}, which API {:?} does not define",
+                    grant.client_id, api.identifier
+                ));
+            }
+        }
+        if let Some(aud) = &self.default_audience
+            && self.api(aud).is_none()
+        {
+            return Err(format!("default_audience {aud:?} names no API"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_tenant_grants_none_read_write_and_both() {
+        let t = TenantConfig::quickstart();
+        let scopes: Vec<_> = t.client_grants.iter().map(|g| g.scope.join(" ")).collect();
+        assert_eq!(
+            scopes,
+            ["", "read:messages", "write:messages", "read:messages write:messages"]
+        );
+    }
+
+    #[test]
+    fn rejects_grant_of_undefined_permission() {
+        let mut t = TenantConfig::quickstart();
+        t.client_grants[0].scope = vec!["delete:everything".into()];
+        let err = t.check().unwrap_err();
+        assert!(err.contains("delete:everything"), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_fields_so_typos_surface() {
+        let err = TenantConfig::from_json(r#"{"apis":[],"clientz":[]}"#).unwrap_err();
+        assert!(err.contains("clientz"), "{err}");
+    }
+}

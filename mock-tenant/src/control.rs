@@ -1,0 +1,105 @@
+//! Control operations, shared by the Rust handle and the `/_mock/` HTTP API so both do exactly
+//! the same thing.
+
+use crate::config::TenantConfig;
+use crate::faults::JwksFault;
+use crate::state::State;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which kids the tenant holds, as `GET /_mock/keys` and `POST /_mock/keys/rotate` report them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeysSummary {
+    /// The kid that signs tokens now.
+    pub current: String,
+    /// The kid that becomes current at the next rotation.
+    pub next: String,
+    /// The kid that was current before the last rotation, if any.
+    pub previous: Option<String>,
+    /// The kids in the JWKS, in order.
+    pub published: Vec<String>,
+}
+
+/// Requests per path, as `GET /_mock/stats` reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Requests per path since start or the last reset; `/_mock/` paths are not counted.
+    pub requests: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    /// Requests to `path` (0 when none).
+    pub fn get(&self, path: &str) -> u64 {
+        self.requests.get(path).copied().unwrap_or(0)
+    }
+
+    /// Requests to `/.well-known/jwks.json`: how often APIs fetched the keys.
+    pub fn jwks_fetches(&self) -> u64 {
+        self.get("/.well-known/jwks.json")
+    }
+}
+
+impl State {
+    pub(crate) fn config(&self) -> TenantConfig {
+        self.read(|s| s.config.clone())
+    }
+
+    pub(crate) fn set_config(&self, config: TenantConfig) -> Result<(), String> {
+        config.check()?;
+        self.update(|s| s.config = config);
+        Ok(())
+    }
+
+    pub(crate) fn keys_summary(&self) -> KeysSummary {
+        self.read(|s| KeysSummary {
+            current: s.keys.current().kid.clone(),
+            next: s.keys.next().kid.clone(),
+            previous: s.keys.previous().map(|k| k.kid.clone()),
+            published: s
+                .keys
+                .published()
+                .iter()
+                .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+                .collect(),
+        })
+    }
+
+    pub(crate) fn rotate_keys(&self) -> KeysSummary {
+        self.update(|s| s.keys.rotate());
+        self.keys_summary()
+    }
+
+    pub(crate) fn remove_kid(&self, kid: &str) -> bool {
+        self.update(|s| s.keys.remove(kid))
+    }
+
+    pub(crate) fn rebind_kid(&self, kid: &str) -> bool {
+        self.update(|s| s.keys.rebind(kid))
+    }
+
+    pub(crate) fn jwks_fault(&self) -> Option<JwksFault> {
+        self.read(|s| s.fault.clone())
+    }
+
+    pub(crate) fn set_jwks_fault(&self, fault: Option<JwksFault>) -> Result<(), String> {
+        if let Some(f) = &fault {
+            f.check()?;
+        }
+        self.update(|s| s.fault = fault);
+        Ok(())
+    }
+
+    pub(crate) fn clock_offset(&self) -> i64 {
+        self.read(|s| s.clock_offset)
+    }
+
+    pub(crate) fn set_clock_offset(&self, seconds: i64) {
+        self.update(|s| s.clock_offset = seconds);
+    }
+
+    pub(crate) fn request_stats(&self) -> Stats {
+        Stats {
+            requests: self.stats(),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! What the tenant tells its user at start: the environment to export, and the loud warning.
+
+use crate::tenant::MockTenant;
+use std::net::SocketAddr;
+
+/// The environment for an API under test and its tests, in the order printed.
+pub(crate) fn vars(tenant: &MockTenant) -> Vec<(String, String)> {
+    let config = tenant.config();
+    let mut vars = vec![
+        ("AUTH0_DOMAIN".to_owned(), tenant.domain()),
+        ("AUTH0_ISSUER".into(), tenant.issuer().to_owned()),
+        ("AUTH0_JWKS_URI".into(), tenant.jwks_uri()),
+    ];
+    if let Some(api) = config.apis.first() {
+        vars.push(("AUTH0_AUDIENCE".into(), api.identifier.clone()));
+        vars.push(("API_IDENTIFIER".into(), api.identifier.clone()));
+    }
+    if let Some(path) = tenant.ca_path() {
+        let path = path.display().to_string();
+        for name in ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"] {
+            vars.push((name.into(), path.clone()));
+        }
+    }
+    // The client granted the most scopes is the default pair; every client gets its own pair.
+    let best = config.clients.iter().max_by_key(|c| {
+        config
+            .client_grants
+            .iter()
+            .filter(|g| g.client_id == c.client_id)
+            .map(|g| g.scope.len())
+            .sum::<usize>()
+    });
+    if let Some(client) = best {
+        vars.push(("AUTH0_CLIENT_ID".into(), client.client_id.clone()));
+        vars.push(("AUTH0_CLIENT_SECRET".into(), client.client_secret.clone()));
+    }
+    for client in &config.clients {
+        let slug: String = client
+            .client_id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .collect();
+        vars.push((format!("MOCK_TENANT_CLIENT_{slug}_ID"), client.client_id.clone()));
+        vars.push((format!("MOCK_TENANT_CLIENT_{slug}_SECRET"), client.client_secret.clone()));
+    }
+    vars
+}
+
+/// The banner printed at start: a warning, then `export` lines ready to paste.
+pub(crate) fn banner(tenant: &MockTenant) -> String {
+    let mut out = format!(
+        "# mock-tenant: a TEST-ONLY Auth0 tenant. It mints valid tokens for anyone who asks.\n\
+         # issuer: {}\n",
+        tenant.issuer()
+    );
+    for (name, value) in vars(tenant) {
+        out.push_str(&format!("export {name}={}\n", shell_quote(&value)));
+    }
+    out
+}
+
+/// `KEY=VALUE` lines, for `--env-out` (GitHub's `$GITHUB_ENV`, `docker --env-file`, `set -a; .`).
+pub(crate) fn env_file(tenant: &MockTenant) -> String {
+    vars(tenant)
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}\n"))
+        .collect()
+}
+
+/// The warning for a tenant reachable from other machines.
+pub(crate) fn exposed_warning(addr: SocketAddr) -> String {
+    let bar = "!".repeat(78);
+    format!(
+        "{bar}\n!! WARNING: mock-tenant is listening on {addr}, not only on loopback.\n\
+         !! It mints VALID TOKENS FOR ANYONE who can reach it, with public TEST-ONLY keys.\n\
+         !! Never expose it to a network you do not control.\n{bar}"
+    )
+}
+
+fn shell_quote(value: &str) -> String {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+    {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}

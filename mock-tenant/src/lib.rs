@@ -1,0 +1,46 @@
+//! A mock Auth0 tenant on localhost that real Auth0 clients trust: discovery, JWKS and
+//! `/oauth/token` over HTTPS, with a control API to rotate keys, break the JWKS on purpose and
+//! count fetches.
+//!
+//! **It mints valid tokens for anyone who asks, with public TEST-ONLY keys. Test use only.**
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use mock_tenant::{JwksFault, MockTenant};
+//!
+//! let tenant = MockTenant::start().await; // https://localhost:PORT, random port
+//! println!("export AUTH0_DOMAIN={}", tenant.domain());
+//! println!("export SSL_CERT_FILE={}", tenant.ca_path().unwrap().display());
+//! tenant.set_jwks_fault(JwksFault::Status { status: 503 });
+//! assert_eq!(tenant.stats().jwks_fetches(), 0);
+//! # }
+//! ```
+//!
+//! The same operations are served over HTTP under `/_mock/` (see `docs/control-api.md`), and
+//! the `mock-tenant` binary runs the same router from the command line.
+
+mod b64;
+pub mod cli;
+mod config;
+mod control;
+mod env;
+mod faults;
+mod jwt;
+mod keys;
+mod routes;
+mod server;
+mod state;
+mod tenant;
+mod tls;
+
+pub use config::{Api, Client, ClientGrant, TenantConfig};
+pub use control::{KeysSummary, Stats};
+pub use faults::{BadKey, JunkBody, JwksFault};
+pub use keys::KeySource;
+pub use tenant::{MockTenant, MockTenantBuilder};
+pub use tls::CertificateAuthority;
+
+/// The discovery document a tenant with this issuer serves, for comparison in tests.
+pub fn discovery_document(issuer: &str) -> serde_json::Value {
+    routes::discovery_document(issuer)
+}

@@ -1,0 +1,188 @@
+//! The `/_mock/` control API: the same operations as the Rust handle, over HTTP, so tests in any
+//! language can drive the tenant. Documented in `docs/control-api.md`.
+
+use super::reply;
+use crate::config::TenantConfig;
+use crate::faults::JwksFault;
+use crate::state::State;
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+/// Control bodies are small; anything larger is refused.
+const MAX_BODY: u64 = 256 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Clock {
+    offset_secs: i64,
+}
+
+/// Every `/_mock/` route.
+pub(crate) fn routes(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    let s = move || {
+        let state = state.clone();
+        warp::any().map(move || state.clone())
+    };
+    let json_body = || {
+        warp::body::content_length_limit(MAX_BODY)
+            .and(warp::body::bytes())
+            .map(|b: bytes::Bytes| b)
+    };
+
+    // GET /_mock/config
+    let get_config = warp::get()
+        .and(warp::path!("_mock" / "config"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.config()));
+    // PUT /_mock/config
+    let put_config = warp::put()
+        .and(warp::path!("_mock" / "config"))
+        .and(s())
+        .and(json_body())
+        .map(|st: Arc<State>, body: bytes::Bytes| {
+            let config = std::str::from_utf8(&body)
+                .map_err(|e| e.to_string())
+                .and_then(TenantConfig::from_json);
+            match config.and_then(|c| st.set_config(c)) {
+                Ok(()) => reply::no_content(),
+                Err(e) => bad_request(&e),
+            }
+        });
+    // GET /_mock/keys
+    let get_keys = warp::get()
+        .and(warp::path!("_mock" / "keys"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.keys_summary()));
+    // POST /_mock/keys/rotate
+    let rotate = warp::post()
+        .and(warp::path!("_mock" / "keys" / "rotate"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.rotate_keys()));
+    // DELETE /_mock/keys/{kid}
+    let remove = warp::delete()
+        .and(warp::path!("_mock" / "keys" / String))
+        .and(s())
+        .map(|kid: String, st: Arc<State>| found(st.remove_kid(&kid), &kid, &st));
+    // POST /_mock/keys/{kid}/rebind
+    let rebind = warp::post()
+        .and(warp::path!("_mock" / "keys" / String / "rebind"))
+        .and(s())
+        .map(|kid: String, st: Arc<State>| found(st.rebind_kid(&kid), &kid, &st));
+    // GET /_mock/jwks/fault
+    let get_fault = warp::get()
+        .and(warp::path!("_mock" / "jwks" / "fault"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.jwks_fault()));
+    // POST /_mock/jwks/fault
+    let set_fault = warp::post()
+        .and(warp::path!("_mock" / "jwks" / "fault"))
+        .and(s())
+        .and(json_body())
+        .map(|st: Arc<State>, body: bytes::Bytes| {
+            let fault = serde_json::from_slice::<JwksFault>(&body).map_err(|e| e.to_string());
+            match fault.and_then(|f| st.set_jwks_fault(Some(f))) {
+                Ok(()) => reply::no_content(),
+                Err(e) => bad_request(&e),
+            }
+        });
+    // DELETE /_mock/jwks/fault
+    let clear_fault = warp::delete()
+        .and(warp::path!("_mock" / "jwks" / "fault"))
+        .and(s())
+        .map(|st: Arc<State>| {
+            let _ = st.set_jwks_fault(None);
+            reply::no_content()
+        });
+    // GET /_mock/stats
+    let get_stats = warp::get()
+        .and(warp::path!("_mock" / "stats"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.request_stats()));
+    // DELETE /_mock/stats
+    let clear_stats = warp::delete()
+        .and(warp::path!("_mock" / "stats"))
+        .and(s())
+        .map(|st: Arc<State>| {
+            st.clear_stats();
+            reply::no_content()
+        });
+    // GET /_mock/clock
+    let get_clock = warp::get()
+        .and(warp::path!("_mock" / "clock"))
+        .and(s())
+        .map(|st: Arc<State>| {
+            reply::json(StatusCode::OK, &json!({"offset_secs": st.clock_offset(), "now": st.now()}))
+        });
+    // POST /_mock/clock
+    let set_clock = warp::post()
+        .and(warp::path!("_mock" / "clock"))
+        .and(s())
+        .and(json_body())
+        .map(|st: Arc<State>, body: bytes::Bytes| match serde_json::from_slice::<Clock>(&body) {
+            Ok(clock) => {
+                st.set_clock_offset(clock.offset_secs);
+                reply::no_content()
+            }
+            Err(e) => bad_request(&e.to_string()),
+        });
+    // POST /_mock/reset
+    let reset = warp::post()
+        .and(warp::path!("_mock" / "reset"))
+        .and(s())
+        .map(|st: Arc<State>| {
+            st.reset();
+            reply::no_content()
+        });
+
+    get_config
+        .or(put_config)
+        .unify()
+        .or(get_keys)
+        .unify()
+        .or(rotate)
+        .unify()
+        .or(rebind)
+        .unify()
+        .or(remove)
+        .unify()
+        .or(get_fault)
+        .unify()
+        .or(set_fault)
+        .unify()
+        .or(clear_fault)
+        .unify()
+        .or(get_stats)
+        .unify()
+        .or(clear_stats)
+        .unify()
+        .or(get_clock)
+        .unify()
+        .or(set_clock)
+        .unify()
+        .or(reset)
+        .unify()
+}
+
+fn found(ok: bool, kid: &str, state: &State) -> Response {
+    if ok {
+        reply::json(StatusCode::OK, &state.keys_summary())
+    } else {
+        reply::json(
+            StatusCode::NOT_FOUND,
+            &json!({"error": "not_found", "error_description": format!("No key has kid {kid:?}")}),
+        )
+    }
+}
+
+fn bad_request(description: &str) -> Response {
+    reply::json(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": "invalid_request", "error_description": description}),
+    )
+}

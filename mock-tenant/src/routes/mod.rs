@@ -1,0 +1,51 @@
+//! The router, written once: the binary, the embedded tenant and the tests all serve
+//! [`routes`]. Every rejection is answered in one place, [`recover`], in Auth0's error shape.
+
+mod control;
+mod discovery;
+mod jwks;
+pub(crate) mod reply;
+mod token;
+
+use crate::state::State;
+use http::StatusCode;
+use serde_json::json;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+pub(crate) use discovery::document as discovery_document;
+
+/// Every route of the tenant, with rejections turned into responses.
+pub(crate) fn routes(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    discovery::routes(state.clone())
+        .or(jwks::route(state.clone()))
+        .unify()
+        .or(token::route(state.clone()))
+        .unify()
+        .or(control::routes(state))
+        .unify()
+        .recover(recover)
+        .unify()
+}
+
+/// Maps warp's own rejections (unknown path, wrong method, oversized or unreadable body) to
+/// `{"error","error_description"}` with the matching 4xx status. Never a 500.
+async fn recover(rejection: warp::Rejection) -> Result<Response, Infallible> {
+    use warp::reject::{LengthRequired, MethodNotAllowed, PayloadTooLarge};
+    let (status, error, description) = if rejection.is_not_found() {
+        (StatusCode::NOT_FOUND, "not_found", "Not Found")
+    } else if rejection.find::<MethodNotAllowed>().is_some() {
+        (StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "Method Not Allowed")
+    } else if rejection.find::<PayloadTooLarge>().is_some() {
+        (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "Request entity too large")
+    } else if rejection.find::<LengthRequired>().is_some() {
+        (StatusCode::LENGTH_REQUIRED, "invalid_request", "Content-Length required")
+    } else {
+        (StatusCode::BAD_REQUEST, "invalid_request", "Bad Request")
+    };
+    Ok(reply::json(status, &json!({"error": error, "error_description": description})))
+}

@@ -1,0 +1,326 @@
+//! `POST /oauth/token`: the `client_credentials` grant with Auth0's checks, claims, statuses and
+//! error bodies. Form and JSON bodies; `client_secret_post` and `client_secret_basic`.
+
+use super::reply::{self, oauth_error};
+use crate::b64;
+use crate::config::TenantConfig;
+use crate::jwt;
+use crate::state::State;
+use bytes::Buf;
+use futures_util::StreamExt;
+use http::{HeaderMap, StatusCode, header};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+/// Bodies larger than this are refused with 413 before they are parsed.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+
+/// Grants Auth0 knows that later work adds here; until then they answer `unsupported_grant_type`.
+const KNOWN_GRANTS: &[&str] = &[
+    "authorization_code",
+    "refresh_token",
+    "password",
+    "http://auth0.com/oauth/grant-type/password-realm",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "http://auth0.com/oauth/grant-type/passwordless/otp",
+    "http://auth0.com/oauth/grant-type/mfa-otp",
+    "http://auth0.com/oauth/grant-type/mfa-oob",
+    "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+    "urn:openid:params:grant-type:ciba",
+];
+
+/// POST /oauth/token
+pub(crate) fn route(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    warp::post()
+        .and(warp::path!("oauth" / "token"))
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .then(move |headers: HeaderMap, body| {
+            let state = state.clone();
+            async move {
+                match read_body(body).await {
+                    Ok(bytes) => match token(&state, &headers, &bytes) {
+                        Ok(res) | Err(res) => res,
+                    },
+                    Err(res) => res,
+                }
+            }
+        })
+}
+
+/// Collects the body, refusing more than [`MAX_BODY`] bytes whatever `Content-Length` says.
+async fn read_body(
+    body: impl futures_util::Stream<Item = Result<impl Buf, warp::Error>>,
+) -> Result<Vec<u8>, Response> {
+    futures_util::pin_mut!(body);
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let mut chunk = chunk.map_err(|_| {
+            oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Bad request body")
+        })?;
+        if bytes.len() + chunk.remaining() > MAX_BODY {
+            return Err(oauth_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "Request entity too large",
+            ));
+        }
+        while chunk.has_remaining() {
+            let part = chunk.chunk();
+            let n = part.len();
+            bytes.extend_from_slice(part);
+            chunk.advance(n);
+        }
+    }
+    Ok(bytes)
+}
+
+/// The request's parameters, from a form or a JSON object.
+type Params = HashMap<String, String>;
+
+fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Response> {
+    let params = parse_body(headers, body)?;
+    let grant_type = required(&params, "grant_type")?;
+    if grant_type != "client_credentials" {
+        let description = if KNOWN_GRANTS.contains(&grant_type) {
+            format!("Unsupported grant type: {grant_type} (not implemented by the mock tenant yet)")
+        } else {
+            format!("Unsupported grant type: {grant_type}")
+        };
+        return Err(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &description));
+    }
+    if params.contains_key("client_assertion") {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "private_key_jwt (client_assertion) is not supported by the mock tenant",
+        ));
+    }
+    let config = state.read(|s| s.config.clone());
+    let client_id = authenticate(&config, headers, &params)?;
+    client_credentials(state, &config, &client_id, &params)
+}
+
+fn client_credentials(
+    state: &State,
+    config: &TenantConfig,
+    client_id: &str,
+    params: &Params,
+) -> Result<Response, Response> {
+    let client = config.client(client_id).ok_or_else(unauthorized)?;
+    if !client.grant_types.iter().any(|g| g == "client_credentials") {
+        // Auth0 adds error_uri to this one error.
+        let text = json!({
+            "error": "unauthorized_client",
+            "error_description": "Grant type 'client_credentials' not allowed for the client.",
+            "error_uri": "https://auth0.com/docs/clients/client-grant-types",
+        });
+        let res = reply::body(StatusCode::FORBIDDEN, reply::JSON, text.to_string());
+        return Err(reply::no_store(res));
+    }
+    let audience = match params.get("audience").filter(|a| !a.is_empty()) {
+        Some(aud) => aud.as_str(),
+        None => config.default_audience.as_deref().ok_or_else(|| {
+            access_denied("No audience parameter was provided, and no default audience has been configured")
+        })?,
+    };
+    let api = config
+        .api(audience)
+        .ok_or_else(|| access_denied(&format!("Service not found: {audience}")))?;
+    let grant = config.grant(client_id, audience).ok_or_else(|| {
+        access_denied(&format!(
+            "Client \"{client_id}\" is not authorized to access resource server \"{audience}\". \
+             You need to create a \"client-grant\" associated to this API."
+        ))
+    })?;
+    let scopes: Vec<&str> = match params.get("scope") {
+        None => grant.scope.iter().map(String::as_str).collect(),
+        Some(requested) => {
+            let requested: Vec<&str> = requested.split_whitespace().collect();
+            let missing: Vec<&str> = requested
+                .iter()
+                .copied()
+                .filter(|s| !grant.scope.iter().any(|g| g == s))
+                .collect();
+            if !missing.is_empty() {
+                return Err(access_denied(&format!(
+                    "Client has not been granted scopes: {}",
+                    missing.join(", ")
+                )));
+            }
+            grant
+                .scope
+                .iter()
+                .map(String::as_str)
+                .filter(|g| requested.contains(g))
+                .collect()
+        }
+    };
+
+    let now = state.now();
+    let scope = scopes.join(" ");
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("sub".into(), json!(format!("{client_id}@clients")));
+    claims.insert("aud".into(), json!(audience));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(now + api.token_lifetime as i64));
+    claims.insert("azp".into(), json!(client_id));
+    if !scope.is_empty() {
+        claims.insert("scope".into(), json!(scope));
+    }
+    claims.insert("gty".into(), json!("client-credentials"));
+    if api.rbac {
+        claims.insert("permissions".into(), json!(scopes));
+    }
+    let access_token = jwt::sign(&state.signing_key(), &Value::Object(claims));
+
+    let mut body = Map::new();
+    body.insert("access_token".into(), json!(access_token));
+    if !scope.is_empty() {
+        body.insert("scope".into(), json!(scope));
+    }
+    body.insert("expires_in".into(), json!(api.token_lifetime));
+    body.insert("token_type".into(), json!("Bearer"));
+    let text = Value::Object(body).to_string();
+    Ok(reply::no_store(reply::body(StatusCode::OK, reply::JSON, text)))
+}
+
+/// Parses a form or JSON body; any other content type is refused with a clear message.
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let bad = |description: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description);
+    match essence.as_str() {
+        "application/x-www-form-urlencoded" => {
+            let mut params = Params::new();
+            for (k, v) in form_urlencoded::parse(body) {
+                // The first occurrence wins, like most OAuth servers.
+                params.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+            }
+            Ok(params)
+        }
+        "application/json" => {
+            let value: Value =
+                serde_json::from_slice(body).map_err(|_| bad("Invalid JSON in request body"))?;
+            let Value::Object(object) = value else {
+                return Err(bad("The request body must be a JSON object"));
+            };
+            object
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| match v {
+                    Value::String(s) => Ok((k, s)),
+                    _ => Err(bad(&format!("Parameter {k} must be a string"))),
+                })
+                .collect()
+        }
+        "" if body.is_empty() => Ok(Params::new()),
+        _ => Err(bad(&format!(
+            "Unsupported content type {content_type:?}: send application/x-www-form-urlencoded or application/json"
+        ))),
+    }
+}
+
+fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Response> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("Missing required parameter: {name}"),
+            )
+        })
+}
+
+/// `client_secret_basic` or `client_secret_post`; returns the authenticated client id.
+/// Every failure is Auth0's 401 `access_denied` / `Unauthorized`, which does not say why.
+fn authenticate(config: &TenantConfig, headers: &HeaderMap, params: &Params) -> Result<String, Response> {
+    let basic = match headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => Some(parse_basic(value.as_bytes()).ok_or_else(unauthorized)?),
+    };
+    let posted = params.get("client_id").map(|id| (id.clone(), params.get("client_secret").cloned()));
+    let (client_id, secret) = match (basic, posted) {
+        (Some((id, secret)), None) => (id, Some(secret)),
+        (Some((id, secret)), Some((posted_id, posted_secret))) => {
+            // Both methods at once (RFC 6749 §2.3 says MUST NOT); accept only if they agree.
+            if posted_id != id || posted_secret.is_some_and(|s| s != secret) {
+                return Err(unauthorized());
+            }
+            (id, Some(secret))
+        }
+        (None, Some(posted)) => posted,
+        (None, None) => return Err(unauthorized()),
+    };
+    let client = config.client(&client_id).ok_or_else(unauthorized)?;
+    let given = secret.ok_or_else(unauthorized)?;
+    if !constant_time_eq(given.as_bytes(), client.client_secret.as_bytes()) {
+        return Err(unauthorized());
+    }
+    Ok(client_id)
+}
+
+/// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
+fn parse_basic(value: &[u8]) -> Option<(String, String)> {
+    let value = std::str::from_utf8(value).ok()?.trim();
+    let (scheme, credentials) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(b64::decode_standard(credentials.trim())?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let unescape = |s: &str| -> String {
+        form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let id = unescape(id);
+    (!id.is_empty()).then(|| (id, unescape(secret)))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn unauthorized() -> Response {
+    oauth_error(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized")
+}
+
+fn access_denied(description: &str) -> Response {
+    oauth_error(StatusCode::FORBIDDEN, "access_denied", description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_basic;
+
+    #[test]
+    fn basic_credentials_are_url_decoded() {
+        let header = format!("Basic {}", crate::b64::standard("my%3Aid:s%2Bcret"));
+        assert_eq!(
+            parse_basic(header.as_bytes()),
+            Some(("my:id".into(), "s+cret".into()))
+        );
+    }
+
+    #[test]
+    fn broken_basic_headers_are_refused() {
+        for bad in ["Basic", "Basic !!!", "Bearer abc", "Basic Zm9v", "Basic OnNlY3JldA=="] {
+            assert_eq!(parse_basic(bad.as_bytes()), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The tenant's shared, mutable state: configuration, keys, JWKS fault, clock offset and request
+//! counters. Locks are never held across an `.await` or while signing.
+
+use crate::config::TenantConfig;
+use crate::faults::JwksFault;
+use crate::keys::{KeySet, KeySource, SigningKey};
+use bytes::Bytes;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Everything a running tenant serves from.
+#[derive(Debug)]
+pub(crate) struct State {
+    /// `https://localhost:PORT/`, with the trailing slash.
+    pub(crate) issuer: String,
+    initial: (TenantConfig, KeySet),
+    inner: RwLock<Inner>,
+    stats: Mutex<BTreeMap<String, u64>>,
+}
+
+/// The part that control operations change.
+#[derive(Debug, Clone)]
+pub(crate) struct Inner {
+    pub(crate) config: TenantConfig,
+    pub(crate) keys: KeySet,
+    /// The JWKS body for the published keys, rendered once per change.
+    pub(crate) jwks: Bytes,
+    pub(crate) fault: Option<JwksFault>,
+    /// Seconds added to the wall clock for every minted `iat`/`exp`.
+    pub(crate) clock_offset: i64,
+}
+
+impl Inner {
+    fn new(config: TenantConfig, keys: KeySet) -> Self {
+        let mut inner = Self {
+            config,
+            keys,
+            jwks: Bytes::new(),
+            fault: None,
+            clock_offset: 0,
+        };
+        inner.render_jwks();
+        inner
+    }
+
+    pub(crate) fn render_jwks(&mut self) {
+        self.jwks = json!({ "keys": self.keys.published() }).to_string().into();
+    }
+}
+
+impl State {
+    pub(crate) fn new(issuer: String, config: TenantConfig, keys: KeySource) -> Self {
+        let keys = KeySet::new(keys, &issuer_host(&issuer));
+        Self {
+            issuer,
+            initial: (config.clone(), keys.clone()),
+            inner: RwLock::new(Inner::new(config, keys)),
+            stats: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// A snapshot-free read of the state.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
+        f(&self.inner.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Changes the state; the JWKS body is re-rendered afterwards.
+    pub(crate) fn update<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        let out = f(&mut inner);
+        inner.render_jwks();
+        out
+    }
+
+    /// The key that signs tokens now.
+    pub(crate) fn signing_key(&self) -> Arc<SigningKey> {
+        self.read(|s| s.keys.current().clone())
+    }
+
+    /// Unix time as the tenant sees it: the wall clock plus the configured offset.
+    pub(crate) fn now(&self) -> i64 {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        wall + self.read(|s| s.clock_offset)
+    }
+
+    /// Back to the configuration and keys the tenant started with; no fault, no offset, no counts.
+    pub(crate) fn reset(&self) {
+        let (config, keys) = self.initial.clone();
+        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Inner::new(config, keys);
+        self.clear_stats();
+    }
+
+    /// Counts one request to `path`.
+    pub(crate) fn count(&self, path: &str) {
+        let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        match stats.get_mut(path) {
+            Some(n) => *n += 1,
+            None => {
+                stats.insert(path.to_owned(), 1);
+            }
+        }
+    }
+
+    /// Requests per path since start or the last reset.
+    pub(crate) fn stats(&self) -> BTreeMap<String, u64> {
+        self.stats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn clear_stats(&self) {
+        self.stats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// `localhost` from `https://localhost:8443/`: the CN of the `x5c` certificates.
+pub(crate) fn issuer_host(issuer: &str) -> String {
+    let rest = issuer.split_once("://").map_or(issuer, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host.to_owned(),
+        _ => authority.to_owned(),
+    }
+    .trim_matches(['[', ']'])
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issuer_host;
+
+    #[test]
+    fn issuer_host_drops_scheme_port_and_path() {
+        assert_eq!(issuer_host("https://localhost:8443/"), "localhost");
+        assert_eq!(issuer_host("https://tenant.example.com/"), "tenant.example.com");
+        assert_eq!(issuer_host("http://[::1]:80/"), "::1");
+    }
+}

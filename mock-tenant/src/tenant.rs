@@ -1,0 +1,307 @@
+//! [`MockTenant`], the running tenant, and [`MockTenantBuilder`], which starts one.
+
+use crate::config::TenantConfig;
+use crate::control::{KeysSummary, Stats};
+use crate::faults::JwksFault;
+use crate::keys::KeySource;
+use crate::state::State;
+use crate::tls::CertificateAuthority;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// A running mock Auth0 tenant. **It mints valid tokens for anyone who asks: test use only.**
+///
+/// Serves HTTPS on `https://localhost:PORT` with a certificate from its own CA (see
+/// [`ca_path`](Self::ca_path)). Stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let tenant = mock_tenant::MockTenant::start().await;
+/// assert!(tenant.issuer().starts_with("https://localhost:"));
+/// assert!(tenant.issuer().ends_with('/'));
+/// let summary = tenant.rotate_keys();
+/// assert_eq!(summary.published.len(), 3);
+/// # }
+/// ```
+#[must_use = "the tenant stops when its handle is dropped"]
+#[derive(Debug)]
+pub struct MockTenant {
+    state: Arc<State>,
+    addr: SocketAddr,
+    ca: Option<CertificateAuthority>,
+    ca_path: Option<PathBuf>,
+    remove_ca_file: bool,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Options for [`MockTenant`]; start with [`MockTenant::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct MockTenantBuilder {
+    bind: Option<IpAddr>,
+    port: u16,
+    http: bool,
+    issuer: Option<String>,
+    tenant: Option<TenantConfig>,
+    keys: KeySource,
+    ca: Option<CertificateAuthority>,
+    ca_out: Option<PathBuf>,
+}
+
+impl MockTenantBuilder {
+    /// The port to listen on; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The address to bind; 127.0.0.1 by default. Anything but loopback prints a loud warning.
+    pub fn bind(mut self, addr: IpAddr) -> Self {
+        self.bind = Some(addr);
+        self
+    }
+
+    /// Serve plain HTTP instead of HTTPS (the Auth0 SDKs and quickstarts refuse it).
+    pub fn http(mut self) -> Self {
+        self.http = true;
+        self
+    }
+
+    /// Use this issuer instead of `https://localhost:PORT/` (for a custom domain). It is used
+    /// exactly as given: Auth0 issuers end with `/`.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Serve this tenant instead of the quickstart tenant from `fixtures/`.
+    pub fn tenant(mut self, tenant: TenantConfig) -> Self {
+        self.tenant = Some(tenant);
+        self
+    }
+
+    /// Sign with a fresh random key set instead of the TEST-ONLY fixture keys.
+    pub fn random_keys(mut self) -> Self {
+        self.keys = KeySource::Random;
+        self
+    }
+
+    /// Use this CA instead of generating one.
+    pub fn ca(mut self, ca: CertificateAuthority) -> Self {
+        self.ca = Some(ca);
+        self
+    }
+
+    /// Write the CA certificate here (kept after the tenant stops) instead of a temporary file
+    /// that is removed when it stops.
+    pub fn ca_out(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_out = Some(path.into());
+        self
+    }
+
+    /// Starts the tenant. Panics with the reason if it cannot (for tests; see
+    /// [`try_start`](Self::try_start)).
+    pub async fn start(self) -> MockTenant {
+        match self.try_start().await {
+            Ok(tenant) => tenant,
+            Err(e) => panic!("mock tenant failed to start: {e}"),
+        }
+    }
+
+    /// Starts the tenant: binds first, so its URL works the moment this returns.
+    pub async fn try_start(self) -> Result<MockTenant, String> {
+        let ip = self.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let listener = tokio::net::TcpListener::bind((ip, self.port))
+            .await
+            .map_err(|e| format!("cannot listen on {ip}:{}: {e}", self.port))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        if !ip.is_loopback() {
+            eprintln!("{}", crate::env::exposed_warning(addr));
+        }
+        let scheme = if self.http { "http" } else { "https" };
+        let issuer = self
+            .issuer
+            .unwrap_or_else(|| format!("{scheme}://localhost:{}/", addr.port()));
+        let tenant = self.tenant.unwrap_or_else(TenantConfig::quickstart);
+        let state = Arc::new(State::new(issuer, tenant, self.keys));
+
+        let (tls, ca, ca_path, remove_ca_file) = if self.http {
+            (None, None, None, false)
+        } else {
+            let ca = self.ca.unwrap_or_else(CertificateAuthority::generate);
+            let host = crate::state::issuer_host(&state.issuer);
+            let config = ca.server_config(&host)?;
+            let (path, remove) = match self.ca_out {
+                Some(path) => (path, false),
+                None => (
+                    std::env::temp_dir().join(format!(
+                        "mock-tenant-{}-{}-ca.pem",
+                        std::process::id(),
+                        addr.port()
+                    )),
+                    true,
+                ),
+            };
+            std::fs::write(&path, ca.cert_pem())
+                .map_err(|e| format!("cannot write the CA to {}: {e}", path.display()))?;
+            (Some(Arc::new(config)), Some(ca), Some(path), remove)
+        };
+
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(crate::server::serve(listener, tls, state.clone(), async {
+            let _ = rx.await;
+        }));
+        Ok(MockTenant {
+            state,
+            addr,
+            ca,
+            ca_path,
+            remove_ca_file,
+            shutdown: Some(tx),
+            server: Some(server),
+        })
+    }
+}
+
+impl MockTenant {
+    /// Starts the quickstart tenant over HTTPS on a random port, with the fixture keys.
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    /// Options: port, bind address, plain HTTP, issuer, tenant data, keys, CA.
+    pub fn builder() -> MockTenantBuilder {
+        MockTenantBuilder::default()
+    }
+
+    /// The issuer, `https://localhost:PORT/`, with Auth0's trailing slash.
+    pub fn issuer(&self) -> &str {
+        &self.state.issuer
+    }
+
+    /// The base URL without a trailing slash, `https://localhost:PORT`, for building paths.
+    pub fn url(&self) -> String {
+        let scheme = if self.ca.is_some() { "https" } else { "http" };
+        format!("{scheme}://localhost:{}", self.addr.port())
+    }
+
+    /// What a user exports as `AUTH0_DOMAIN`: `localhost:PORT`.
+    pub fn domain(&self) -> String {
+        format!("localhost:{}", self.addr.port())
+    }
+
+    /// The socket address the tenant listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The JWKS URL, as discovery announces it.
+    pub fn jwks_uri(&self) -> String {
+        format!("{}.well-known/jwks.json", self.issuer())
+    }
+
+    /// The CA certificate (PEM) that signs the TLS certificate; `None` over plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca.as_ref().map(CertificateAuthority::cert_pem)
+    }
+
+    /// The file holding [`ca_pem`](Self::ca_pem), for `SSL_CERT_FILE` or `NODE_EXTRA_CA_CERTS`.
+    pub fn ca_path(&self) -> Option<&Path> {
+        self.ca_path.as_deref()
+    }
+
+    /// The environment a user exports for their API and tests, in order.
+    pub fn env(&self) -> Vec<(String, String)> {
+        crate::env::vars(self)
+    }
+
+    /// The tenant's APIs, clients and grants, secrets included.
+    pub fn config(&self) -> TenantConfig {
+        self.state.config()
+    }
+
+    /// Replaces the tenant's APIs, clients and grants. Panics if they are inconsistent.
+    pub fn set_config(&self, config: TenantConfig) {
+        if let Err(e) = self.state.set_config(config) {
+            panic!("invalid tenant config: {e}");
+        }
+    }
+
+    /// Which kids are current, next, previous and published.
+    pub fn keys(&self) -> KeysSummary {
+        self.state.keys_summary()
+    }
+
+    /// Rotates the signing keys: next becomes current, current stays published as previous,
+    /// and a new next appears.
+    pub fn rotate_keys(&self) -> KeysSummary {
+        self.state.rotate_keys()
+    }
+
+    /// Stops publishing `kid` in the JWKS. Panics if no key has it.
+    pub fn remove_kid(&self, kid: &str) {
+        assert!(self.state.remove_kid(kid), "no key has kid {kid:?}");
+    }
+
+    /// Binds `kid` to a new random key, so tokens signed before no longer verify. Panics if no
+    /// key has it.
+    pub fn rebind_kid(&self, kid: &str) {
+        assert!(self.state.rebind_kid(kid), "no key has kid {kid:?}");
+    }
+
+    /// Makes the JWKS endpoint misbehave until [`clear_jwks_fault`](Self::clear_jwks_fault).
+    /// Panics on an invalid fault (a status outside 400..=599, a delay over 10 minutes).
+    pub fn set_jwks_fault(&self, fault: JwksFault) {
+        if let Err(e) = self.state.set_jwks_fault(Some(fault)) {
+            panic!("invalid JWKS fault: {e}");
+        }
+    }
+
+    /// The JWKS endpoint answers normally again.
+    pub fn clear_jwks_fault(&self) {
+        let _ = self.state.set_jwks_fault(None);
+    }
+
+    /// Requests per path since start or the last reset.
+    pub fn stats(&self) -> Stats {
+        self.state.request_stats()
+    }
+
+    /// Zeroes the request counters.
+    pub fn clear_stats(&self) {
+        self.state.clear_stats();
+    }
+
+    /// Shifts the tenant's clock (the `iat` and `exp` it mints) by `seconds`, negative for past.
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.state.set_clock_offset(seconds);
+    }
+
+    /// Back to how the tenant started: config, keys, no fault, no clock offset, no counts.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// Stops the server and waits until it has stopped.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for MockTenant {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let (true, Some(path)) = (self.remove_ca_file, &self.ca_path) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
