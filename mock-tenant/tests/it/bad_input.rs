@@ -1,0 +1,124 @@
+use super::*;
+use proptest::prelude::*;
+
+/// Sends a raw request to the token endpoint; returns status and body.
+async fn post(tenant: &MockTenant, content_type: Option<&str>, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, String) {
+    let mut req = client(tenant).post(format!("{}/oauth/token", tenant.url())).body(body);
+    if let Some(ct) = content_type {
+        req = req.header("content-type", ct);
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = req.send().await.expect("answered");
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn assert_shaped_4xx(case: &str, status: u16, body: &str) {
+    assert!((400..500).contains(&status), "{case}: status {status}: {body}");
+    let json: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{case}: not JSON: {body}"));
+    assert!(json["error"].is_string() && json["error_description"].is_string(), "{case}: {body}");
+}
+
+#[tokio::test]
+async fn malformed_token_requests_get_shaped_4xx() {
+    let tenant = MockTenant::start().await;
+    let form = Some("application/x-www-form-urlencoded");
+    let json = Some("application/json");
+    let cases: Vec<(&str, Option<&str>, Vec<(&str, &str)>, Vec<u8>)> = vec![
+        ("invalid JSON", json, vec![], b"{\"grant_type\":".to_vec()),
+        ("JSON array", json, vec![], b"[1,2]".to_vec()),
+        ("JSON number param", json, vec![], br#"{"grant_type":7}"#.to_vec()),
+        ("text/plain", Some("text/plain"), vec![], b"grant_type=client_credentials".to_vec()),
+        ("no content type", None, vec![], b"grant_type=client_credentials".to_vec()),
+        ("empty body", form, vec![], vec![]),
+        ("binary garbage", form, vec![], vec![0xff, 0xfe, 0x00, 0x80]),
+        ("broken basic: not base64", form, vec![("authorization", "Basic !!!")], b"grant_type=client_credentials".to_vec()),
+        ("broken basic: no colon", form, vec![("authorization", "Basic Zm9v")], b"grant_type=client_credentials".to_vec()),
+        ("broken basic: empty", form, vec![("authorization", "Basic")], b"grant_type=client_credentials".to_vec()),
+        ("other scheme", form, vec![("authorization", "Bearer abc")], b"grant_type=client_credentials".to_vec()),
+        ("oversized", form, vec![], vec![b'a'; 200 * 1024]),
+    ];
+    for (case, content_type, headers, body) in cases {
+        let (status, body) = post(&tenant, content_type, &headers, body).await;
+        assert_shaped_4xx(case, status, &body);
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_get_shaped_4xx() {
+    let tenant = MockTenant::start().await;
+    let c = client(&tenant);
+    for (method, path) in [
+        ("GET", "/nope"),
+        ("GET", "/oauth/token"),
+        ("DELETE", "/.well-known/jwks.json"),
+        ("POST", "/_mock/jwks/fault"),
+        ("POST", "/_mock/clock"),
+    ] {
+        let res = c
+            .request(method.parse().unwrap(), format!("{}{path}", tenant.url()))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        assert_shaped_4xx(&format!("{method} {path}"), status, &res.text().await.unwrap());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any form body, made of the token endpoint's own parameter names and arbitrary values,
+    /// gets a 200 or an Auth0-shaped 4xx: never a 5xx, a hang or a dropped connection.
+    #[test]
+    fn token_endpoint_never_fails_on_arbitrary_form_bodies(
+        pairs in proptest::collection::vec(
+            (
+                prop_oneof![
+                    Just("grant_type".to_owned()), Just("client_id".to_owned()),
+                    Just("client_secret".to_owned()), Just("audience".to_owned()),
+                    Just("scope".to_owned()), "[a-z_%&=]{0,12}",
+                ],
+                prop_oneof![
+                    Just("client_credentials".to_owned()), Just("quickstart-m2m-read".to_owned()),
+                    Just("test-only-secret-m2m-read".to_owned()), Just(fixtures::QUICKSTART_AUDIENCE.to_owned()),
+                    Just("read:messages".to_owned()), any::<String>(),
+                ],
+            ),
+            0..8,
+        ),
+        raw_suffix in proptest::collection::vec(any::<u8>(), 0..16),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let tenant = shared_tenant().await;
+            let mut body = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&pairs)
+                .finish()
+                .into_bytes();
+            body.extend(raw_suffix);
+            let (status, text) = post(tenant, Some("application/x-www-form-urlencoded"), &[], body).await;
+            if status != 200 {
+                assert_shaped_4xx("proptest", status, &text);
+            }
+        });
+    }
+}
+
+/// One tenant for all proptest cases, on its own runtime thread so it outlives each case's runtime.
+async fn shared_tenant() -> &'static MockTenant {
+    static TENANT: std::sync::OnceLock<MockTenant> = std::sync::OnceLock::new();
+    if let Some(t) = TENANT.get() {
+        return t;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let _ = tx.send(MockTenant::start().await);
+            std::future::pending::<()>().await;
+        });
+    });
+    TENANT.get_or_init(|| rx.recv().unwrap())
+}
