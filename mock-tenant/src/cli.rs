@@ -75,7 +75,9 @@ async fn serve(cli: Cli) -> Result<(), String> {
     }
     if let Some(issuer) = cli.issuer {
         if !issuer.ends_with('/') {
-            eprintln!("mock-tenant: note: issuer {issuer:?} has no trailing slash; Auth0's always does");
+            eprintln!(
+                "mock-tenant: note: issuer {issuer:?} has no trailing slash; Auth0's always does"
+            );
         }
         builder = builder.issuer(issuer);
     }
@@ -119,10 +121,11 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return std::future::pending().await,
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -137,15 +137,24 @@ impl TenantConfig {
         let mut seen = std::collections::HashSet::new();
         for client in &self.clients {
             if client.client_id.is_empty() || !seen.insert(client.client_id.as_str()) {
-                return Err(format!("empty or duplicate client_id {:?}", client.client_id));
+                return Err(format!(
+                    "empty or duplicate client_id {:?}",
+                    client.client_id
+                ));
             }
         }
         for grant in &self.client_grants {
             if self.client(&grant.client_id).is_none() {
-                return Err(format!("client grant names unknown client {:?}", grant.client_id));
+                return Err(format!(
+                    "client grant names unknown client {:?}",
+                    grant.client_id
+                ));
             }
             let Some(api) = self.api(&grant.audience) else {
-                return Err(format!("client grant names unknown API {:?}", grant.audience));
+                return Err(format!(
+                    "client grant names unknown API {:?}",
+                    grant.audience
+                ));
             };
             if let Some(p) = grant.scope.iter().find(|p| !api.permissions.contains(p)) {
                 return Err(format!(
@@ -173,7 +182,12 @@ mod tests {
         let scopes: Vec<_> = t.client_grants.iter().map(|g| g.scope.join(" ")).collect();
         assert_eq!(
             scopes,
-            ["", "read:messages", "write:messages", "read:messages write:messages"]
+            [
+                "",
+                "read:messages",
+                "write:messages",
+                "read:messages write:messages"
+            ]
         );
     }
 

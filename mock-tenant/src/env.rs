@@ -38,10 +38,22 @@ pub(crate) fn vars(tenant: &MockTenant) -> Vec<(String, String)> {
         let slug: String = client
             .client_id
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        vars.push((format!("MOCK_TENANT_CLIENT_{slug}_ID"), client.client_id.clone()));
-        vars.push((format!("MOCK_TENANT_CLIENT_{slug}_SECRET"), client.client_secret.clone()));
+        vars.push((
+            format!("MOCK_TENANT_CLIENT_{slug}_ID"),
+            client.client_id.clone(),
+        ));
+        vars.push((
+            format!("MOCK_TENANT_CLIENT_{slug}_SECRET"),
+            client.client_secret.clone(),
+        ));
     }
     vars
 }

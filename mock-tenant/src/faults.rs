@@ -184,8 +184,14 @@ mod tests {
     fn fault_json_reads_as_documented() {
         let f: JwksFault = serde_json::from_str(r#"{"kind":"status","status":503}"#).unwrap();
         assert_eq!(f, JwksFault::Status { status: 503 });
-        let f: JwksFault = serde_json::from_str(r#"{"kind":"extra_key","key":"weak_rsa"}"#).unwrap();
-        assert_eq!(f, JwksFault::ExtraKey { key: BadKey::WeakRsa });
+        let f: JwksFault =
+            serde_json::from_str(r#"{"kind":"extra_key","key":"weak_rsa"}"#).unwrap();
+        assert_eq!(
+            f,
+            JwksFault::ExtraKey {
+                key: BadKey::WeakRsa
+            }
+        );
         assert!(JwksFault::Status { status: 200 }.check().is_err());
     }
 

@@ -24,7 +24,9 @@ pub(crate) struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).finish()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish()
     }
 }
 
@@ -155,9 +157,13 @@ impl KeySet {
     }
 
     fn all(&self) -> impl Iterator<Item = &Arc<SigningKey>> {
-        [Some(&self.current), Some(&self.next), self.previous.as_ref()]
-            .into_iter()
-            .flatten()
+        [
+            Some(&self.current),
+            Some(&self.next),
+            self.previous.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
     }
 
     /// Finds a key by `kid`, published or not.
@@ -190,7 +196,11 @@ impl KeySet {
     /// Returns false when no key has that kid.
     pub(crate) fn rebind(&mut self, kid: &str) -> bool {
         let fresh = Arc::new(SigningKey::generate(Some(kid.to_owned()), &self.host));
-        let slots = [Some(&mut self.current), Some(&mut self.next), self.previous.as_mut()];
+        let slots = [
+            Some(&mut self.current),
+            Some(&mut self.next),
+            self.previous.as_mut(),
+        ];
         for slot in slots.into_iter().flatten() {
             if slot.kid == kid {
                 *slot = fresh;

@@ -140,7 +140,10 @@ mod tests {
     #[test]
     fn issuer_host_drops_scheme_port_and_path() {
         assert_eq!(issuer_host("https://localhost:8443/"), "localhost");
-        assert_eq!(issuer_host("https://tenant.example.com/"), "tenant.example.com");
+        assert_eq!(
+            issuer_host("https://tenant.example.com/"),
+            "tenant.example.com"
+        );
         assert_eq!(issuer_host("http://[::1]:80/"), "::1");
     }
 }

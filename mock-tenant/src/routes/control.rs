@@ -117,20 +117,25 @@ pub(crate) fn routes(
         .and(warp::path!("_mock" / "clock"))
         .and(s())
         .map(|st: Arc<State>| {
-            reply::json(StatusCode::OK, &json!({"offset_secs": st.clock_offset(), "now": st.now()}))
+            reply::json(
+                StatusCode::OK,
+                &json!({"offset_secs": st.clock_offset(), "now": st.now()}),
+            )
         });
     // POST /_mock/clock
     let set_clock = warp::post()
         .and(warp::path!("_mock" / "clock"))
         .and(s())
         .and(json_body())
-        .map(|st: Arc<State>, body: bytes::Bytes| match serde_json::from_slice::<Clock>(&body) {
-            Ok(clock) => {
-                st.set_clock_offset(clock.offset_secs);
-                reply::no_content()
-            }
-            Err(e) => bad_request(&e.to_string()),
-        });
+        .map(
+            |st: Arc<State>, body: bytes::Bytes| match serde_json::from_slice::<Clock>(&body) {
+                Ok(clock) => {
+                    st.set_clock_offset(clock.offset_secs);
+                    reply::no_content()
+                }
+                Err(e) => bad_request(&e.to_string()),
+            },
+        );
     // POST /_mock/reset
     let reset = warp::post()
         .and(warp::path!("_mock" / "reset"))

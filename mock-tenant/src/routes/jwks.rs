@@ -23,8 +23,13 @@ pub(crate) fn route(
 }
 
 async fn serve(state: Arc<State>) -> Response {
-    let (fault, jwks, current_kid) =
-        state.read(|s| (s.fault.clone(), s.jwks.clone(), s.keys.current().kid.clone()));
+    let (fault, jwks, current_kid) = state.read(|s| {
+        (
+            s.fault.clone(),
+            s.jwks.clone(),
+            s.keys.current().kid.clone(),
+        )
+    });
     match fault {
         None => keys(jwks),
         Some(JwksFault::Delay { ms }) => {
@@ -34,8 +39,11 @@ async fn serve(state: Arc<State>) -> Response {
         Some(JwksFault::Status { status }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let reason = status.canonical_reason().unwrap_or("Error");
-            reply::json(status, &json!({"statusCode": status.as_u16(), "error": reason,
-                                        "message": reason}))
+            reply::json(
+                status,
+                &json!({"statusCode": status.as_u16(), "error": reason,
+                                        "message": reason}),
+            )
         }
         Some(JwksFault::Junk { body }) => {
             let (content_type, text) = body.render(&current_kid);
@@ -56,7 +64,9 @@ async fn serve(state: Arc<State>) -> Response {
 
 fn keys(body: bytes::Bytes) -> Response {
     let mut res = reply::body(StatusCode::OK, reply::JSON_UTF8, body);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
     res
 }

@@ -39,13 +39,28 @@ async fn recover(rejection: warp::Rejection) -> Result<Response, Infallible> {
     let (status, error, description) = if rejection.is_not_found() {
         (StatusCode::NOT_FOUND, "not_found", "Not Found")
     } else if rejection.find::<MethodNotAllowed>().is_some() {
-        (StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "Method Not Allowed")
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request",
+            "Method Not Allowed",
+        )
     } else if rejection.find::<PayloadTooLarge>().is_some() {
-        (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "Request entity too large")
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request",
+            "Request entity too large",
+        )
     } else if rejection.find::<LengthRequired>().is_some() {
-        (StatusCode::LENGTH_REQUIRED, "invalid_request", "Content-Length required")
+        (
+            StatusCode::LENGTH_REQUIRED,
+            "invalid_request",
+            "Content-Length required",
+        )
     } else {
         (StatusCode::BAD_REQUEST, "invalid_request", "Bad Request")
     };
-    Ok(reply::json(status, &json!({"error": error, "error_description": description})))
+    Ok(reply::json(
+        status,
+        &json!({"error": error, "error_description": description}),
+    ))
 }

@@ -10,7 +10,11 @@ pub(crate) const JSON_UTF8: &str = "application/json; charset=utf-8";
 pub(crate) const JSON: &str = "application/json";
 
 /// A response with this status, content type and body.
-pub(crate) fn body(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response {
+pub(crate) fn body(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response {
     let mut res = Response::new(body.into().into());
     *res.status_mut() = status;
     res.headers_mut()
@@ -22,12 +26,6 @@ pub(crate) fn body(status: StatusCode, content_type: &'static str, body: impl In
 pub(crate) fn json(status: StatusCode, value: &impl serde::Serialize) -> Response {
     let text = serde_json::to_vec(value).expect("serializing a JSON value");
     body(status, JSON_UTF8, text)
-}
-
-/// Auth0's OAuth error body `{"error","error_description"}` as the token endpoint sends it.
-pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let text = serde_json::json!({"error": error, "error_description": description}).to_string();
-    no_store(body(status, JSON, text))
 }
 
 /// `Cache-Control: no-store` and `Pragma: no-cache`, as RFC 6749 §5.1 asks of token responses.

@@ -1,7 +1,7 @@
 //! `POST /oauth/token`: the `client_credentials` grant with Auth0's checks, claims, statuses and
 //! error bodies. Form and JSON bodies; `client_secret_post` and `client_secret_basic`.
 
-use super::reply::{self, oauth_error};
+use super::reply;
 use crate::b64;
 use crate::config::TenantConfig;
 use crate::jwt;
@@ -44,12 +44,11 @@ pub(crate) fn route(
         .then(move |headers: HeaderMap, body| {
             let state = state.clone();
             async move {
-                match read_body(body).await {
-                    Ok(bytes) => match token(&state, &headers, &bytes) {
-                        Ok(res) | Err(res) => res,
-                    },
-                    Err(res) => res,
-                }
+                let result = match read_body(body).await {
+                    Ok(bytes) => token(&state, &headers, &bytes),
+                    Err(e) => Err(e),
+                };
+                result.unwrap_or_else(OAuthError::into_response)
             }
         })
 }
@@ -57,15 +56,19 @@ pub(crate) fn route(
 /// Collects the body, refusing more than [`MAX_BODY`] bytes whatever `Content-Length` says.
 async fn read_body(
     body: impl futures_util::Stream<Item = Result<impl Buf, warp::Error>>,
-) -> Result<Vec<u8>, Response> {
+) -> Result<Vec<u8>, OAuthError> {
     futures_util::pin_mut!(body);
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let mut chunk = chunk.map_err(|_| {
-            oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Bad request body")
+            OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Bad request body",
+            )
         })?;
         if bytes.len() + chunk.remaining() > MAX_BODY {
-            return Err(oauth_error(
+            return Err(OAuthError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "invalid_request",
                 "Request entity too large",
@@ -84,7 +87,7 @@ async fn read_body(
 /// The request's parameters, from a form or a JSON object.
 type Params = HashMap<String, String>;
 
-fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Response> {
+fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let params = parse_body(headers, body)?;
     let grant_type = required(&params, "grant_type")?;
     if grant_type != "client_credentials" {
@@ -93,10 +96,14 @@ fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Re
         } else {
             format!("Unsupported grant type: {grant_type}")
         };
-        return Err(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &description));
+        return Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            &description,
+        ));
     }
     if params.contains_key("client_assertion") {
-        return Err(oauth_error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "private_key_jwt (client_assertion) is not supported by the mock tenant",
@@ -112,22 +119,25 @@ fn client_credentials(
     config: &TenantConfig,
     client_id: &str,
     params: &Params,
-) -> Result<Response, Response> {
+) -> Result<Response, OAuthError> {
     let client = config.client(client_id).ok_or_else(unauthorized)?;
     if !client.grant_types.iter().any(|g| g == "client_credentials") {
-        // Auth0 adds error_uri to this one error.
-        let text = json!({
-            "error": "unauthorized_client",
-            "error_description": "Grant type 'client_credentials' not allowed for the client.",
-            "error_uri": "https://auth0.com/docs/clients/client-grant-types",
+        return Err(OAuthError {
+            // Auth0 adds error_uri to this one error.
+            error_uri: Some("https://auth0.com/docs/clients/client-grant-types"),
+            ..OAuthError::new(
+                StatusCode::FORBIDDEN,
+                "unauthorized_client",
+                "Grant type 'client_credentials' not allowed for the client.",
+            )
         });
-        let res = reply::body(StatusCode::FORBIDDEN, reply::JSON, text.to_string());
-        return Err(reply::no_store(res));
     }
     let audience = match params.get("audience").filter(|a| !a.is_empty()) {
         Some(aud) => aud.as_str(),
         None => config.default_audience.as_deref().ok_or_else(|| {
-            access_denied("No audience parameter was provided, and no default audience has been configured")
+            access_denied(
+                "No audience parameter was provided, and no default audience has been configured",
+            )
         })?,
     };
     let api = config
@@ -189,23 +199,36 @@ fn client_credentials(
     body.insert("expires_in".into(), json!(api.token_lifetime));
     body.insert("token_type".into(), json!("Bearer"));
     let text = Value::Object(body).to_string();
-    Ok(reply::no_store(reply::body(StatusCode::OK, reply::JSON, text)))
+    Ok(reply::no_store(reply::body(
+        StatusCode::OK,
+        reply::JSON,
+        text,
+    )))
 }
 
 /// Parses a form or JSON body; any other content type is refused with a clear message.
-fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, Response> {
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, OAuthError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let bad = |description: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description);
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let bad = |description: &str| {
+        OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    };
     match essence.as_str() {
         "application/x-www-form-urlencoded" => {
             let mut params = Params::new();
             for (k, v) in form_urlencoded::parse(body) {
                 // The first occurrence wins, like most OAuth servers.
-                params.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+                params
+                    .entry(k.into_owned())
+                    .or_insert_with(|| v.into_owned());
             }
             Ok(params)
         }
@@ -231,13 +254,13 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, Response> {
     }
 }
 
-fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Response> {
+fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
     params
         .get(name)
         .map(String::as_str)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| {
-            oauth_error(
+            OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
                 &format!("Missing required parameter: {name}"),
@@ -247,12 +270,18 @@ fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Response> {
 
 /// `client_secret_basic` or `client_secret_post`; returns the authenticated client id.
 /// Every failure is Auth0's 401 `access_denied` / `Unauthorized`, which does not say why.
-fn authenticate(config: &TenantConfig, headers: &HeaderMap, params: &Params) -> Result<String, Response> {
+fn authenticate(
+    config: &TenantConfig,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<String, OAuthError> {
     let basic = match headers.get(header::AUTHORIZATION) {
         None => None,
         Some(value) => Some(parse_basic(value.as_bytes()).ok_or_else(unauthorized)?),
     };
-    let posted = params.get("client_id").map(|id| (id.clone(), params.get("client_secret").cloned()));
+    let posted = params
+        .get("client_id")
+        .map(|id| (id.clone(), params.get("client_secret").cloned()));
     let (client_id, secret) = match (basic, posted) {
         (Some((id, secret)), None) => (id, Some(secret)),
         (Some((id, secret)), Some((posted_id, posted_secret))) => {
@@ -296,12 +325,41 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn unauthorized() -> Response {
-    oauth_error(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized")
+/// An OAuth error as Auth0's token endpoint sends it.
+#[derive(Debug)]
+pub(crate) struct OAuthError {
+    status: StatusCode,
+    error: &'static str,
+    description: String,
+    error_uri: Option<&'static str>,
 }
 
-fn access_denied(description: &str) -> Response {
-    oauth_error(StatusCode::FORBIDDEN, "access_denied", description)
+impl OAuthError {
+    fn new(status: StatusCode, error: &'static str, description: &str) -> Self {
+        Self {
+            status,
+            error,
+            description: description.to_owned(),
+            error_uri: None,
+        }
+    }
+
+    /// `{"error","error_description"[,"error_uri"]}`, `application/json`, not cacheable.
+    fn into_response(self) -> Response {
+        let mut body = json!({"error": self.error, "error_description": self.description});
+        if let Some(uri) = self.error_uri {
+            body["error_uri"] = json!(uri);
+        }
+        reply::no_store(reply::body(self.status, reply::JSON, body.to_string()))
+    }
+}
+
+fn unauthorized() -> OAuthError {
+    OAuthError::new(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized")
+}
+
+fn access_denied(description: &str) -> OAuthError {
+    OAuthError::new(StatusCode::FORBIDDEN, "access_denied", description)
 }
 
 #[cfg(test)]
@@ -319,7 +377,13 @@ mod tests {
 
     #[test]
     fn broken_basic_headers_are_refused() {
-        for bad in ["Basic", "Basic !!!", "Bearer abc", "Basic Zm9v", "Basic OnNlY3JldA=="] {
+        for bad in [
+            "Basic",
+            "Basic !!!",
+            "Bearer abc",
+            "Basic Zm9v",
+            "Basic OnNlY3JldA==",
+        ] {
             assert_eq!(parse_basic(bad.as_bytes()), None, "{bad}");
         }
     }

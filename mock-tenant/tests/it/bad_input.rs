@@ -2,8 +2,15 @@ use super::*;
 use proptest::prelude::*;
 
 /// Sends a raw request to the token endpoint; returns status and body.
-async fn post(tenant: &MockTenant, content_type: Option<&str>, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, String) {
-    let mut req = client(tenant).post(format!("{}/oauth/token", tenant.url())).body(body);
+async fn post(
+    tenant: &MockTenant,
+    content_type: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> (u16, String) {
+    let mut req = client(tenant)
+        .post(format!("{}/oauth/token", tenant.url()))
+        .body(body);
     if let Some(ct) = content_type {
         req = req.header("content-type", ct);
     }
@@ -15,9 +22,16 @@ async fn post(tenant: &MockTenant, content_type: Option<&str>, headers: &[(&str,
 }
 
 fn assert_shaped_4xx(case: &str, status: u16, body: &str) {
-    assert!((400..500).contains(&status), "{case}: status {status}: {body}");
-    let json: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{case}: not JSON: {body}"));
-    assert!(json["error"].is_string() && json["error_description"].is_string(), "{case}: {body}");
+    assert!(
+        (400..500).contains(&status),
+        "{case}: status {status}: {body}"
+    );
+    let json: Value =
+        serde_json::from_str(body).unwrap_or_else(|_| panic!("{case}: not JSON: {body}"));
+    assert!(
+        json["error"].is_string() && json["error_description"].is_string(),
+        "{case}: {body}"
+    );
 }
 
 #[tokio::test]
@@ -25,18 +39,55 @@ async fn malformed_token_requests_get_shaped_4xx() {
     let tenant = MockTenant::start().await;
     let form = Some("application/x-www-form-urlencoded");
     let json = Some("application/json");
-    let cases: Vec<(&str, Option<&str>, Vec<(&str, &str)>, Vec<u8>)> = vec![
+    // (case, content type, extra headers, body)
+    type Case<'a> = (&'a str, Option<&'a str>, Vec<(&'a str, &'a str)>, Vec<u8>);
+    let cases: Vec<Case> = vec![
         ("invalid JSON", json, vec![], b"{\"grant_type\":".to_vec()),
         ("JSON array", json, vec![], b"[1,2]".to_vec()),
-        ("JSON number param", json, vec![], br#"{"grant_type":7}"#.to_vec()),
-        ("text/plain", Some("text/plain"), vec![], b"grant_type=client_credentials".to_vec()),
-        ("no content type", None, vec![], b"grant_type=client_credentials".to_vec()),
+        (
+            "JSON number param",
+            json,
+            vec![],
+            br#"{"grant_type":7}"#.to_vec(),
+        ),
+        (
+            "text/plain",
+            Some("text/plain"),
+            vec![],
+            b"grant_type=client_credentials".to_vec(),
+        ),
+        (
+            "no content type",
+            None,
+            vec![],
+            b"grant_type=client_credentials".to_vec(),
+        ),
         ("empty body", form, vec![], vec![]),
         ("binary garbage", form, vec![], vec![0xff, 0xfe, 0x00, 0x80]),
-        ("broken basic: not base64", form, vec![("authorization", "Basic !!!")], b"grant_type=client_credentials".to_vec()),
-        ("broken basic: no colon", form, vec![("authorization", "Basic Zm9v")], b"grant_type=client_credentials".to_vec()),
-        ("broken basic: empty", form, vec![("authorization", "Basic")], b"grant_type=client_credentials".to_vec()),
-        ("other scheme", form, vec![("authorization", "Bearer abc")], b"grant_type=client_credentials".to_vec()),
+        (
+            "broken basic: not base64",
+            form,
+            vec![("authorization", "Basic !!!")],
+            b"grant_type=client_credentials".to_vec(),
+        ),
+        (
+            "broken basic: no colon",
+            form,
+            vec![("authorization", "Basic Zm9v")],
+            b"grant_type=client_credentials".to_vec(),
+        ),
+        (
+            "broken basic: empty",
+            form,
+            vec![("authorization", "Basic")],
+            b"grant_type=client_credentials".to_vec(),
+        ),
+        (
+            "other scheme",
+            form,
+            vec![("authorization", "Bearer abc")],
+            b"grant_type=client_credentials".to_vec(),
+        ),
         ("oversized", form, vec![], vec![b'a'; 200 * 1024]),
     ];
     for (case, content_type, headers, body) in cases {
@@ -62,7 +113,11 @@ async fn unknown_paths_and_methods_get_shaped_4xx() {
             .await
             .unwrap();
         let status = res.status().as_u16();
-        assert_shaped_4xx(&format!("{method} {path}"), status, &res.text().await.unwrap());
+        assert_shaped_4xx(
+            &format!("{method} {path}"),
+            status,
+            &res.text().await.unwrap(),
+        );
     }
 }
 

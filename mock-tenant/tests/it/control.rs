@@ -14,9 +14,15 @@ async fn rotation_signs_with_the_old_next_key_and_keeps_old_tokens_valid() {
     assert_eq!(new.published.len(), 3);
 
     let after = token_for(&tenant, "quickstart-m2m-read").await;
-    assert_eq!(jsonwebtoken::decode_header(&after).unwrap().kid.unwrap(), old.next);
+    assert_eq!(
+        jsonwebtoken::decode_header(&after).unwrap().kid.unwrap(),
+        old.next
+    );
     assert!(verify(&tenant, &after).await.is_ok());
-    assert!(verify(&tenant, &before).await.is_ok(), "previous key stays published");
+    assert!(
+        verify(&tenant, &before).await.is_ok(),
+        "previous key stays published"
+    );
 }
 
 #[tokio::test]
@@ -54,7 +60,11 @@ async fn jwks_status_fault_answers_that_status_until_cleared() {
 async fn jwks_drop_fault_closes_the_connection_without_an_answer() {
     let tenant = MockTenant::start().await;
     tenant.set_jwks_fault(JwksFault::Drop);
-    let err = client(&tenant).get(tenant.jwks_uri()).send().await.unwrap_err();
+    let err = client(&tenant)
+        .get(tenant.jwks_uri())
+        .send()
+        .await
+        .unwrap_err();
     assert!(!err.is_status() && !err.is_timeout(), "{err:?}");
     // Other endpoints keep working, and the attempt was counted.
     let res = client(&tenant)
@@ -96,8 +106,13 @@ async fn every_junk_body_is_served_with_200_and_is_not_a_usable_key_set() {
         let usable = serde_json::from_str::<jsonwebtoken::jwk::JwkSet>(&text)
             .ok()
             .and_then(|set| set.find(&kid).cloned())
-            .is_some_and(|jwk| jsonwebtoken::DecodingKey::from_jwk(&jwk).is_ok()
-                && matches!(jwk.algorithm, jsonwebtoken::jwk::AlgorithmParameters::RSA(_)));
+            .is_some_and(|jwk| {
+                jsonwebtoken::DecodingKey::from_jwk(&jwk).is_ok()
+                    && matches!(
+                        jwk.algorithm,
+                        jsonwebtoken::jwk::AlgorithmParameters::RSA(_)
+                    )
+            });
         assert!(!usable, "{body:?} served a usable RSA key: {text}");
     }
 }
@@ -112,7 +127,14 @@ async fn extra_key_faults_publish_the_bad_key_beside_the_real_ones() {
         (BadKey::RsaExponentOne, ("e", "AQ")),
     ] {
         tenant.set_jwks_fault(JwksFault::ExtraKey { key });
-        let jwks: Value = client(&tenant).get(tenant.jwks_uri()).send().await.unwrap().json().await.unwrap();
+        let jwks: Value = client(&tenant)
+            .get(tenant.jwks_uri())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let keys = jwks["keys"].as_array().unwrap();
         assert_eq!(keys.len(), 3, "{key:?}");
         assert_eq!(keys[2], key.jwk());
@@ -131,7 +153,10 @@ async fn stats_count_requests_per_path_but_not_control_calls() {
     }
     token_for(&tenant, "quickstart-m2m-read").await;
     let c = client(&tenant);
-    c.get(format!("{}/_mock/stats", tenant.url())).send().await.unwrap();
+    c.get(format!("{}/_mock/stats", tenant.url()))
+        .send()
+        .await
+        .unwrap();
     let stats = tenant.stats();
     assert_eq!(stats.jwks_fetches(), 3);
     assert_eq!(stats.get("/oauth/token"), 1);
@@ -183,33 +208,102 @@ async fn control_api_over_http_drives_the_same_operations() {
     let c = client(&tenant);
     let url = |path: &str| format!("{}/_mock/{path}", tenant.url());
 
-    let config: Value = c.get(url("config")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(config["clients"][1]["client_secret"], "test-only-secret-m2m-read");
+    let config: Value = c
+        .get(url("config"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        config["clients"][1]["client_secret"],
+        "test-only-secret-m2m-read"
+    );
 
     let before = tenant.keys();
-    let rotated: Value = c.post(url("keys/rotate")).send().await.unwrap().json().await.unwrap();
+    let rotated: Value = c
+        .post(url("keys/rotate"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(rotated["current"], before.next);
 
     let kid = tenant.keys().current;
-    assert_eq!(c.post(url(&format!("keys/{kid}/rebind"))).send().await.unwrap().status(), 200);
-    assert_eq!(c.delete(url(&format!("keys/{kid}"))).send().await.unwrap().status(), 200);
+    assert_eq!(
+        c.post(url(&format!("keys/{kid}/rebind")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        c.delete(url(&format!("keys/{kid}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     assert!(!tenant.keys().published.contains(&kid));
-    assert_eq!(c.delete(url("keys/unknown-kid")).send().await.unwrap().status(), 404);
+    assert_eq!(
+        c.delete(url("keys/unknown-kid"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 
-    let res = c.post(url("jwks/fault")).json(&json!({"kind": "junk", "body": "html"})).send().await.unwrap();
+    let res = c
+        .post(url("jwks/fault"))
+        .json(&json!({"kind": "junk", "body": "html"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(
-        c.get(url("jwks/fault")).send().await.unwrap().json::<Value>().await.unwrap(),
+        c.get(url("jwks/fault"))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap(),
         json!({"kind": "junk", "body": "html"})
     );
-    let res = c.post(url("jwks/fault")).json(&json!({"kind": "status", "status": 200})).send().await.unwrap();
+    let res = c
+        .post(url("jwks/fault"))
+        .json(&json!({"kind": "status", "status": 200}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400, "a 200 'fault' is refused");
-    assert_eq!(c.delete(url("jwks/fault")).send().await.unwrap().status(), 204);
+    assert_eq!(
+        c.delete(url("jwks/fault")).send().await.unwrap().status(),
+        204
+    );
     assert_eq!(tenant.stats().jwks_fetches(), 0);
 
-    let res = c.post(url("clock")).json(&json!({"offset_secs": -60})).send().await.unwrap();
+    let res = c
+        .post(url("clock"))
+        .json(&json!({"offset_secs": -60}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
-    let clock: Value = c.get(url("clock")).send().await.unwrap().json().await.unwrap();
+    let clock: Value = c
+        .get(url("clock"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(clock["offset_secs"], -60);
 
     let mut narrowed = TenantConfig::quickstart();
@@ -218,7 +312,12 @@ async fn control_api_over_http_drives_the_same_operations() {
     let res = c.put(url("config")).json(&narrowed).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(tenant.config(), narrowed);
-    let res = c.put(url("config")).body(r#"{"clients":[{"client_id":"x"}]}"#).send().await.unwrap();
+    let res = c
+        .put(url("config"))
+        .body(r#"{"clients":[{"client_id":"x"}]}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
 
     assert_eq!(c.post(url("reset")).send().await.unwrap().status(), 204);

@@ -8,12 +8,22 @@ async fn jwks_has_auth0s_shape_with_current_and_next_keys() {
     let tenant = MockTenant::start().await;
     let res = client(&tenant).get(tenant.jwks_uri()).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("max-age="));
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
     let jwks: Value = res.json().await.unwrap();
     let keys = jwks["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 2);
     for key in keys {
-        let fields: Vec<&str> = key.as_object().unwrap().keys().map(String::as_str).collect();
+        let fields: Vec<&str> = key
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(fields, ["kty", "use", "n", "e", "kid", "x5t", "x5c", "alg"]);
         assert_eq!(key["kid"].as_str().unwrap().len(), 21);
     }
@@ -24,7 +34,14 @@ async fn jwks_has_auth0s_shape_with_current_and_next_keys() {
 #[tokio::test]
 async fn x5t_is_the_sha1_of_the_x5c_certificate_whose_key_is_the_jwk() {
     let tenant = MockTenant::start().await;
-    let jwks: Value = client(&tenant).get(tenant.jwks_uri()).send().await.unwrap().json().await.unwrap();
+    let jwks: Value = client(&tenant)
+        .get(tenant.jwks_uri())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     for key in jwks["keys"].as_array().unwrap() {
         let der = STANDARD.decode(key["x5c"][0].as_str().unwrap()).unwrap();
         let sha1 = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &der);

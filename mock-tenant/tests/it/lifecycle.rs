@@ -10,8 +10,15 @@ async fn url_works_the_moment_start_returns_and_dies_with_the_handle() {
     assert!(ca_path.exists());
     drop(tenant);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let fresh = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(5)).build().unwrap();
-    assert!(fresh.get(&url).send().await.is_err(), "server still answering after drop");
+    let fresh = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert!(
+        fresh.get(&url).send().await.is_err(),
+        "server still answering after drop"
+    );
     assert!(!ca_path.exists(), "temporary CA file left behind");
 }
 
@@ -35,7 +42,10 @@ async fn binds_loopback_by_default_and_the_port_is_its_own() {
     let b = MockTenant::start().await;
     assert!(a.addr().ip().is_loopback());
     assert_ne!(a.addr().port(), b.addr().port());
-    let taken = MockTenant::builder().port(a.addr().port()).try_start().await;
+    let taken = MockTenant::builder()
+        .port(a.addr().port())
+        .try_start()
+        .await;
     assert!(taken.unwrap_err().contains("cannot listen"));
 }
 
@@ -51,5 +61,8 @@ async fn env_names_what_an_api_and_its_tests_need() {
         assert_eq!(env[name], ca);
     }
     assert_eq!(env["AUTH0_CLIENT_ID"], "quickstart-m2m-read-write");
-    assert_eq!(env["MOCK_TENANT_CLIENT_QUICKSTART_M2M_NONE_SECRET"], "test-only-secret-m2m-none");
+    assert_eq!(
+        env["MOCK_TENANT_CLIENT_QUICKSTART_M2M_NONE_SECRET"],
+        "test-only-secret-m2m-none"
+    );
 }

@@ -61,7 +61,10 @@ pub async fn token_for(tenant: &MockTenant, client_id: &str) -> String {
     .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.expect("JSON");
-    body["access_token"].as_str().expect("access_token").to_owned()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
 }
 
 /// Fetches the tenant's JWKS over HTTPS.
@@ -82,7 +85,9 @@ pub async fn verify(tenant: &MockTenant, token: &str) -> Result<Value, String> {
     let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
     let kid = header.kid.ok_or("no kid")?;
     let jwks = fetch_jwks(tenant).await;
-    let jwk = jwks.find(&kid).ok_or_else(|| format!("kid {kid} not in JWKS"))?;
+    let jwk = jwks
+        .find(&kid)
+        .ok_or_else(|| format!("kid {kid} not in JWKS"))?;
     let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
     let mut validation = Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_issuer(&[tenant.issuer()]);

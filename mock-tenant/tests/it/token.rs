@@ -21,8 +21,16 @@ async fn client_credentials_token_carries_auth0s_claims_and_verifies() {
     assert_eq!(res.headers()["content-type"], "application/json");
     assert_eq!(res.headers()["cache-control"], "no-store");
     let body: Value = res.json().await.unwrap();
-    let fields: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(fields, ["access_token", "scope", "expires_in", "token_type"]);
+    let fields: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        ["access_token", "scope", "expires_in", "token_type"]
+    );
     assert_eq!(body["expires_in"], 86400);
     assert_eq!(body["token_type"], "Bearer");
 
@@ -35,9 +43,17 @@ async fn client_credentials_token_carries_auth0s_claims_and_verifies() {
         .unwrap(),
     )
     .unwrap();
-    assert_eq!(header, json!({"alg": "RS256", "typ": "JWT", "kid": tenant.keys().current}));
-    let claims = verify(&tenant, token).await.expect("verifies against the JWKS");
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 86400);
+    assert_eq!(
+        header,
+        json!({"alg": "RS256", "typ": "JWT", "kid": tenant.keys().current})
+    );
+    let claims = verify(&tenant, token)
+        .await
+        .expect("verifies against the JWKS");
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        86400
+    );
     insta::assert_json_snapshot!("client_credentials_claims", redact_port(&tenant, &claims), {
         ".iat" => "[iat]", ".exp" => "[exp]",
     });
@@ -48,7 +64,12 @@ async fn scope_is_omitted_when_the_grant_has_none() {
     let tenant = MockTenant::start().await;
     let token = token_for(&tenant, "quickstart-m2m-none").await;
     let claims = verify(&tenant, &token).await.unwrap();
-    let fields: Vec<&str> = claims.as_object().unwrap().keys().map(String::as_str).collect();
+    let fields: Vec<&str> = claims
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(fields, ["iss", "sub", "aud", "iat", "exp", "azp", "gty"]);
 }
 
@@ -65,7 +86,9 @@ async fn json_body_and_basic_authentication_are_accepted() {
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["scope"], "write:messages");
-    let claims = verify(&tenant, body["access_token"].as_str().unwrap()).await.unwrap();
+    let claims = verify(&tenant, body["access_token"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(claims["sub"], "quickstart-m2m-write@clients");
 }
 
@@ -95,8 +118,14 @@ async fn rbac_api_adds_permissions_and_lifetime_follows_the_api() {
     let tenant = MockTenant::builder().tenant(config).start().await;
     let token = token_for(&tenant, "quickstart-m2m-read-write").await;
     let claims = verify(&tenant, &token).await.unwrap();
-    assert_eq!(claims["permissions"], json!(["read:messages", "write:messages"]));
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 600);
+    assert_eq!(
+        claims["permissions"],
+        json!(["read:messages", "write:messages"])
+    );
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        600
+    );
 }
 
 #[tokio::test]
@@ -186,13 +215,27 @@ const ERROR_CASES: &[ErrorCase] = &[
     },
     ErrorCase {
         name: "scope not granted",
-        form: &[CC, READ_ID, READ_SECRET, API, ("scope", "read:messages write:messages")],
+        form: &[
+            CC,
+            READ_ID,
+            READ_SECRET,
+            API,
+            ("scope", "read:messages write:messages"),
+        ],
         status: 403,
         body: r#"{"error":"access_denied","error_description":"Client has not been granted scopes: write:messages"}"#,
     },
     ErrorCase {
         name: "private_key_jwt",
-        form: &[CC, ("client_assertion", "x"), ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), API],
+        form: &[
+            CC,
+            ("client_assertion", "x"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            API,
+        ],
         status: 400,
         body: r#"{"error":"invalid_request","error_description":"private_key_jwt (client_assertion) is not supported by the mock tenant"}"#,
     },
@@ -217,7 +260,9 @@ async fn every_token_error_has_auth0s_status_and_body() {
 #[tokio::test]
 async fn client_without_a_grant_for_the_api_is_refused_with_auth0s_text() {
     let mut config = TenantConfig::quickstart();
-    config.client_grants.retain(|g| g.client_id != "quickstart-m2m-read");
+    config
+        .client_grants
+        .retain(|g| g.client_id != "quickstart-m2m-read");
     let tenant = MockTenant::builder().tenant(config).start().await;
     let res = token_response(&tenant, &[CC, READ_ID, READ_SECRET, API]).await;
     assert_eq!(res.status(), 403);
