@@ -41,12 +41,12 @@ impl Stats {
 
 impl State {
     pub(crate) fn config(&self) -> TenantConfig {
-        self.read(|s| s.config.clone())
+        self.read(|s| TenantConfig::clone(&s.config))
     }
 
     pub(crate) fn set_config(&self, config: TenantConfig) -> Result<(), String> {
         config.check()?;
-        self.update(|s| s.config = config);
+        self.update(|s| s.config = std::sync::Arc::new(config));
         Ok(())
     }
 

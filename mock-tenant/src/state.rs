@@ -23,7 +23,8 @@ pub(crate) struct State {
 /// The part that control operations change.
 #[derive(Debug, Clone)]
 pub(crate) struct Inner {
-    pub(crate) config: TenantConfig,
+    /// Shared so a token request reads it without copying.
+    pub(crate) config: Arc<TenantConfig>,
     pub(crate) keys: KeySet,
     /// The JWKS body for the published keys, rendered once per change.
     pub(crate) jwks: Bytes,
@@ -35,7 +36,7 @@ pub(crate) struct Inner {
 impl Inner {
     fn new(config: TenantConfig, keys: KeySet) -> Self {
         let mut inner = Self {
-            config,
+            config: Arc::new(config),
             keys,
             jwks: Bytes::new(),
             fault: None,
@@ -61,7 +62,7 @@ impl State {
         }
     }
 
-    /// A snapshot-free read of the state.
+    /// Reads the state under the lock; `f` must not block.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         f(&self.inner.read().unwrap_or_else(PoisonError::into_inner))
     }
