@@ -1,0 +1,131 @@
+//! The three quickstart endpoints, CORS as the quickstart does it (any origin, on errors too),
+//! and one `recover` for everything warp rejects.
+
+use crate::bearer;
+use crate::errors::Denial;
+use crate::validate::Validator;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde_json::json;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+/// The scope `/api/private-scoped` requires.
+pub const REQUIRED_SCOPE: &str = "read:messages";
+
+/// Every route of the API, CORS included; rejections become JSON 4xx answers.
+pub(crate) fn routes(
+    validator: Arc<Validator>,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    let v = move || {
+        let validator = validator.clone();
+        warp::any().map(move || validator.clone())
+    };
+    // GET /api/public
+    let public = warp::path!("api" / "public").map(|| {
+        message("Hello from a public endpoint! You don't need to be authenticated to see this.")
+    });
+    // GET /api/private
+    let private = warp::path!("api" / "private")
+        .and(warp::header::headers_cloned())
+        .and(v())
+        .then(|headers: HeaderMap, v: Arc<Validator>| async move {
+            match authorize(&v, &headers, None).await {
+                Ok(()) => message(
+                    "Hello from a private endpoint! You need to be authenticated to see this.",
+                ),
+                Err(denial) => denial.into_response(),
+            }
+        });
+    // GET /api/private-scoped
+    let scoped = warp::path!("api" / "private-scoped")
+        .and(warp::header::headers_cloned())
+        .and(v())
+        .then(|headers: HeaderMap, v: Arc<Validator>| async move {
+            match authorize(&v, &headers, Some(REQUIRED_SCOPE)).await {
+                Ok(()) => message(
+                    "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
+                ),
+                Err(denial) => denial.into_response(),
+            }
+        });
+    let preflight = warp::options().map(|| {
+        let mut res = Response::new(bytes::Bytes::new().into());
+        *res.status_mut() = StatusCode::NO_CONTENT;
+        let h = res.headers_mut();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, OPTIONS"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("Authorization, Content-Type"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        res
+    });
+    let api = warp::get().and(public.or(private).unify().or(scoped).unify());
+    preflight.or(api).unify().recover(recover).unify().map(cors)
+}
+
+/// Validates the bearer token and, if asked, the scope.
+async fn authorize(
+    v: &Validator,
+    headers: &HeaderMap,
+    scope: Option<&'static str>,
+) -> Result<(), Denial> {
+    let token = bearer::token(headers)?;
+    let claims = v.validate(&token).await?;
+    match scope {
+        Some(scope) if !v.has_scope(&claims, scope) => Err(Denial::InsufficientScope(scope)),
+        _ => Ok(()),
+    }
+}
+
+fn message(text: &str) -> Response {
+    json(StatusCode::OK, &json!({ "message": text }))
+}
+
+/// A JSON response.
+pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut res = Response::new(value.to_string().into());
+    *res.status_mut() = status;
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+/// Any origin may call, and may read the challenge: what `flask_cors.CORS(app)` does.
+fn cors(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("WWW-Authenticate"),
+    );
+    res
+}
+
+async fn recover(rejection: warp::Rejection) -> Result<Response, Infallible> {
+    let (status, code) = if rejection.is_not_found() {
+        (StatusCode::NOT_FOUND, "not_found")
+    } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    } else {
+        (StatusCode::BAD_REQUEST, "bad_request")
+    };
+    let description = status.canonical_reason().unwrap_or("Error");
+    Ok(json(
+        status,
+        &json!({"code": code, "description": description}),
+    ))
+}

@@ -1,0 +1,140 @@
+//! Access-token validation as RFC 8725 and RFC 9068 ask: RS256 only (never taken from the
+//! token), `kid` looked up in the tenant's JWKS, exact issuer, audience as string or array, `exp`
+//! required, `nbf`/`iat` honoured with the configured leeway, unknown `crit` refused, and header
+//! URLs (`jku`, `x5u`, `jwk`, `x5c`) never followed or trusted.
+
+use crate::errors::Denial;
+use crate::jwks::{JwksCache, KeyError};
+use crate::settings::{ScopeSource, Settings};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, Validation, errors::ErrorKind};
+use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Tokens longer than this are refused before any parsing (Auth0's are under 2 KiB).
+const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// Validates tokens for one API.
+pub(crate) struct Validator {
+    jwks: JwksCache,
+    validation: Validation,
+    leeway_secs: u64,
+    scope_source: ScopeSource,
+}
+
+/// The claims of a valid token.
+#[derive(Debug, Clone)]
+pub(crate) struct Claims(pub(crate) Value);
+
+impl Validator {
+    pub(crate) fn new(settings: &Settings, jwks: JwksCache) -> Self {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.algorithms = vec![Algorithm::RS256];
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.leeway = settings.leeway.as_secs();
+        validation.validate_nbf = true;
+        Self {
+            jwks,
+            validation,
+            leeway_secs: settings.leeway.as_secs(),
+            scope_source: settings.scope_source,
+        }
+    }
+
+    /// The claims of `token`, or why it is refused.
+    pub(crate) async fn validate(&self, token: &str) -> Result<Claims, Denial> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(Denial::invalid_token("The token is too large"));
+        }
+        let kid = check_header(token)?;
+        let key = self.jwks.key(&kid).await.map_err(|e| match e {
+            KeyError::Unknown => Denial::invalid_token("The token was signed by an unknown key"),
+            KeyError::Unavailable => Denial::KeysUnavailable,
+        })?;
+        let data = jsonwebtoken::decode::<Value>(token, &key, &self.validation).map_err(|e| {
+            Denial::invalid_token(match e.kind() {
+                ErrorKind::ExpiredSignature => "The token has expired",
+                ErrorKind::ImmatureSignature => "The token is not valid yet",
+                ErrorKind::InvalidAudience => "The token is not for this API",
+                ErrorKind::InvalidIssuer => "The token has the wrong issuer",
+                ErrorKind::MissingRequiredClaim(_) => "The token lacks a required claim",
+                ErrorKind::InvalidSignature => "The token signature is invalid",
+                _ => "The token is malformed",
+            })
+        })?;
+        let claims = data.claims;
+        if !claims.is_object() {
+            return Err(Denial::invalid_token("The token is malformed"));
+        }
+        // RFC 7519 numeric dates; jsonwebtoken checks exp/nbf, iat is ours to check.
+        if let Some(iat) = claims.get("iat") {
+            let iat = iat
+                .as_f64()
+                .ok_or_else(|| Denial::invalid_token("The token is malformed"))?;
+            if iat > (now() + self.leeway_secs) as f64 {
+                return Err(Denial::invalid_token("The token was issued in the future"));
+            }
+        }
+        Ok(Claims(claims))
+    }
+
+    /// Whether `claims` grant `scope` (exact, case-sensitive tokens).
+    pub(crate) fn has_scope(&self, claims: &Claims, scope: &str) -> bool {
+        let from_scope = claims.0.get("scope").and_then(Value::as_str);
+        if let Some(scopes) = from_scope {
+            return scopes.split(' ').any(|s| s == scope);
+        }
+        self.scope_source == ScopeSource::ScopeOrPermissions
+            && claims
+                .0
+                .get("permissions")
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.iter().any(|s| s.as_str() == Some(scope)))
+    }
+}
+
+/// Checks the JOSE header before any key is fetched, so garbage never costs a JWKS request.
+/// Returns the `kid`.
+fn check_header(token: &str) -> Result<String, Denial> {
+    let malformed = || Denial::invalid_token("The token is malformed");
+    let mut parts = token.split('.');
+    let (Some(header), Some(_), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(malformed());
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(header).map_err(|_| malformed())?;
+    let header: Value = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
+    let header = header.as_object().ok_or_else(malformed)?;
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+        return Err(Denial::invalid_token("The token must be signed with RS256"));
+    }
+    // We implement no JWS extension, so any `crit` must be refused (RFC 7515 §4.1.11).
+    if header.contains_key("crit") {
+        return Err(Denial::invalid_token(
+            "The token uses an unsupported extension",
+        ));
+    }
+    if let Some(typ) = header.get("typ") {
+        let typ = typ.as_str().map(str::to_ascii_lowercase);
+        let typ = typ
+            .as_deref()
+            .map(|t| t.strip_prefix("application/").unwrap_or(t));
+        if !matches!(typ, Some("jwt" | "at+jwt")) {
+            return Err(Denial::invalid_token("The token is not an access token"));
+        }
+    }
+    match header.get("kid").and_then(Value::as_str) {
+        Some(kid) if !kid.is_empty() && kid.len() <= 256 => Ok(kid.to_owned()),
+        _ => Err(Denial::invalid_token("The token has no usable key id")),
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
