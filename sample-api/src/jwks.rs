@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-/// Shortest and longest time a fetched key set is trusted without refetching.
-const MIN_TTL: Duration = Duration::from_secs(5);
-const MAX_TTL: Duration = Duration::from_secs(3600);
-/// Used when the JWKS response has no usable `max-age`.
+/// Shortest time a fetched key set is trusted, whatever `Cache-Control` says (so `max-age=0`
+/// cannot turn into a fetch per request).
+const MIN_TTL: Duration = Duration::from_secs(1);
+/// Used when the JWKS response has no usable `max-age` (and capped by the configured maximum).
 const DEFAULT_TTL: Duration = Duration::from_secs(600);
 /// JWKS bodies larger than this are refused.
 const MAX_JWKS_BYTES: usize = 512 * 1024;
@@ -34,6 +34,8 @@ struct Cached {
     last_attempt: Option<Instant>,
     /// Whether any fetch ever succeeded.
     loaded: bool,
+    /// Bumped at every successful fetch: results verified under an older generation are stale.
+    generation: u64,
 }
 
 /// A JWKS cache for one tenant.
@@ -41,20 +43,42 @@ pub(crate) struct JwksCache {
     url: String,
     client: reqwest::Client,
     cooldown: Duration,
+    max_ttl: Duration,
     cached: RwLock<Cached>,
     /// Held while fetching, so concurrent misses wait for one fetch instead of each starting one.
     fetching: tokio::sync::Mutex<()>,
 }
 
 impl JwksCache {
-    pub(crate) fn new(url: String, client: reqwest::Client, cooldown: Duration) -> Self {
+    pub(crate) fn new(
+        url: String,
+        client: reqwest::Client,
+        cooldown: Duration,
+        max_ttl: Duration,
+    ) -> Self {
         Self {
             url,
             client,
             cooldown,
+            max_ttl: max_ttl.max(MIN_TTL),
             cached: RwLock::new(Cached::default()),
             fetching: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Changes whenever the key set is replaced by a fetch.
+    pub(crate) fn generation(&self) -> u64 {
+        self.cached
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation
+    }
+
+    /// The generation, if the key set is still fresh (not due for a refetch).
+    pub(crate) fn fresh_generation(&self) -> Option<u64> {
+        let cached = self.cached.read().unwrap_or_else(PoisonError::into_inner);
+        let fresh = cached.fresh_until.is_some_and(|t| Instant::now() < t);
+        fresh.then_some(cached.generation)
     }
 
     /// The verification key for `kid`.
@@ -111,6 +135,7 @@ impl JwksCache {
         let mut cached = self.cached.write().unwrap_or_else(PoisonError::into_inner);
         cached.last_attempt = Some(Instant::now());
         if let Some((keys, ttl)) = fetched {
+            cached.generation += 1;
             cached.keys = keys;
             cached.fresh_until = Some(Instant::now() + ttl);
             cached.loaded = true;
@@ -127,7 +152,8 @@ impl JwksCache {
             .get(http::header::CACHE_CONTROL)
             .and_then(|v| v.to_str().ok())
             .and_then(max_age)
-            .map_or(DEFAULT_TTL, |ttl| ttl.clamp(MIN_TTL, MAX_TTL));
+            .unwrap_or(DEFAULT_TTL)
+            .clamp(MIN_TTL, self.max_ttl);
         if res
             .content_length()
             .is_some_and(|n| n > MAX_JWKS_BYTES as u64)

@@ -38,7 +38,12 @@ impl SampleApi {
             }
         }
         let client = client.build().map_err(|e| format!("HTTP client: {e}"))?;
-        let jwks = JwksCache::new(settings.jwks_uri.clone(), client, settings.jwks_cooldown);
+        let jwks = JwksCache::new(
+            settings.jwks_uri.clone(),
+            client,
+            settings.jwks_cooldown,
+            settings.jwks_max_ttl,
+        );
         let validator = Arc::new(Validator::new(&settings, jwks));
 
         let listener = tokio::net::TcpListener::bind((settings.host, settings.port))

@@ -38,6 +38,9 @@ pub struct Settings {
     pub jwks_cooldown: Duration,
     /// Longest wait for the JWKS endpoint (`JWKS_TIMEOUT_MS`, default 5000).
     pub jwks_timeout: Duration,
+    /// Longest time a fetched key set is used before it is refetched, whatever `Cache-Control`
+    /// says (`JWKS_MAX_TTL_SECS`, default 3600; `Cache-Control: max-age` is honoured below it).
+    pub jwks_max_ttl: Duration,
 }
 
 impl Settings {
@@ -108,6 +111,7 @@ impl Settings {
             leeway: Duration::from_secs(number("AUTH0_LEEWAY_SECS", 5)?),
             jwks_cooldown: Duration::from_secs(number("JWKS_COOLDOWN_SECS", 10)?),
             jwks_timeout: Duration::from_millis(number("JWKS_TIMEOUT_MS", 5000)?),
+            jwks_max_ttl: Duration::from_secs(number("JWKS_MAX_TTL_SECS", 3600)?),
         })
     }
 }

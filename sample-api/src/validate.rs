@@ -10,10 +10,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, Validation, errors::ErrorKind};
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Tokens longer than this are refused before any parsing (Auth0's are under 2 KiB).
 const MAX_TOKEN_LEN: usize = 16 * 1024;
+/// Verified tokens remembered; the memory is emptied when it is full.
+const VERIFIED_CAPACITY: usize = 4096;
 
 /// Validates tokens for one API.
 pub(crate) struct Validator {
@@ -21,6 +25,11 @@ pub(crate) struct Validator {
     validation: Validation,
     leeway_secs: u64,
     scope_source: ScopeSource,
+    /// Tokens whose signature and claims checked out, by their exact text, with the key-set
+    /// generation they were checked under. A hit skips the RSA verification (the same bytes
+    /// verify the same way under the same keys) but never the time checks; a refetched key set
+    /// (rotation, removal) invalidates every entry.
+    verified: RwLock<HashMap<Arc<str>, (u64, Arc<Claims>)>>,
 }
 
 /// The claims of a valid token.
@@ -34,30 +43,46 @@ impl Validator {
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        validation.leeway = settings.leeway.as_secs();
-        validation.validate_nbf = true;
+        // Times are checked by `check_times`, on every request, cached or not.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         Self {
             jwks,
             validation,
             leeway_secs: settings.leeway.as_secs(),
             scope_source: settings.scope_source,
+            verified: RwLock::new(HashMap::new()),
         }
     }
 
     /// The claims of `token`, or why it is refused.
-    pub(crate) async fn validate(&self, token: &str) -> Result<Claims, Denial> {
+    pub(crate) async fn validate(&self, token: &str) -> Result<Arc<Claims>, Denial> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(Denial::invalid_token("The token is too large"));
         }
+        let remembered = self
+            .verified
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(token)
+            .cloned();
+        // Only while the key set is fresh: an expired one must be refetched first, in case
+        // the key was removed or re-bound.
+        if let Some((generation, claims)) = remembered
+            && Some(generation) == self.jwks.fresh_generation()
+        {
+            self.check_times(&claims.0)?;
+            return Ok(claims);
+        }
         let kid = check_header(token)?;
+        // Read before the lookup: if the lookup refetches, the entry is merely stale, never wrong.
+        let generation = self.jwks.generation();
         let key = self.jwks.key(&kid).await.map_err(|e| match e {
             KeyError::Unknown => Denial::invalid_token("The token was signed by an unknown key"),
             KeyError::Unavailable => Denial::KeysUnavailable,
         })?;
         let data = jsonwebtoken::decode::<Value>(token, &key, &self.validation).map_err(|e| {
             Denial::invalid_token(match e.kind() {
-                ErrorKind::ExpiredSignature => "The token has expired",
-                ErrorKind::ImmatureSignature => "The token is not valid yet",
                 ErrorKind::InvalidAudience => "The token is not for this API",
                 ErrorKind::InvalidIssuer => "The token has the wrong issuer",
                 ErrorKind::MissingRequiredClaim(_) => "The token lacks a required claim",
@@ -65,20 +90,46 @@ impl Validator {
                 _ => "The token is malformed",
             })
         })?;
-        let claims = data.claims;
-        if !claims.is_object() {
+        if !data.claims.is_object() {
             return Err(Denial::invalid_token("The token is malformed"));
         }
-        // RFC 7519 numeric dates; jsonwebtoken checks exp/nbf, iat is ours to check.
-        if let Some(iat) = claims.get("iat") {
-            let iat = iat
-                .as_f64()
-                .ok_or_else(|| Denial::invalid_token("The token is malformed"))?;
-            if iat > (now() + self.leeway_secs) as f64 {
-                return Err(Denial::invalid_token("The token was issued in the future"));
-            }
+        self.check_times(&data.claims)?;
+        let claims = Arc::new(Claims(data.claims));
+        let mut verified = self
+            .verified
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if verified.len() >= VERIFIED_CAPACITY {
+            verified.clear();
         }
-        Ok(Claims(claims))
+        verified.insert(token.into(), (generation, claims.clone()));
+        Ok(claims)
+    }
+
+    /// `exp` required and numeric; `exp`, `nbf` and `iat` honoured with the leeway
+    /// (RFC 7519 §4.1.4–4.1.6).
+    fn check_times(&self, claims: &Value) -> Result<(), Denial> {
+        let now = now() as f64;
+        let leeway = self.leeway_secs as f64;
+        let number = |name: &str| match claims.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| Denial::invalid_token("The token is malformed")),
+        };
+        let exp = number("exp")?
+            .ok_or_else(|| Denial::invalid_token("The token lacks a required claim"))?;
+        if now >= exp + leeway {
+            return Err(Denial::invalid_token("The token has expired"));
+        }
+        if number("nbf")?.is_some_and(|nbf| nbf > now + leeway) {
+            return Err(Denial::invalid_token("The token is not valid yet"));
+        }
+        if number("iat")?.is_some_and(|iat| iat > now + leeway) {
+            return Err(Denial::invalid_token("The token was issued in the future"));
+        }
+        Ok(())
     }
 
     /// Whether `claims` grant `scope` (exact, case-sensitive tokens).

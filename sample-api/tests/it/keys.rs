@@ -163,3 +163,37 @@ async fn junk_key_sets_never_let_a_token_through_nor_cause_a_500() {
         assert_eq!(status, 401, "{body:?}");
     }
 }
+
+#[tokio::test]
+async fn a_rebound_kid_is_refused_once_the_cached_keys_expire() {
+    let tenant = MockTenant::start().await;
+    let api = api_for(&tenant, &[("JWKS_MAX_TTL_SECS", "1")]).await;
+    let old = valid(&tenant);
+    assert_eq!(get(&api, "/api/private", &[&old]).await.0, 200);
+    assert_eq!(
+        get(&api, "/api/private", &[&old]).await.0,
+        200,
+        "remembered"
+    );
+    tenant.rebind_kid(&tenant.keys().current);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(get(&api, "/api/private", &[&old]).await.0, 401);
+    let fresh = format!("Bearer {}", token_for(&tenant, "quickstart-m2m-read").await);
+    assert_eq!(get(&api, "/api/private", &[&fresh]).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_remembered_token_is_still_refused_once_it_expires() {
+    let tenant = MockTenant::start().await;
+    let api = api_for(&tenant, &[("AUTH0_LEEWAY_SECS", "0")]).await;
+    let (key, kid) = tenant_key(&tenant);
+    let mut c = claims(&tenant);
+    c["exp"] = json!(now() + 2);
+    let auth = format!(
+        "Bearer {}",
+        sign(&json!({"alg": "RS256", "kid": kid}), &c, &key)
+    );
+    assert_eq!(get(&api, "/api/private", &[&auth]).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(get(&api, "/api/private", &[&auth]).await.0, 401);
+}
