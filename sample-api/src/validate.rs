@@ -29,8 +29,11 @@ pub(crate) struct Validator {
     /// generation they were checked under. A hit skips the RSA verification (the same bytes
     /// verify the same way under the same keys) but never the time checks; a refetched key set
     /// (rotation, removal) invalidates every entry.
-    verified: RwLock<HashMap<Arc<str>, (u64, Arc<Claims>)>>,
+    verified: RwLock<HashMap<Arc<str>, Remembered>>,
 }
+
+/// A verified token's key-set generation and claims.
+type Remembered = (u64, Arc<Claims>);
 
 /// The claims of a valid token.
 #[derive(Debug, Clone)]
