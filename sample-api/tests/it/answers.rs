@@ -473,9 +473,27 @@ async fn cors_headers_come_with_answers_and_errors_and_preflights() {
 async fn exotic_requests_get_4xx_never_5xx() {
     let tenant = MockTenant::start().await;
     let api = api_for(&tenant, &[]).await;
-    let huge = format!("Bearer {}", "a".repeat(20_000));
-    let (status, _, _) = get(&api, "/api/private", &[&huge]).await;
-    assert!((400..500).contains(&status), "huge token: {status}");
+    for size in [20_000, 70_000, 1 << 20] {
+        let huge = format!("Bearer {}", "a".repeat(size));
+        let res = http()
+            .get(format!("{}/api/private", api.url()))
+            .header("authorization", huge)
+            .send()
+            .await;
+        // Past hyper's header limit the server may answer 431 or close the connection; never 5xx.
+        if let Ok(res) = res {
+            assert!(
+                res.status().is_client_error(),
+                "{size}-byte token: {}",
+                res.status()
+            );
+        }
+    }
+    assert_eq!(
+        get(&api, "/api/public", &[]).await.0,
+        200,
+        "still up after huge headers"
+    );
     let res = http()
         .get(format!("{}/api/private", api.url()))
         .header(

@@ -197,3 +197,89 @@ async fn a_remembered_token_is_still_refused_once_it_expires() {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(get(&api, "/api/private", &[&auth]).await.0, 401);
 }
+
+/// A token whose signature is exactly `signature`, under `header`.
+fn with_signature(header: &Value, claims: &Value, signature: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    format!(
+        "{}.{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes()),
+        b64(signature)
+    )
+}
+
+#[tokio::test]
+async fn poisoned_keys_in_the_jwks_never_verify_a_token() {
+    use mock_tenant::BadKey;
+    let tenant = MockTenant::start().await;
+    let api = api_for(&tenant, &[("JWKS_COOLDOWN_SECS", "0")]).await;
+    let c = claims(&tenant);
+
+    // `use: enc` key, signing a proper RS256 token with its private half.
+    tenant.set_jwks_fault(JwksFault::ExtraKey { key: BadKey::Enc });
+    let kid = BadKey::Enc.jwk()["kid"].as_str().unwrap().to_owned();
+    let enc = sign(
+        &json!({"alg": "RS256", "kid": kid}),
+        &c,
+        &Key::Rsa(fixtures::keys::TEST_ONLY_ENC_RSA2048),
+    );
+    assert_eq!(
+        get(&api, "/api/private", &[&format!("Bearer {enc}")])
+            .await
+            .0,
+        401
+    );
+
+    // EC key with a genuine ES256 signature.
+    tenant.set_jwks_fault(JwksFault::ExtraKey { key: BadKey::Ec });
+    let kid = BadKey::Ec.jwk()["kid"].as_str().unwrap().to_owned();
+    let header = json!({"alg": "ES256", "kid": kid});
+    let unsigned = with_signature(&header, &c, &[]);
+    let input = unsigned.trim_end_matches('.');
+    let ec_key =
+        jsonwebtoken::EncodingKey::from_ec_pem(fixtures::keys::TEST_ONLY_EC_P256.as_bytes())
+            .unwrap();
+    let sig = jsonwebtoken::crypto::sign(input.as_bytes(), &ec_key, Algorithm::ES256).unwrap();
+    assert_eq!(
+        get(&api, "/api/private", &[&format!("Bearer {input}.{sig}")])
+            .await
+            .0,
+        401
+    );
+
+    // e = 1: the "signature" is the PKCS#1 v1.5 encoding of the digest itself, which such a key
+    // would accept.
+    tenant.set_jwks_fault(JwksFault::ExtraKey {
+        key: BadKey::RsaExponentOne,
+    });
+    let kid = BadKey::RsaExponentOne.jwk()["kid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let header = json!({"alg": "RS256", "kid": kid});
+    let unsigned = with_signature(&header, &c, &[]);
+    let input = unsigned.trim_end_matches('.');
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());
+    let prefix: &[u8] = &[
+        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x05, 0x00, 0x04, 0x20,
+    ];
+    let mut em = vec![0x00, 0x01];
+    em.resize(256 - prefix.len() - 32 - 1, 0xff);
+    em.push(0x00);
+    em.extend_from_slice(prefix);
+    em.extend_from_slice(digest.as_ref());
+    assert_eq!(em.len(), 256);
+    let forged = with_signature(&header, &c, &em);
+    assert_eq!(
+        get(&api, "/api/private", &[&format!("Bearer {forged}")])
+            .await
+            .0,
+        401
+    );
+
+    // Meanwhile the real key works.
+    assert_eq!(get(&api, "/api/private", &[&valid(&tenant)]).await.0, 200);
+}
