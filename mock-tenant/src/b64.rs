@@ -14,6 +14,11 @@ pub(crate) fn standard(bytes: impl AsRef<[u8]>) -> String {
     STANDARD.encode(bytes)
 }
 
+/// Decodes base64url without padding.
+pub(crate) fn decode_url(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
 /// Decodes standard base64 (with padding), as in HTTP Basic credentials.
 pub(crate) fn decode_standard(text: &str) -> Option<Vec<u8>> {
     STANDARD.decode(text).ok()

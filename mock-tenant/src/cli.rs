@@ -13,8 +13,10 @@ use std::process::ExitCode;
 /// It mints VALID TOKENS FOR ANYONE who asks, signed with public TEST-ONLY keys: run it in tests
 /// and CI only. On start it prints the environment to export for your API and your tests.
 #[derive(Debug, Parser)]
-#[command(name = "mock-tenant", version)]
+#[command(name = "mock-tenant", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Port to listen on; 0 picks a free one.
     #[arg(long, short, env = "MOCK_TENANT_PORT", default_value_t = 8443)]
     port: u16,
@@ -50,9 +52,59 @@ pub struct Cli {
     env_out: Option<PathBuf>,
 }
 
+/// What to do instead of serving.
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Print a token, offline, signed with the TEST-ONLY fixture keys: it verifies against any
+    /// tenant with the same issuer and fixtures.
+    Mint(MintArgs),
+    /// List the defect names with what each one breaks.
+    Defects {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options of `mock-tenant mint`.
+#[derive(Debug, clap::Args)]
+struct MintArgs {
+    /// A defect name (see `mock-tenant defects`), applied after the other options.
+    #[arg(long)]
+    defect: Option<String>,
+    /// The `scope` claim.
+    #[arg(long)]
+    scope: Option<String>,
+    /// A claim as NAME=VALUE; VALUE is read as JSON when it parses (`null` removes the claim).
+    #[arg(long, value_name = "NAME=VALUE")]
+    claim: Vec<String>,
+    /// A header field as NAME=VALUE, read like --claim.
+    #[arg(long, value_name = "NAME=VALUE")]
+    header: Vec<String>,
+    /// The issuer of the tenant the token is for.
+    #[arg(long, default_value = "https://localhost:8443/")]
+    issuer: String,
+    /// Base URL that `jku`/`x5u` defects point at.
+    #[arg(long)]
+    attacker: Option<String>,
+}
+
 /// Parses the arguments and runs; exit code 0 on a clean stop, 2 on a usage or start-up error.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Defects { json }) => return list_defects(*json),
+        Some(Command::Mint(args)) => {
+            return match mint(args) {
+                Ok(token) => {
+                    println!("{token}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            };
+        }
+        None => {}
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
@@ -61,6 +113,54 @@ pub fn run() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
     }
+}
+
+fn list_defects(json: bool) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) ends the listing quietly.
+    let _ = if json {
+        writeln!(out, "{:#}", crate::routes::defects_json())
+    } else {
+        let width = crate::defects()
+            .iter()
+            .map(|d| d.name.len())
+            .max()
+            .unwrap_or(0);
+        crate::defects().iter().try_for_each(|d| {
+            let verdict = format!("{:?}", d.verdict);
+            writeln!(out, "{:width$}  {verdict:<17}  {}", d.name, d.about)
+        })
+    };
+    ExitCode::SUCCESS
+}
+
+fn mint(args: &MintArgs) -> Result<String, String> {
+    let parse = |pairs: &[String]| -> Result<serde_json::Map<String, serde_json::Value>, String> {
+        pairs
+            .iter()
+            .map(|pair| {
+                let (name, value) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("{pair:?} is not NAME=VALUE"))?;
+                let value = serde_json::from_str(value)
+                    .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+                Ok((name.to_owned(), value))
+            })
+            .collect()
+    };
+    let mut builder = crate::TokenBuilder::offline(&args.issuer);
+    if let Some(url) = &args.attacker {
+        builder = builder.attacker(url);
+    }
+    if let Some(scope) = &args.scope {
+        builder = builder.scope(scope);
+    }
+    builder = builder.overrides(&parse(&args.claim)?, &parse(&args.header)?);
+    if let Some(name) = &args.defect {
+        builder = builder.try_defect(name)?;
+    }
+    Ok(builder.sign())
 }
 
 fn fail(message: &str) -> ExitCode {

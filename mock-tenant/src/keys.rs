@@ -8,7 +8,7 @@ use crate::b64;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
-use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
+use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaEncoding, RsaKeyPair};
 use rustls_pki_types::PrivatePkcs8KeyDer;
 use rustls_pki_types::pem::PemObject;
 use serde_json::{Value, json};
@@ -20,6 +20,11 @@ pub(crate) struct SigningKey {
     pub(crate) kid: String,
     pair: RsaKeyPair,
     jwk: Value,
+    /// The public modulus and exponent, big-endian.
+    pub(crate) n: Vec<u8>,
+    pub(crate) e: Vec<u8>,
+    /// The self-signed certificate published in `x5c`, DER.
+    pub(crate) cert_der: Vec<u8>,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -50,6 +55,7 @@ impl SigningKey {
         let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
         let kid = kid.unwrap_or_else(|| rsa_kid(&public.n, &public.e));
         let cert = crate::tls::jwk_certificate(&pkcs8_der, host)?;
+        let (n, e) = (public.n.clone(), public.e.clone());
         let jwk = json!({
             "kty": "RSA",
             "use": "sig",
@@ -63,14 +69,26 @@ impl SigningKey {
             "x5c": [b64::standard(&cert)],
             "alg": "RS256",
         });
-        Ok(Self { kid, pair, jwk })
+        Ok(Self {
+            kid,
+            pair,
+            jwk,
+            n,
+            e,
+            cert_der: cert,
+        })
     }
 
     /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature of `input`.
     pub(crate) fn sign(&self, input: &[u8]) -> Vec<u8> {
+        self.sign_with(&RSA_PKCS1_SHA256, input)
+    }
+
+    /// Signature of `input` with any RSA scheme (RS384, PS256, ...), for forged tokens.
+    pub(crate) fn sign_with(&self, scheme: &'static dyn RsaEncoding, input: &[u8]) -> Vec<u8> {
         let mut sig = vec![0; self.pair.public_modulus_len()];
         self.pair
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), input, &mut sig)
+            .sign(scheme, &SystemRandom::new(), input, &mut sig)
             .expect("RSA signing with a valid key");
         sig
     }

@@ -25,6 +25,7 @@ mod config;
 mod control;
 mod env;
 mod faults;
+mod forge;
 mod jwt;
 mod keys;
 mod routes;
@@ -36,6 +37,10 @@ mod tls;
 pub use config::{Api, Client, ClientGrant, TenantConfig};
 pub use control::{KeysSummary, Stats};
 pub use faults::{BadKey, JunkBody, JwksFault};
+pub use forge::{
+    AttackerHost, Check, DEFAULT_ATTACKER, Defect, FORGE_CLIENT_ID, RsaKey, Signer, TokenBuilder,
+    Verdict, defects, find_defect,
+};
 pub use keys::KeySource;
 pub use tenant::{MockTenant, MockTenantBuilder};
 pub use tls::CertificateAuthority;

@@ -3,6 +3,7 @@
 use crate::config::TenantConfig;
 use crate::control::{KeysSummary, Stats};
 use crate::faults::JwksFault;
+use crate::forge::{AttackerHost, TokenBuilder};
 use crate::keys::KeySource;
 use crate::state::State;
 use crate::tls::CertificateAuthority;
@@ -215,6 +216,17 @@ impl MockTenant {
     /// The environment a user exports for their API and tests, in order.
     pub fn env(&self) -> Vec<(String, String)> {
         crate::env::vars(self)
+    }
+
+    /// A token for this tenant, valid until a method changes one thing (see [`TokenBuilder`]).
+    pub fn token(&self) -> TokenBuilder {
+        TokenBuilder::new(self.state.clone())
+    }
+
+    /// Starts an attacker's host for `jku`/`x5u` defects, with a certificate from this tenant's
+    /// CA (plain HTTP for a plain-HTTP tenant).
+    pub async fn attacker_host(&self) -> AttackerHost {
+        AttackerHost::start(self.ca.as_ref()).await
     }
 
     /// The tenant's APIs, clients and grants, secrets included.

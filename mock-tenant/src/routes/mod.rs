@@ -3,6 +3,7 @@
 
 mod control;
 mod discovery;
+mod forge;
 mod jwks;
 pub(crate) mod reply;
 mod token;
@@ -16,6 +17,7 @@ use warp::Filter;
 use warp::reply::Response;
 
 pub(crate) use discovery::document as discovery_document;
+pub(crate) use forge::defects_json;
 
 /// Every route of the tenant, with rejections turned into responses.
 pub(crate) fn routes(
@@ -25,6 +27,8 @@ pub(crate) fn routes(
         .or(jwks::route(state.clone()))
         .unify()
         .or(token::route(state.clone()))
+        .unify()
+        .or(forge::routes(state.clone()))
         .unify()
         .or(control::routes(state))
         .unify()

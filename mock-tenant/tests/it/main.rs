@@ -1,6 +1,7 @@
 //! The mock tenant's integration tests: one binary, real sockets on loopback, real TLS.
 //!
 //! - `discovery`: the discovery documents, snapshotted.
+//! - `forge`: every named defect breaks exactly what it declares; the builder, HTTP and offline minting.
 //! - `jwks`: the key set, snapshotted, and how it verifies tokens.
 //! - `token`: `/oauth/token`, success and every Auth0 error, as one table.
 //! - `control`: rotation, kid removal and re-binding, JWKS faults, stats, clock, reset; Rust and HTTP.
@@ -10,6 +11,7 @@
 mod bad_input;
 mod control;
 mod discovery;
+mod forge;
 mod jwks;
 mod lifecycle;
 mod token;
@@ -70,7 +72,7 @@ pub async fn token_for(tenant: &MockTenant, client_id: &str) -> String {
 /// Fetches the tenant's JWKS over HTTPS.
 pub async fn fetch_jwks(tenant: &MockTenant) -> JwkSet {
     client(tenant)
-        .get(tenant.jwks_uri())
+        .get(format!("{}/.well-known/jwks.json", tenant.url()))
         .send()
         .await
         .expect("JWKS request")
@@ -82,6 +84,18 @@ pub async fn fetch_jwks(tenant: &MockTenant) -> JwkSet {
 /// Verifies `token` as a correct API would (RS256 only, kid from the JWKS, exact issuer and
 /// audience, exp required, no leeway) and returns its claims.
 pub async fn verify(tenant: &MockTenant, token: &str) -> Result<Value, String> {
+    // jsonwebtoken ignores `crit`; a correct API refuses any extension it does not implement.
+    let raw_header = token.split('.').next().unwrap_or_default();
+    let raw_header: Value = base64::Engine::decode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        raw_header,
+    )
+    .ok()
+    .and_then(|b| serde_json::from_slice(&b).ok())
+    .ok_or("header is not base64url JSON")?;
+    if raw_header.get("crit").is_some() {
+        return Err("crit: unsupported extension".into());
+    }
     let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
     let kid = header.kid.ok_or("no kid")?;
     let jwks = fetch_jwks(tenant).await;
@@ -94,6 +108,7 @@ pub async fn verify(tenant: &MockTenant, token: &str) -> Result<Value, String> {
     validation.set_audience(&[fixtures::QUICKSTART_AUDIENCE]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 0;
+    validation.validate_nbf = true;
     jsonwebtoken::decode::<Value>(token, &key, &validation)
         .map(|data| data.claims)
         .map_err(|e| e.to_string())

@@ -1,0 +1,421 @@
+//! Named defects: one table, one row per recipe. Each row changes one thing relative to the
+//! valid token (or the few things an attack needs together, all declared in `breaks`), says in
+//! one line what it is and why an API must refuse it, and which verdict a correct API gives.
+//! A defect's name starts with the id of its row in the catalogue (`jwt-cases.md`).
+
+use super::{PublicKeyEncoding, RsaKey, Signer, TokenBuilder, attacker_key};
+use crate::b64;
+use serde_json::{Value, json};
+
+/// What a correct API answers to a defect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// 401 with `error="invalid_token"` on every protected endpoint.
+    Refuse,
+    /// A valid token without the scope: 200 on `/api/private`, 403 `insufficient_scope` on
+    /// `/api/private-scoped`.
+    InsufficientScope,
+    /// A benign variant: 200.
+    Accept,
+    /// Either answer is defensible (the profile decides); never a 5xx.
+    Tolerated,
+}
+
+/// What a correct verifier finds wrong with a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// Not three base64url parts of JSON objects.
+    Format,
+    /// `alg` is not exactly `RS256`.
+    Algorithm,
+    /// A header field a correct API refuses (`crit`, a foreign `typ`).
+    Header,
+    /// No `kid`, or one the tenant's JWKS does not have.
+    Key,
+    /// The signature does not verify with the tenant's key under that `kid`.
+    Signature,
+    /// `exp` absent, not a number, or past.
+    Expiry,
+    /// `nbf` in the future.
+    NotBefore,
+    /// `iat` in the future.
+    IssuedAt,
+    /// `iss` is not exactly the tenant's issuer.
+    Issuer,
+    /// `aud` does not name the API.
+    Audience,
+    /// `scope` (a space-separated string) lacks `read:messages`.
+    Scope,
+}
+
+/// One named defect.
+#[derive(Clone, Copy)]
+pub struct Defect {
+    /// The name, starting with its catalogue row id.
+    pub name: &'static str,
+    /// The catalogue row (`jwt-cases.md`).
+    pub row: &'static str,
+    /// One line: what it is and why an API must refuse it (or may accept it).
+    pub about: &'static str,
+    /// Where it comes from: RFC section, CVE, tool.
+    pub source: &'static str,
+    /// What a correct API answers.
+    pub verdict: Verdict,
+    /// What a correct verifier finds wrong (empty for benign variants).
+    pub breaks: &'static [Check],
+    pub(crate) recipe: fn(TokenBuilder) -> TokenBuilder,
+}
+
+impl std::fmt::Debug for Defect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Defect")
+            .field("name", &self.name)
+            .field("verdict", &self.verdict)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every defect, in catalogue order.
+pub fn defects() -> &'static [Defect] {
+    DEFECTS
+}
+
+/// The defect with this name.
+pub fn find_defect(name: &str) -> Option<&'static Defect> {
+    DEFECTS.iter().find(|d| d.name == name)
+}
+
+use Check::*;
+use Verdict::{Accept, InsufficientScope, Refuse, Tolerated};
+
+// Helpers the recipes share -----------------------------------------------------------------
+
+fn tenant_rsa(bits: u16) -> Signer {
+    Signer::Rsa {
+        key: RsaKey::Tenant,
+        bits,
+    }
+}
+
+fn attacker_rsa() -> Signer {
+    Signer::Rsa {
+        key: RsaKey::Attacker,
+        bits: 256,
+    }
+}
+
+/// Replaces the compact token's part `index` (0 header, 1 payload, 2 signature).
+fn replace_part(token: &str, index: usize, f: impl Fn(&str) -> String) -> String {
+    token
+        .split('.')
+        .enumerate()
+        .map(|(i, p)| if i == index { f(p) } else { p.to_owned() })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Keeps the signature of the valid token but changes one claim in the payload.
+fn tamper(b: TokenBuilder, claim: &'static str, value: Value) -> TokenBuilder {
+    let mut changed = b.claims().clone();
+    changed.insert(claim.to_owned(), value);
+    let payload = b64::url(Value::Object(changed).to_string());
+    b.finish(move |t| replace_part(&t, 1, |_| payload.clone()))
+}
+
+/// Keeps the signature of the valid token but changes one header field.
+fn tamper_header(b: TokenBuilder, field: &'static str, value: Value) -> TokenBuilder {
+    let signed = b.clone();
+    let header_b = b.header(field, value);
+    let header = header_b.sign();
+    let header = header.split('.').next().unwrap_or_default().to_owned();
+    signed.finish(move |t| replace_part(&t, 0, |_| header.clone()))
+}
+
+fn alg_none(b: TokenBuilder, form: &str) -> TokenBuilder {
+    b.alg(form).signer(Signer::Empty)
+}
+
+fn hs(b: TokenBuilder, bits: u16, encoding: PublicKeyEncoding) -> TokenBuilder {
+    let secret = encoding.encode(&b.tenant_key());
+    let alg = format!("HS{bits}");
+    b.alg(&alg).signer(Signer::Hmac { bits, secret })
+}
+
+fn hs_secret(b: TokenBuilder, secret: &[u8]) -> TokenBuilder {
+    b.alg("HS256").signer(Signer::Hmac {
+        bits: 256,
+        secret: secret.to_vec(),
+    })
+}
+
+fn without_claim(b: TokenBuilder, claim: &str) -> TokenBuilder {
+    b.without_claim(claim)
+}
+
+/// The valid payload as JSON text with `extra` spliced in before the closing brace.
+fn payload_with(b: &TokenBuilder, extra: &str) -> Vec<u8> {
+    let text = Value::Object(b.claims().clone()).to_string();
+    format!("{},{extra}}}", &text[..text.len() - 1]).into_bytes()
+}
+
+fn in_seconds(b: &TokenBuilder, seconds: i64) -> i64 {
+    b.now() + seconds
+}
+
+const ATTACKER_JWKS: &str = "/.well-known/jwks.json";
+const ATTACKER_CERT: &str = "/cert.pem";
+
+/// Signs with the attacker's key under its own `kid` and sets a header URL to the attacker.
+fn attacker_url(b: TokenBuilder, field: &str, url: String) -> TokenBuilder {
+    let kid = attacker_key().kid.clone();
+    b.kid(&kid).header(field, url).signer(attacker_rsa())
+}
+
+macro_rules! defect {
+    ($name:literal, $row:literal, $verdict:expr, [$($check:expr),*], $source:literal, $about:literal, $recipe:expr) => {
+        Defect {
+            name: $name,
+            row: $row,
+            about: $about,
+            source: $source,
+            verdict: $verdict,
+            breaks: &[$($check),*],
+            recipe: $recipe,
+        }
+    };
+}
+
+#[rustfmt::skip] // one row per line reads as the table it is
+static DEFECTS: &[Defect] = &[
+    // SIG ----------------------------------------------------------------------------------
+    defect!("sig-broken-appended", "sig-broken", Refuse, [Signature], "AQT; jwt_tool", "the text `string` appended to the signature: a signature must verify exactly", |b| b.finish(|t| format!("{t}string"))),
+    defect!("sig-broken-bitflip", "sig-broken", Refuse, [Signature], "jwt_tool; Wycheproof", "one bit of the signature flipped", |b| b.finish(|t| replace_part(&t, 2, |s| { let mut raw = crate::b64::decode_url(s).unwrap_or_default(); if let Some(x) = raw.get_mut(10) { *x ^= 1; } b64::url(raw) }))),
+    defect!("sig-broken-truncated", "sig-broken", Refuse, [Signature], "jwt_tool", "the last 3 bytes of the signature cut off", |b| b.finish(|t| replace_part(&t, 2, |s| { let raw = crate::b64::decode_url(s).unwrap_or_default(); b64::url(&raw[..raw.len().saturating_sub(3)]) }))),
+    defect!("sig-strip-empty", "sig-strip", Refuse, [Signature], "CVE-2020-28042; jwt_tool -X n", "`header.payload.` with an empty signature under alg RS256", |b| b.signer(Signer::Empty)),
+    defect!("sig-strip-two-parts", "sig-strip", Refuse, [Format], "CVE-2020-28042", "`header.payload` with no signature part at all", |b| b.finish(|t| t[..t.rfind('.').unwrap_or(t.len())].to_owned())),
+    defect!("sig-strip-no-header", "sig-strip", Refuse, [Format], "Wycheproof", "`.payload.signature`: the header part is empty", |b| b.finish(|t| replace_part(&t, 0, |_| String::new()))),
+    defect!("sig-strip-no-payload", "sig-strip", Refuse, [Format], "Wycheproof", "`header..signature`: the payload part is empty", |b| b.finish(|t| replace_part(&t, 1, |_| String::new()))),
+    defect!("sig-strip-extra-part", "sig-strip", Refuse, [Format], "RFC 7515 §7.1", "a fourth part appended: a JWS has exactly three", |b| b.finish(|t| format!("{t}.x"))),
+    defect!("tamper-sub", "tamper", Refuse, [Signature], "jwt_tool claim tampering", "`sub` changed after signing, signature kept", |b| tamper(b, "sub", json!("admin@clients"))),
+    defect!("tamper-scope", "tamper", Refuse, [Signature], "jwt_tool claim tampering", "`scope` widened after signing, signature kept", |b| tamper(b, "scope", json!("read:messages write:messages admin"))),
+    defect!("tamper-aud", "tamper", Refuse, [Signature], "jwt_tool claim tampering", "`aud` changed after signing (still naming the API), signature kept", |b| { let aud = b.claims()["aud"].clone(); tamper(b, "aud", json!([aud, "https://evil.example/"])) }),
+    defect!("tamper-exp", "tamper", Refuse, [Signature], "jwt_tool claim tampering", "`exp` pushed a year out after signing, signature kept", |b| { let exp = in_seconds(&b, 365 * 86_400); tamper(b, "exp", json!(exp)) }),
+    defect!("tamper-kid", "tamper", Refuse, [Signature], "jwt_tool", "`kid` switched to the tenant's next key after signing", |b| { let next = b.next_kid(); tamper_header(b, "kid", json!(next)) }),
+    defect!("tamper-typ", "tamper", Refuse, [Signature], "jwt_tool", "`typ` changed to `at+jwt` after signing, signature kept", |b| tamper_header(b, "typ", json!("at+jwt"))),
+    defect!("sig-noncanon-padding", "sig-noncanon", Tolerated, [Format], "Wycheproof base64; RFC 7515 §2", "`==` padding appended to the signature (base64url in JWS has none)", |b| b.finish(|t| format!("{t}=="))),
+    defect!("sig-noncanon-alphabet", "sig-noncanon", Refuse, [Format], "RFC 7515 §2", "the signature in standard base64 (`+`, `/`, padding) instead of base64url", |b| b.finish(|t| replace_part(&t, 2, |s| b64::standard(crate::b64::decode_url(s).unwrap_or_default())))),
+    defect!("sig-noncanon-unused-bits", "sig-noncanon", Tolerated, [Format], "Wycheproof base64", "the unused low bits of the signature's last character set", |b| b.finish(|t| replace_part(&t, 2, |s| { let mut s = s.to_owned(); let last = s.pop().unwrap_or('A'); let i = B64URL.find(last).unwrap_or(0); s.push(B64URL.as_bytes()[(i | 0b11) & 63] as char); s }))),
+    defect!("b64-garbage-space", "b64-garbage", Refuse, [Format], "Wycheproof base64", "a space inside the payload part", |b| b.finish(|t| replace_part(&t, 1, |p| format!("{} {}", &p[..10], &p[10..])))),
+    defect!("b64-garbage-hash", "b64-garbage", Refuse, [Format], "Wycheproof base64", "a `#` inside the header part", |b| b.finish(|t| replace_part(&t, 0, |p| format!("{}#{}", &p[..5], &p[5..])))),
+    defect!("b64-garbage-query", "b64-garbage", Refuse, [Format], "Wycheproof base64", "a `?` inside the payload part", |b| b.finish(|t| replace_part(&t, 1, |p| format!("{}?{}", &p[..7], &p[7..])))),
+    defect!("sig-huge", "sig-huge", Refuse, [Signature], "Wycheproof ModifiedPadding", "a 64 KiB signature", |b| b.raw_signature(vec![0x5a; 64 * 1024])),
+    // ALG ----------------------------------------------------------------------------------
+    defect!("alg-none", "alg-none", Refuse, [Algorithm], "RFC 8725 §2.1; CVE-2015-9235", "`alg: none` and no signature", |b| alg_none(b, "none")),
+    defect!("alg-none-upper", "alg-none", Refuse, [Algorithm], "RFC 8725 §2.1; CVE-2022-23540", "`alg: NONE` and no signature", |b| alg_none(b, "NONE")),
+    defect!("alg-none-title", "alg-none", Refuse, [Algorithm], "RFC 8725 §2.1", "`alg: None` and no signature", |b| alg_none(b, "None")),
+    defect!("alg-none-nOnE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: nOnE` and no signature", |b| alg_none(b, "nOnE")),
+    defect!("alg-none-nonE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: nonE` and no signature", |b| alg_none(b, "nonE")),
+    defect!("alg-none-noNe", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: noNe` and no signature", |b| alg_none(b, "noNe")),
+    defect!("alg-none-noNE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: noNE` and no signature", |b| alg_none(b, "noNE")),
+    defect!("alg-none-nOne", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: nOne` and no signature", |b| alg_none(b, "nOne")),
+    defect!("alg-none-nONe", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: nONe` and no signature", |b| alg_none(b, "nONe")),
+    defect!("alg-none-nONE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: nONE` and no signature", |b| alg_none(b, "nONE")),
+    defect!("alg-none-NonE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: NonE` and no signature", |b| alg_none(b, "NonE")),
+    defect!("alg-none-NoNe", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: NoNe` and no signature", |b| alg_none(b, "NoNe")),
+    defect!("alg-none-NoNE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: NoNE` and no signature", |b| alg_none(b, "NoNE")),
+    defect!("alg-none-NOne", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: NOne` and no signature", |b| alg_none(b, "NOne")),
+    defect!("alg-none-NOnE", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: NOnE` and no signature", |b| alg_none(b, "NOnE")),
+    defect!("alg-none-NONe", "alg-none", Refuse, [Algorithm], "jwt_tool -X a", "`alg: NONe` and no signature", |b| alg_none(b, "NONe")),
+    defect!("alg-none-with-sig", "alg-none", Refuse, [Algorithm], "CVE-2026-28802", "`alg: none` keeping the original RS256 signature", |b| b.alg("none")),
+    defect!("alg-none-no-kid", "alg-none", Refuse, [Algorithm, Key], "jwt-scanner", "`alg: none` without a `kid`", |b| alg_none(b, "none").without_header("kid")),
+    defect!("hs-pubkey-pem", "hs-pubkey", Refuse, [Algorithm], "CVE-2016-10555; jwt_tool -X k", "HS256 keyed with the tenant's public key as SPKI PEM (key confusion)", |b| hs(b, 256, PublicKeyEncoding::SpkiPem)),
+    defect!("hs-pubkey-pem-no-newline", "hs-pubkey", Refuse, [Algorithm], "CVE-2022-29217", "HS256 keyed with the SPKI PEM without its final newline", |b| hs(b, 256, PublicKeyEncoding::SpkiPemNoNewline)),
+    defect!("hs-pubkey-pem-leading-space", "hs-pubkey", Refuse, [Algorithm], "CVE-2026-34950", "HS256 keyed with the SPKI PEM after leading whitespace", |b| hs(b, 256, PublicKeyEncoding::SpkiPemLeadingSpace)),
+    defect!("hs-pubkey-pkcs1", "hs-pubkey", Refuse, [Algorithm], "CVE-2017-11424", "HS256 keyed with the public key as PKCS#1 PEM", |b| hs(b, 256, PublicKeyEncoding::Pkcs1Pem)),
+    defect!("hs-pubkey-der", "hs-pubkey", Refuse, [Algorithm], "CVE-2022-23541", "HS256 keyed with the public key as SPKI DER", |b| hs(b, 256, PublicKeyEncoding::SpkiDer)),
+    defect!("hs-pubkey-ssh", "hs-pubkey", Refuse, [Algorithm], "CVE-2023-48223", "HS256 keyed with the public key as `ssh-rsa`", |b| hs(b, 256, PublicKeyEncoding::Ssh)),
+    defect!("hs-pubkey-jwk", "hs-pubkey", Refuse, [Algorithm], "CVE-2024-33663", "HS256 keyed with the public JWK as JSON text", |b| hs(b, 256, PublicKeyEncoding::JwkJson)),
+    defect!("hs-pubkey-modulus", "hs-pubkey", Refuse, [Algorithm], "CVE-2024-37568", "HS256 keyed with the raw modulus `n`", |b| hs(b, 256, PublicKeyEncoding::Modulus)),
+    defect!("hs-pubkey-x5c", "hs-pubkey", Refuse, [Algorithm], "jwt_tool -X k", "HS256 keyed with the `x5c` certificate as PEM", |b| hs(b, 256, PublicKeyEncoding::CertificatePem)),
+    defect!("hs-pubkey-pem-hs384", "hs-pubkey", Refuse, [Algorithm], "CVE-2016-10555", "HS384 keyed with the SPKI PEM", |b| hs(b, 384, PublicKeyEncoding::SpkiPem)),
+    defect!("hs-pubkey-pem-hs512", "hs-pubkey", Refuse, [Algorithm], "CVE-2016-10555", "HS512 keyed with the SPKI PEM", |b| hs(b, 512, PublicKeyEncoding::SpkiPem)),
+    defect!("hs-blank", "hs-blank", Refuse, [Algorithm], "jwt_tool -X b; CVE-2019-20933", "HS256 with an empty key", |b| hs_secret(b, b"")),
+    defect!("hs-blank-unknown-kid", "hs-blank", Refuse, [Algorithm, Key], "CVE-2026-44351", "HS256 with an empty key and an unknown `kid` (resolvers that fall back to `\"\"`)", |b| hs_secret(b, b"").kid("unknown-kid")),
+    defect!("hs-weak-secret", "hs-weak", Refuse, [Algorithm], "RFC 8725 §3.5; jwt_tool wordlist", "HS256 keyed with `secret`", |b| hs_secret(b, b"secret")),
+    defect!("hs-weak-client-secret", "hs-weak", Refuse, [Algorithm], "RFC 8725 §3.5", "HS256 keyed with one of the tenant's client secrets", |b| { let s = b.some_client_secret(); hs_secret(b, s.as_bytes()) }),
+    defect!("es-psychic-zero", "es-psychic", Refuse, [Algorithm], "CVE-2022-21449", "`alg: ES256` under the tenant `kid` with a signature of 64 zero bytes", |b| b.alg("ES256").raw_signature(vec![0; 64])),
+    defect!("es-psychic-der", "es-psychic", Refuse, [Algorithm], "CVE-2022-21449; Wycheproof", "`alg: ES256` with the DER signature r = s = 0", |b| b.alg("ES256").raw_signature(vec![0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00])),
+    defect!("es-psychic-order", "es-psychic", Refuse, [Algorithm], "Wycheproof SpecialCaseEs256", "`alg: ES256` with r = s = n, the P-256 group order", |b| { let n = P256_ORDER.to_vec(); b.alg("ES256").raw_signature([n.clone(), n].concat()) }),
+    defect!("es-attacker", "es-attacker", Refuse, [Algorithm], "RFC 8725 §3.1", "ES256 signed by an attacker's EC key under the tenant `kid`", |b| b.alg("ES256").signer(Signer::Es256Attacker)),
+    defect!("alg-swap-legit-ps256", "alg-swap-legit", Refuse, [Algorithm], "RFC 8725 §3.1; Wycheproof WrongPrimitive", "PS256 signed with the tenant's real key: outside the RS256 allow-list", |b| b.alg("PS256").signer(Signer::RsaPss { key: RsaKey::Tenant, bits: 256 })),
+    defect!("alg-swap-legit-rs384", "alg-swap-legit", Refuse, [Algorithm], "RFC 8725 §3.1", "RS384 signed with the tenant's real key", |b| b.alg("RS384").signer(tenant_rsa(384))),
+    defect!("alg-swap-legit-rs512", "alg-swap-legit", Refuse, [Algorithm], "RFC 8725 §3.1", "RS512 signed with the tenant's real key", |b| b.alg("RS512").signer(tenant_rsa(512))),
+    defect!("alg-garbage-missing", "alg-garbage", Refuse, [Algorithm], "RFC 7515 §4.1.1", "no `alg` in the header (RS256 signature)", |b| b.without_header("alg")),
+    defect!("alg-garbage-empty", "alg-garbage", Refuse, [Algorithm], "RFC 8725 §3.1", "`alg: \"\"`", |b| b.alg("")),
+    defect!("alg-garbage-lowercase", "alg-garbage", Refuse, [Algorithm], "RFC 7515 §4.1.1 (case-sensitive)", "`alg: rs256`", |b| b.alg("rs256")),
+    defect!("alg-garbage-trailing-space", "alg-garbage", Refuse, [Algorithm], "RFC 8725 §3.1", "`alg: \"RS256 \"`", |b| b.alg("RS256 ")),
+    defect!("alg-garbage-nul", "alg-garbage", Refuse, [Algorithm], "RFC 8725 §3.1", "`alg: \"HS256\\u0000\"`", |b| b.alg("HS256\u{0}")),
+    defect!("alg-garbage-number", "alg-garbage", Refuse, [Algorithm], "RFC 7515 §4.1.1", "`alg: 123`", |b| b.header("alg", 123)),
+    defect!("alg-garbage-array", "alg-garbage", Refuse, [Algorithm], "RFC 7515 §4.1.1", "`alg: [\"RS256\"]`", |b| b.header("alg", json!(["RS256"]))),
+    // KID ----------------------------------------------------------------------------------
+    defect!("kid-unknown", "kid-unknown", Refuse, [Key], "jwt_tool", "signed by an attacker's key under a random `kid`", |b| b.kid("Zq4uTg8Yc2Vx7Lm1Np0Rs").signer(attacker_rsa())),
+    defect!("kid-absent", "kid-absent", Tolerated, [Key], "RFC 7515 §4.1.4", "a valid tenant signature without `kid`", |b| b.without_header("kid")),
+    defect!("kid-type-number", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: 1`", |b| b.header("kid", 1)),
+    defect!("kid-type-null", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: null`", |b| b.header("kid", Value::Null)),
+    defect!("kid-type-array", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: []`", |b| b.header("kid", json!([]))),
+    defect!("kid-type-object", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: {}`", |b| b.header("kid", json!({}))),
+    defect!("kid-type-empty", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: \"\"`", |b| b.kid("")),
+    defect!("kid-type-huge", "kid-type", Refuse, [Key], "jwt_tool forced errors", "a 10 KiB `kid`", |b| b.kid(&"k".repeat(10 * 1024))),
+    defect!("kid-type-crlf", "kid-type", Refuse, [Key], "log injection", "`kid` with CR, LF and NUL (log injection)", |b| b.kid("abc\r\nX-Injected: 1\u{0}")),
+    defect!("kid-path-traversal", "kid-path", Refuse, [Algorithm, Key], "jwt_tool playbook", "`kid: ../../../../dev/null` with HS256 keyed by the empty file's content", |b| hs_secret(b, b"").kid("../../../../../../dev/null")),
+    defect!("kid-path-devnull", "kid-path", Refuse, [Algorithm, Key], "jwt-scanner", "`kid: /dev/null` with HS256 and an empty key", |b| hs_secret(b, b"").kid("/dev/null")),
+    defect!("kid-path-invalid", "kid-path", Refuse, [Algorithm, Key], "jwt_tool playbook", "`kid: /invalid_path` with HS256 and a NUL key", |b| hs_secret(b, b"\0").kid("/invalid_path")),
+    defect!("kid-sqli-union", "kid-sqli", Refuse, [Algorithm, Key], "jwt_tool; RFC 8725 §2.9", "`kid: x' UNION SELECT '1';--` with HS256 keyed `1`", |b| hs_secret(b, b"1").kid("x' UNION SELECT '1';--")),
+    defect!("kid-sqli-sleep", "kid-sqli", Refuse, [Key], "jwt-hack", "`kid: ' OR SLEEP(5)--` (a timing probe)", |b| b.kid("' OR SLEEP(5)--")),
+    defect!("kid-cmdi-sleep", "kid-cmdi", Refuse, [Key], "jwt_tool playbook", "`kid: |sleep 10`", |b| b.kid("|sleep 10")),
+    defect!("kid-cmdi-subshell", "kid-cmdi", Refuse, [Key], "jwt_tool playbook", "`kid: $(sleep 10)`", |b| b.kid("$(sleep 10)")),
+    defect!("kid-cmdi-callback", "kid-cmdi", Refuse, [Key], "jwt_tool playbook", "`kid: |curl <attacker>/kid-cmdi` (the attacker host must see no request)", |b| { let kid = format!("|curl {}/kid-cmdi", b.attacker_url()); b.kid(&kid) }),
+    // KEY ----------------------------------------------------------------------------------
+    defect!("other-tenant-key-under-kid", "other-tenant", Refuse, [Signature], "RFC 7515 §10", "signed by an attacker's key under the tenant's `kid`", |b| b.signer(attacker_rsa())),
+    defect!("jwk-embed", "jwk-embed", Refuse, [Signature], "CVE-2018-0114; jwt_tool -X i", "header `jwk` = the attacker's key, signed with it, under the tenant `kid`", |b| { let jwk = attacker_key().jwk().clone(); b.header("jwk", jwk).signer(attacker_rsa()) }),
+    defect!("jwk-embed-own-kid", "jwk-embed", Refuse, [Key], "CVE-2026-27962", "header `jwk` = the attacker's key, signed with it, under its own `kid`", |b| { let jwk = attacker_key().jwk().clone(); let kid = attacker_key().kid.clone(); b.header("jwk", jwk).kid(&kid).signer(attacker_rsa()) }),
+    defect!("jku-attacker", "jku-attacker", Refuse, [Key], "RFC 7515 §4.1.2; RFC 8725 §3.10", "`jku` = the attacker's JWKS, signed with its key (the attacker host must see no request)", |b| { let url = format!("{}{ATTACKER_JWKS}", b.attacker_url()); attacker_url(b, "jku", url) }),
+    defect!("jku-lookalike-userinfo", "jku-lookalike", Refuse, [Key], "jwtXploiter", "`jku` = `https://<tenant>@<attacker>/...`: the tenant's name as user info", |b| { let host = crate::state::issuer_host(b.issuer_str()); let url = b.attacker_url().replacen("://", &format!("://{host}@"), 1) + ATTACKER_JWKS; attacker_url(b, "jku", url) }),
+    defect!("jku-lookalike-query", "jku-lookalike", Refuse, [Key], "jwt-hack", "`jku` = `https://<attacker>/?u=<tenant JWKS>`", |b| { let url = format!("{}/?u={}.well-known/jwks.json", b.attacker_url(), b.issuer_str()); attacker_url(b, "jku", url) }),
+    defect!("x5-attacker-x5u", "x5-attacker", Refuse, [Key], "RFC 7515 §4.1.5", "`x5u` = the attacker's certificate, signed with its key", |b| { let url = format!("{}{ATTACKER_CERT}", b.attacker_url()); attacker_url(b, "x5u", url) }),
+    defect!("x5-attacker-x5c", "x5-attacker", Refuse, [Key], "RFC 7515 §4.1.6; jwt-hack", "`x5c` = the attacker's self-signed certificate, signed with its key", |b| { let x5c = attacker_key().jwk()["x5c"].clone(); let kid = attacker_key().kid.clone(); b.header("x5c", x5c).kid(&kid).signer(attacker_rsa()) }),
+    defect!("hdr-urls-ignored", "hdr-urls-ignored", Tolerated, [], "RFC 8725 §3.10", "a valid token that also carries `jku` and `x5u` at the attacker (which must see no request)", |b| { let jku = format!("{}{ATTACKER_JWKS}", b.attacker_url()); let x5u = format!("{}{ATTACKER_CERT}", b.attacker_url()); b.header("jku", jku).header("x5u", x5u) }),
+    defect!("other-tenant", "other-tenant", Refuse, [Signature, Issuer], "CVE-2018-6873", "a second tenant's token: its issuer, its key, the same `kid`", |b| b.issuer("https://other-tenant.example.com/").signer(Signer::Rsa { key: RsaKey::OtherTenant, bits: 256 })),
+    // TIME ---------------------------------------------------------------------------------
+    defect!("exp-past", "exp-past", Refuse, [Expiry], "RFC 7519 §4.1.4; AQT", "expired an hour ago", |b| b.expired(3600)),
+    defect!("exp-past-1s", "exp-past", Tolerated, [Expiry], "RFC 7519 §4.1.4", "expired 1 s ago (within any leeway)", |b| b.expired(1)),
+    defect!("exp-past-6s", "exp-past", Tolerated, [Expiry], "RFC 7519 §4.1.4", "expired 6 s ago (beyond a 5 s leeway)", |b| b.expired(6)),
+    defect!("exp-past-61s", "exp-past", Refuse, [Expiry], "RFC 7519 §4.1.4", "expired 61 s ago (beyond a 60 s leeway)", |b| b.expired(61)),
+    defect!("exp-past-301s", "exp-past", Refuse, [Expiry], "RFC 7519 §4.1.4", "expired 301 s ago (beyond any sane leeway)", |b| b.expired(301)),
+    defect!("exp-past-now", "exp-past", Tolerated, [Expiry], "RFC 7519 §4.1.4", "`exp` = now (the current time must be before `exp`)", |b| b.expired(0)),
+    defect!("exp-absent", "exp-absent", Refuse, [Expiry], "RFC 9068 §2.2", "no `exp`: a token that never expires", |b| without_claim(b, "exp")),
+    defect!("exp-type-string", "exp-type", Refuse, [Expiry], "RFC 7519 §2 NumericDate", "`exp` as a string of a future time", |b| { let exp = in_seconds(&b, 3600).to_string(); b.claim("exp", exp) }),
+    defect!("exp-type-null", "exp-type", Refuse, [Expiry], "RFC 7519 §2", "`exp: null`", |b| b.claim("exp", Value::Null)),
+    defect!("exp-type-bool", "exp-type", Refuse, [Expiry], "RFC 7519 §2", "`exp: true`", |b| b.claim("exp", true)),
+    defect!("exp-type-array", "exp-type", Refuse, [Expiry], "RFC 7519 §2", "`exp: []`", |b| b.claim("exp", json!([]))),
+    defect!("exp-type-overflow", "exp-type", Refuse, [Format], "RFC 7519 §2", "`exp: 1e400`, beyond any float (raw payload)", |b| { let b = b.without_claim("exp"); let p = payload_with(&b, "\"exp\":1e400"); b.raw_payload(p) }),
+    defect!("exp-type-float", "exp-type", Accept, [], "RFC 7519 §2 (fractions allowed)", "`exp` as a float an hour ahead: legal", |b| { let exp = in_seconds(&b, 3600) as f64 + 0.5; b.claim("exp", exp) }),
+    defect!("nbf-future", "nbf-future", Refuse, [NotBefore], "RFC 7519 §4.1.5", "`nbf` two minutes ahead", |b| { let t = in_seconds(&b, 120); b.not_before(t) }),
+    defect!("nbf-future-3s", "nbf-future", Tolerated, [NotBefore], "RFC 7519 §4.1.5", "`nbf` 3 s ahead (within a leeway)", |b| { let t = in_seconds(&b, 3); b.not_before(t) }),
+    defect!("iat-odd-future", "iat-odd", Tolerated, [IssuedAt], "RFC 7519 §4.1.6", "`iat` two minutes ahead", |b| { let t = in_seconds(&b, 120); b.issued_at(t) }),
+    defect!("iat-odd-ancient", "iat-odd", Accept, [], "RFC 7519 §4.1.6", "`iat` ten years ago (still unexpired): valid", |b| { let t = in_seconds(&b, -10 * 365 * 86_400); b.issued_at(t) }),
+    defect!("iat-odd-long-lived", "iat-odd", Accept, [], "RFC 9068 §4", "`exp` ten years ahead: valid unless a max-age policy applies", |b| { let t = in_seconds(&b, 10 * 365 * 86_400); b.expires_at(t) }),
+    // AUD ----------------------------------------------------------------------------------
+    defect!("aud-wrong", "aud-wrong", Refuse, [Audience], "RFC 7519 §4.1.3; RFC 8725 §3.9", "`aud` = another API", |b| b.audience("https://other-api.example.com/")),
+    defect!("aud-wrong-userinfo", "aud-wrong", Refuse, [Audience], "RFC 9068 §4", "`aud` = only the tenant's `/userinfo`", |b| { let aud = format!("{}userinfo", b.issuer_str()); b.audience(aud) }),
+    defect!("aud-wrong-client-id", "aud-wrong", Refuse, [Audience], "RFC 8725 §3.9", "`aud` = a client id (an ID token's audience)", |b| b.audience(super::FORGE_CLIENT_ID)),
+    defect!("aud-wrong-absent", "aud-wrong", Refuse, [Audience], "RFC 9068 §2.2", "no `aud`", |b| without_claim(b, "aud")),
+    defect!("aud-array", "aud-array", Accept, [], "RFC 7519 §4.1.3; Auth0", "`aud` = [API, tenant /userinfo], Auth0's shape with `openid`", |b| { let aud = b.claims()["aud"].clone(); let ui = format!("{}userinfo", b.issuer_str()); b.audience(json!([aud, ui])) }),
+    defect!("aud-array-other-first", "aud-array", Accept, [], "RFC 7519 §4.1.3", "`aud` = [another API, API]", |b| { let aud = b.claims()["aud"].clone(); b.audience(json!(["https://other-api.example.com/", aud])) }),
+    defect!("aud-empty-array", "aud-empty", Refuse, [Audience], "CVE-2020-26160", "`aud: []`", |b| b.audience(json!([]))),
+    defect!("aud-empty-string", "aud-empty", Refuse, [Audience], "CVE-2020-26160", "`aud: [\"\"]`", |b| b.audience(json!([""]))),
+    defect!("aud-empty-null", "aud-empty", Refuse, [Audience], "CVE-2020-26160", "`aud: null`", |b| b.audience(Value::Null)),
+    defect!("aud-near-trailing-slash", "aud-near", Refuse, [Audience], "RFC 7519 §2 StringOrURI", "the API id with a trailing `/`", |b| { let aud = format!("{}/", b.claims()["aud"].as_str().unwrap_or("")); b.audience(aud) }),
+    defect!("aud-near-case", "aud-near", Refuse, [Audience], "RFC 7519 §2", "the API id in upper case", |b| { let aud = b.claims()["aud"].as_str().unwrap_or("").to_uppercase(); b.audience(aud) }),
+    defect!("aud-near-prefix", "aud-near", Refuse, [Audience], "RFC 7519 §2", "the API id with a prefix", |b| { let aud = format!("x{}", b.claims()["aud"].as_str().unwrap_or("")); b.audience(aud) }),
+    defect!("aud-near-suffix", "aud-near", Refuse, [Audience], "RFC 7519 §2", "the API id with a suffix", |b| { let aud = format!("{}x", b.claims()["aud"].as_str().unwrap_or("")); b.audience(aud) }),
+    defect!("aud-near-padded", "aud-near", Refuse, [Audience], "RFC 7519 §2", "the API id padded with spaces", |b| { let aud = format!(" {} ", b.claims()["aud"].as_str().unwrap_or("")); b.audience(aud) }),
+    defect!("aud-near-number", "aud-near", Refuse, [Audience], "RFC 7519 §2", "`aud: 1`", |b| b.audience(1)),
+    defect!("aud-near-object", "aud-near", Refuse, [Audience], "RFC 7519 §2", "`aud` as an object holding the API id", |b| { let aud = b.claims()["aud"].clone(); b.audience(json!({ "aud": aud })) }),
+    // ISS ----------------------------------------------------------------------------------
+    defect!("iss-wrong-other-tenant", "iss-wrong", Refuse, [Issuer], "RFC 9068 §4; RFC 8725 §3.8", "`iss` = another tenant (tenant signature)", |b| b.issuer("https://other-tenant.example.com/")),
+    defect!("iss-wrong-evil", "iss-wrong", Refuse, [Issuer], "RFC 8725 §3.8", "`iss` = `https://evil.example/`", |b| b.issuer("https://evil.example/")),
+    defect!("iss-wrong-absent", "iss-wrong", Refuse, [Issuer], "RFC 9068 §2.2", "no `iss`", |b| without_claim(b, "iss")),
+    defect!("iss-near-no-slash", "iss-near", Refuse, [Issuer], "RFC 9068 §4 (exact match)", "the issuer without its trailing slash", |b| { let iss = b.issuer_str().trim_end_matches('/').to_owned(); b.issuer(&iss) }),
+    defect!("iss-near-http", "iss-near", Refuse, [Issuer], "RFC 9068 §4", "the issuer over `http://`", |b| { let iss = b.issuer_str().replacen("https://", "http://", 1); b.issuer(&iss) }),
+    defect!("iss-near-upper", "iss-near", Refuse, [Issuer], "RFC 9068 §4", "the issuer with its host in upper case", |b| { let iss = b.issuer_str().to_uppercase().replacen("HTTPS://", "https://", 1); b.issuer(&iss) }),
+    defect!("iss-near-double-slash", "iss-near", Refuse, [Issuer], "RFC 9068 §4", "the issuer ending in `//`", |b| { let iss = format!("{}/", b.issuer_str()); b.issuer(&iss) }),
+    // TYPE ---------------------------------------------------------------------------------
+    defect!("id-token", "id-token", Refuse, [Audience, Scope], "RFC 8725 §2.8; RFC 9068 §5", "an ID token (aud = client id, nonce, profile claims, no scope) used as an access token", |b| b.audience(super::FORGE_CLIENT_ID).without_claim("scope").without_claim("gty").without_claim("azp").claim("nonce", "n-0S6_WzA2Mj").claim("name", "Test User").claim("email", "test@example.com").claim("sid", "8sX6PqB2Yv3dQ9Lm1Np0Rs4TuVwXyZaB")),
+    defect!("typ-at-jwt", "typ-at", Accept, [], "RFC 9068 §2.1", "`typ: at+jwt`", |b| b.typ("at+jwt")),
+    defect!("typ-at-application", "typ-at", Accept, [], "RFC 7515 §4.1.9", "`typ: application/at+jwt`", |b| b.typ("application/at+jwt")),
+    defect!("typ-at-upper", "typ-at", Accept, [], "RFC 7515 §4.1.9 (case-insensitive)", "`typ: AT+JWT`", |b| b.typ("AT+JWT")),
+    defect!("typ-other-absent", "typ-other", Accept, [], "Auth0 default profile", "no `typ`", |b| b.without_header("typ")),
+    defect!("typ-other-dpop", "typ-other", Tolerated, [Header], "RFC 8725 §3.11", "`typ: dpop+jwt`: another kind of JWT", |b| b.typ("dpop+jwt")),
+    defect!("typ-other-logout", "typ-other", Tolerated, [Header], "RFC 8725 §3.11", "`typ: logout+jwt`", |b| b.typ("logout+jwt")),
+    defect!("typ-other-secevent", "typ-other", Tolerated, [Header], "RFC 8725 §3.11", "`typ: secevent+jwt`", |b| b.typ("secevent+jwt")),
+    // FMT ----------------------------------------------------------------------------------
+    defect!("cty-nested", "cty-nested", Refuse, [Format], "RFC 7519 §5.2; RFC 8725 §3.3", "`cty: JWT` with a valid token as the payload", |b| { let inner = b.clone().sign(); b.header("cty", "JWT").raw_payload(inner) }),
+    defect!("jwe", "jwe", Refuse, [Format], "RFC 8725 §3.6", "a five-part JWE (RSA-OAEP, A256GCM) instead of a JWS", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |_| jwe(&kid, false)) }),
+    defect!("jwe-zip", "jwe", Refuse, [Format], "CVE-2024-33664; CVE-2024-28180", "a JWE with `zip: DEF` (a decompression bomb must not be inflated)", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |_| jwe(&kid, true)) }),
+    defect!("crit-unknown", "crit", Refuse, [Header], "RFC 7515 §4.1.11", "`crit: [\"foo\"]` with `foo: 1`: an extension the API cannot understand", |b| b.header("crit", json!(["foo"])).header("foo", 1)),
+    defect!("crit-empty", "crit", Refuse, [Header], "RFC 7515 §4.1.11 (MUST NOT be empty)", "`crit: []`", |b| b.header("crit", json!([]))),
+    defect!("crit-registered", "crit", Refuse, [Header], "RFC 7515 §4.1.11", "`crit: [\"alg\"]`: registered names must not be listed", |b| b.header("crit", json!(["alg"]))),
+    defect!("crit-string", "crit", Refuse, [Header], "RFC 7515 §4.1.11", "`crit: \"foo\"` (not an array)", |b| b.header("crit", "foo").header("foo", 1)),
+    defect!("crit-b64-false", "crit", Refuse, [Header], "RFC 7797 §3/§6; CVE-2025-59420", "`b64: false` with `crit: [\"b64\"]`", |b| b.header("b64", false).header("crit", json!(["b64"]))),
+    defect!("json-dup-scope-last-read", "json-dup", Tolerated, [], "RFC 8725 §2.6", "payload `scope` twice, `write:messages` then `read:messages` (last wins: read)", |b| { let text = Value::Object(b.claims().clone()).to_string().replacen("\"iss\":", "\"scope\":\"write:messages\",\"iss\":", 1); b.raw_payload(text) }),
+    defect!("json-dup-scope-first-read", "json-dup", InsufficientScope, [Scope], "RFC 8725 §2.6", "payload `scope` twice, `read:messages` then `write:messages`: a first-wins parser grants read", |b| { let p = payload_with(&b, "\"scope\":\"write:messages\""); b.raw_payload(p) }),
+    defect!("json-dup-alg-last-rs256", "json-dup", Tolerated, [], "RFC 7515 §4", "header `alg` twice, `none` then `RS256` (last wins: RS256)", |b| { let kid = b.tenant_key().kid.clone(); b.raw_header(format!("{{\"alg\":\"none\",\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"{kid}\"}}")) }),
+    defect!("json-dup-alg-first-rs256", "json-dup", Refuse, [Algorithm], "RFC 7515 §4", "header `alg` twice, `RS256` then `none`: a first-wins parser sees RS256", |b| { let kid = b.tenant_key().kid.clone(); b.raw_header(format!("{{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"{kid}\",\"alg\":\"none\"}}")) }),
+    defect!("json-bad-header", "json-bad", Refuse, [Format], "RFC 8725 §3.7", "a header that is not JSON", |b| b.raw_header("{\"alg\":\"RS256\",")),
+    defect!("json-bad-payload-string", "json-bad", Refuse, [Format], "RFC 7519 §7.2", "payload `\"str\"`", |b| b.raw_payload("\"str\"")),
+    defect!("json-bad-payload-array", "json-bad", Refuse, [Format], "RFC 7519 §7.2", "payload `[1]`", |b| b.raw_payload("[1]")),
+    defect!("json-bad-payload-number", "json-bad", Refuse, [Format], "RFC 7519 §7.2", "payload `1`", |b| b.raw_payload("1")),
+    defect!("json-bad-utf8", "json-bad", Refuse, [Format], "RFC 8259 §8.1", "payload with invalid UTF-8 in a claim", |b| { let mut p = payload_with(&b, "\"name\":\"x\""); let at = p.len() - 3; p[at] = 0xff; b.raw_payload(p) }),
+    defect!("json-bad-surrogate", "json-bad", Refuse, [Format], "RFC 8259 §8.2", "payload with a lone surrogate `\\ud800`", |b| { let p = payload_with(&b, "\"name\":\"\\ud800\""); b.raw_payload(p) }),
+    defect!("json-bad-deep", "json-bad", Refuse, [Format], "RFC 8725 §3.7", "payload with 10,000 nested arrays", |b| { let deep = format!("\"x\":{}{}", "[".repeat(10_000), "]".repeat(10_000)); let p = payload_with(&b, &deep); b.raw_payload(p) }),
+    defect!("jws-json-flattened", "jws-json", Refuse, [Format], "RFC 7515 §7.2.2; CVE-2022-39227", "the flattened JWS JSON serialization as the bearer value", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"protected": p[0], "payload": p[1], "signature": p[2]}).to_string() })),
+    defect!("jws-json-general", "jws-json", Refuse, [Format], "RFC 7515 §7.2.1", "the general JWS JSON serialization as the bearer value", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"payload": p[1], "signatures": [{"protected": p[0], "signature": p[2]}]}).to_string() })),
+    defect!("oversize-claim-6k", "oversize", Accept, [], "RFC 6585 §5", "a valid token carrying a 6 KiB claim", |b| b.claim("https://example.com/blob", "x".repeat(6 * 1024))),
+    defect!("oversize-claim-64k", "oversize", Tolerated, [], "RFC 6585 §5", "a valid token carrying a 64 KiB claim (431, 400 or 401 are fine; a crash is not)", |b| b.claim("https://example.com/blob", "x".repeat(64 * 1024))),
+    defect!("many-dots", "many-dots", Refuse, [Format], "CVE-2025-30204; CVE-2025-27144", "8,000 dots", |b| b.finish(|_| ".".repeat(8000))),
+    defect!("many-dots-segments", "many-dots", Refuse, [Format], "CVE-2025-22868", "8,000 `a.` segments", |b| b.finish(|_| "a.".repeat(8000))),
+    // SCOPE --------------------------------------------------------------------------------
+    defect!("scope-missing", "scope-missing", InsufficientScope, [Scope], "AQT; RFC 6750 §3.1", "no `scope` claim", |b| without_claim(b, "scope")),
+    defect!("scope-other", "scope-other", InsufficientScope, [Scope], "AQT", "`scope: write:messages`", |b| b.scope("write:messages")),
+    defect!("scope-multi", "scope-multi", Accept, [], "AQT", "`scope: openid profile read:messages write:messages`", |b| b.scope("openid profile read:messages write:messages")),
+    defect!("scope-substr-suffix", "scope-substr", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: read:messagesX`", |b| b.scope("read:messagesX")),
+    defect!("scope-substr-prefix", "scope-substr", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: xread:messages`", |b| b.scope("xread:messages")),
+    defect!("scope-substr-extended", "scope-substr", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: read:messages:all`", |b| b.scope("read:messages:all")),
+    defect!("scope-substr-short", "scope-substr", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: read:message`", |b| b.scope("read:message")),
+    defect!("scope-substr-upper", "scope-substr", InsufficientScope, [Scope], "RFC 6749 §3.3 (case-sensitive)", "`scope: READ:MESSAGES`", |b| b.scope("READ:MESSAGES")),
+    defect!("scope-sep-comma", "scope-sep", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: openid,read:messages`", |b| b.scope("openid,read:messages")),
+    defect!("scope-sep-plus", "scope-sep", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: openid+read:messages`", |b| b.scope("openid+read:messages")),
+    defect!("scope-sep-encoded", "scope-sep", InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: openid%20read:messages`", |b| b.scope("openid%20read:messages")),
+    defect!("scope-sep-tab", "scope-sep", Tolerated, [Scope], "RFC 6749 §3.3", "`scope` separated by a tab", |b| b.scope("openid\tread:messages")),
+    defect!("scope-type-array", "scope-type", Tolerated, [Scope], "RFC 9068 §2.2.3", "`scope: [\"read:messages\"]`", |b| b.claim("scope", json!(["read:messages"]))),
+    defect!("scope-type-number", "scope-type", InsufficientScope, [Scope], "RFC 9068 §2.2.3", "`scope: 5`", |b| b.claim("scope", 5)),
+    defect!("scope-type-object", "scope-type", InsufficientScope, [Scope], "RFC 9068 §2.2.3", "`scope: {}`", |b| b.claim("scope", json!({}))),
+    defect!("perm-claim", "perm-claim", Tolerated, [Scope], "Auth0 RBAC", "no `scope`, `permissions: [\"read:messages\"]` (200 only where RBAC is the scope source)", |b| without_claim(b, "scope").permissions(["read:messages"])),
+    defect!("scp-claim", "scp-claim", Tolerated, [Scope], "Spring/Microsoft defaults", "no `scope`, `scp: \"read:messages\"`", |b| without_claim(b, "scope").claim("scp", "read:messages")),
+    // BIND ---------------------------------------------------------------------------------
+    defect!("cnf-bearer", "cnf-bearer", Tolerated, [], "RFC 9449 §7.2; RFC 8705 §3", "a DPoP-bound token (`cnf.jkt`) sent as a bearer token", |b| b.claim("cnf", json!({"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}))),
+];
+
+const B64URL: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The order n of the P-256 group.
+const P256_ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// A syntactically plausible five-part JWE (the parts are fixed filler).
+fn jwe(kid: &str, zip: bool) -> String {
+    let mut header = json!({"alg": "RSA-OAEP", "enc": "A256GCM", "kid": kid});
+    if zip {
+        header["zip"] = json!("DEF");
+    }
+    let filler = |n: usize, seed: u8| {
+        b64::url(
+            (0..n)
+                .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+                .collect::<Vec<_>>(),
+        )
+    };
+    format!(
+        "{}.{}.{}.{}.{}",
+        b64::url(header.to_string()),
+        filler(256, 1),
+        filler(12, 2),
+        filler(if zip { 4096 } else { 64 }, 3),
+        filler(16, 4)
+    )
+}

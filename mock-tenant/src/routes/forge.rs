@@ -1,0 +1,85 @@
+//! `POST /_mock/token` mints any token by defect name with claim and header overrides;
+//! `GET /_mock/defects` lists the defects. The same names as the Rust builder and the CLI.
+
+use super::reply;
+use crate::forge::{TokenBuilder, defects};
+use crate::state::State;
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+/// What `POST /_mock/token` takes. Every field is optional: `{}` mints the valid token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MintRequest {
+    /// A defect name from `GET /_mock/defects`, applied after the overrides.
+    defect: Option<String>,
+    /// Claims to set; `null` removes one.
+    #[serde(default)]
+    claims: Map<String, Value>,
+    /// Header fields to set; `null` removes one.
+    #[serde(default)]
+    header: Map<String, Value>,
+    /// Base URL the `jku`/`x5u` defects point at.
+    attacker: Option<String>,
+}
+
+/// POST /_mock/token and GET /_mock/defects
+pub(crate) fn routes(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    let mint = warp::post()
+        .and(warp::path!("_mock" / "token"))
+        .and(warp::body::content_length_limit(256 * 1024))
+        .and(warp::body::bytes())
+        .map(move |body: bytes::Bytes| {
+            let request: MintRequest = if body.is_empty() {
+                MintRequest::default()
+            } else {
+                match serde_json::from_slice(&body) {
+                    Ok(r) => r,
+                    Err(e) => return bad_request(&e.to_string()),
+                }
+            };
+            match mint(TokenBuilder::new(state.clone()), &request) {
+                Ok(token) => reply::json(StatusCode::OK, &json!({ "token": token })),
+                Err(e) => bad_request(&e),
+            }
+        });
+    let list = warp::get()
+        .and(warp::path!("_mock" / "defects"))
+        .map(|| reply::json(StatusCode::OK, &defects_json()));
+    mint.or(list).unify()
+}
+
+fn mint(mut builder: TokenBuilder, request: &MintRequest) -> Result<String, String> {
+    if let Some(url) = &request.attacker {
+        builder = builder.attacker(url);
+    }
+    builder = builder.overrides(&request.claims, &request.header);
+    if let Some(name) = &request.defect {
+        builder = builder.try_defect(name)?;
+    }
+    Ok(builder.sign())
+}
+
+/// The defect table as JSON.
+pub(crate) fn defects_json() -> Value {
+    defects()
+        .iter()
+        .map(|d| {
+            json!({"name": d.name, "row": d.row, "about": d.about, "source": d.source,
+                   "verdict": d.verdict, "breaks": d.breaks})
+        })
+        .collect()
+}
+
+fn bad_request(description: &str) -> Response {
+    reply::json(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": "invalid_request", "error_description": description}),
+    )
+}
