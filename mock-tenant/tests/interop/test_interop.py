@@ -1,6 +1,8 @@
 """Real Auth0 clients, installed from PyPI, against the mock tenant over HTTPS on localhost."""
 
 import asyncio
+import json
+import socket
 import ssl
 
 import jwt
@@ -72,8 +74,53 @@ def test_auth0_api_python_refuses_a_token_for_another_audience(tenant, monkeypat
 
 def test_tls_certificate_is_for_localhost_and_signed_by_the_printed_ca(tenant):
     host, port = tenant.domain.split(":")
-    with ssl.create_connection((host, int(port)), timeout=10) as sock:
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
         with tenant.ssl_context().wrap_socket(sock, server_hostname="localhost") as tls:
             cert = tls.getpeercert()
     names = {value for kind, value in cert["subjectAltName"]}
     assert {"localhost", "127.0.0.1"} <= names
+
+
+def strict(claims):
+    """What a correct API adds to PyJWT, which is lenient in two ways the forge found: it takes
+    `exp` as `int(exp)`, so a numeric string passes (RFC 7519 §2 wants a JSON number), and
+    Python's json accepts lone surrogates, which are not valid Unicode (RFC 8259 §8.2)."""
+    exp = claims["exp"]
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        raise jwt.InvalidTokenError("exp is not a NumericDate")
+    json.dumps(claims, ensure_ascii=False).encode("utf-8")  # raises on a lone surrogate
+
+
+def test_pyjwt_as_a_correct_api_gives_every_defect_its_verdict(tenant):
+    """Every named defect, minted over HTTP, through PyJWT configured as a correct API would be."""
+    defects = tenant.http.get(f"{tenant.url}/_mock/defects", timeout=10).json()
+    jwks = jwt.PyJWKClient(f"{tenant.url}/.well-known/jwks.json", ssl_context=tenant.ssl_context())
+    failures = []
+    for defect in defects:
+        res = tenant.http.post(f"{tenant.url}/_mock/token", json={"defect": defect["name"]}, timeout=10)
+        assert res.status_code == 200, res.text
+        token = res.json()["token"]
+        try:
+            header = jwt.get_unverified_header(token)
+            if "crit" in header:  # PyJWT implements no extension, so a correct API refuses them
+                raise jwt.InvalidTokenError("unsupported crit")
+            key = jwks.get_signing_key(header["kid"])
+            claims = jwt.decode(
+                token, key.key, algorithms=["RS256"], audience=tenant.audience,
+                issuer=tenant.issuer, leeway=0, options={"require": ["exp", "iss", "aud"]},
+            )
+            strict(claims)
+        except Exception:
+            claims = None
+        scope = claims.get("scope") if claims else None
+        scoped = isinstance(scope, str) and "read:messages" in scope.split(" ")
+        ok = {
+            "refuse": claims is None,
+            "insufficient_scope": claims is not None and not scoped,
+            "accept": scoped,
+            "tolerated": True,
+        }[defect["verdict"]]
+        if not ok:
+            failures.append(f"{defect['name']} ({defect['verdict']}): {claims}")
+    assert not failures, "\n".join(failures)
+    assert len(defects) > 150
