@@ -5,10 +5,12 @@
 //! - `jwks`: the key set, snapshotted, and how it verifies tokens.
 //! - `token`: `/oauth/token`, success and every Auth0 error, as one table.
 //! - `control`: rotation, kid removal and re-binding, JWKS faults, stats, clock, reset; Rust and HTTP.
+//! - `cli`: `mock-tenant mint` and `mock-tenant defects`.
 //! - `bad_input`: malformed requests of every kind get a shaped 4xx, never a 5xx (with a proptest).
 //! - `lifecycle`: binding, plain HTTP, stopping on drop.
 
 mod bad_input;
+mod cli;
 mod control;
 mod discovery;
 mod forge;
