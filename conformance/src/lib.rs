@@ -1,5 +1,80 @@
-//! Conformance suite for APIs that implement Auth0's API quickstart (`/api/public`,
-//! `/api/private`, `/api/private-scoped`): fires good and deliberately bad tokens from the mock
-//! tenant at an API and reports, case by case, what it gets wrong.
+//! The conformance suite: fires good and deliberately bad tokens from the mock tenant at any API
+//! that claims to implement Auth0's API quickstart (`/api/public`, `/api/private`,
+//! `/api/private-scoped` with `read:messages`) and reports, case by case, what it accepts that
+//! it must refuse, what it refuses that it must accept, and how it answers.
 //!
-//! Not built yet: this crate is a placeholder in the workspace until the conformance issue lands.
+//! ```no_run
+//! # #[tokio::main] async fn main() {
+//! // The tenant and the reference API, embedded; every case of the catalogue.
+//! let report = conformance::run_embedded(&conformance::Profile::default()).await.unwrap();
+//! assert_eq!(report.failed(), 0, "{}", report.to_text(false, false));
+//! # }
+//! ```
+
+mod case;
+pub mod cli;
+mod driver;
+mod exec;
+mod html;
+mod junit;
+mod profile;
+mod report;
+mod table;
+mod tenant;
+mod verdict;
+
+pub use case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity};
+pub use driver::Target;
+pub use exec::Exec;
+pub use html::to_html;
+pub use junit::to_junit;
+pub use profile::Profile;
+pub use report::{Outcome, Report};
+pub use table::cases;
+pub use tenant::Tenant;
+pub use verdict::{Exchange, Verdict, classify};
+
+use mock_tenant::MockTenant;
+
+/// Runs every case against `target`.
+pub async fn run(target: &Target, profile: &Profile) -> Report {
+    driver::run_cases(target, profile, &cases()).await
+}
+
+/// Runs these cases only (for tests and for `--only`).
+pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Report {
+    driver::run_cases(target, profile, cases).await
+}
+
+/// The embedded tenant's [`Tenant`] handle.
+pub fn tenant_of(tenant: &MockTenant) -> Tenant {
+    Tenant::new(&tenant.url(), tenant.ca_pem()).expect("the embedded tenant's CA is valid PEM")
+}
+
+/// Starts the embedded tenant and the reference `sample-api` (JWKS cooldown 2 s, key sets kept
+/// at most 3 s, declared in the profile) and runs every case: the README's main job.
+pub async fn run_embedded(profile: &Profile) -> Result<Report, String> {
+    let tenant = MockTenant::start().await;
+    let api = start_sample_api(&tenant).await?;
+    let profile = Profile {
+        jwks_cooldown_secs: 2,
+        jwks_ttl_secs: 3,
+        ..profile.clone()
+    };
+    let target = Target {
+        api: api.url(),
+        tenant: tenant_of(&tenant),
+    };
+    let report = run(&target, &profile).await;
+    api.shutdown().await;
+    Ok(report)
+}
+
+/// `sample-api` configured for `tenant`, on a free port.
+pub async fn start_sample_api(tenant: &MockTenant) -> Result<sample_api::SampleApi, String> {
+    let mut vars: std::collections::HashMap<String, String> = tenant.env().into_iter().collect();
+    vars.insert("PORT".into(), "0".into());
+    vars.insert("JWKS_COOLDOWN_SECS".into(), "2".into());
+    vars.insert("JWKS_MAX_TTL_SECS".into(), "3".into());
+    sample_api::SampleApi::start(sample_api::Settings::from_vars(&vars)?).await
+}

@@ -31,6 +31,8 @@ pub enum RsaKey {
     OtherTenant,
     /// An attacker's key (`fixtures`: `test-only-rsa2048-attacker.pem`).
     Attacker,
+    /// The key the `enc_key` JWKS fault publishes with `"use":"enc"`.
+    Enc,
 }
 
 /// How the signature part is made.
@@ -413,6 +415,7 @@ impl TokenBuilder {
             RsaKey::Tenant => self.state.signing_key(),
             RsaKey::OtherTenant => other_tenant_key().clone(),
             RsaKey::Attacker => attacker_key().clone(),
+            RsaKey::Enc => enc_key().clone(),
         }
     }
 }
@@ -450,6 +453,18 @@ pub(crate) fn attacker_key() -> &'static Arc<SigningKey> {
                 "attacker.invalid",
             )
             .expect("fixture key"),
+        )
+    })
+}
+
+/// The key published with `"use":"enc"` by the `enc_key` fault, under that fault's `kid`.
+pub(crate) fn enc_key() -> &'static Arc<SigningKey> {
+    static KEY: OnceLock<Arc<SigningKey>> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let kid = crate::BadKey::Enc.jwk()["kid"].as_str().map(str::to_owned);
+        Arc::new(
+            SigningKey::from_pem(fixtures::keys::TEST_ONLY_ENC_RSA2048, kid, "attacker.invalid")
+                .expect("fixture key"),
         )
     })
 }

@@ -1,0 +1,151 @@
+//! What a case is: an id, a category, a severity, its catalogue row, a recipe and an
+//! expectation. The cases themselves are in [`table`](crate::table).
+
+use serde::Serialize;
+
+/// The catalogue's categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Category {
+    /// How the token travels: the `Authorization` header and its variants.
+    Hdr,
+    /// Denial of service: oversized and pathological input.
+    Dos,
+    /// Signatures.
+    Sig,
+    /// Algorithms.
+    Alg,
+    /// Key ids.
+    Kid,
+    /// Keys named or carried in the header.
+    Key,
+    /// `exp`, `nbf`, `iat`.
+    Time,
+    /// Audience.
+    Aud,
+    /// Issuer.
+    Iss,
+    /// Token type.
+    Type,
+    /// Serialization and JSON.
+    Fmt,
+    /// Scopes.
+    Scope,
+    /// Sender-constrained tokens.
+    Bind,
+    /// The API's handling of the tenant's key set.
+    Jwks,
+    /// What every answer must look like.
+    Resp,
+}
+
+/// How bad it is when an API gets the case wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Severity {
+    /// Forgery or authentication bypass.
+    Critical,
+    /// High.
+    High,
+    /// Medium.
+    Medium,
+    /// Low.
+    Low,
+    /// Information only.
+    Info,
+}
+
+/// Which endpoint a request goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// `/api/public`.
+    Public,
+    /// `/api/private`.
+    Private,
+    /// `/api/private-scoped`.
+    Scoped,
+}
+
+/// What the API must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// 200.
+    Ok,
+    /// 401 with a bare `Bearer` challenge (no credentials for this scheme).
+    Challenge,
+    /// 401 `invalid_token`.
+    Invalid,
+    /// 400 `invalid_request`, or 401.
+    Malformed,
+    /// 403 `insufficient_scope`.
+    Scope,
+    /// Any answer but a 5xx; the profile decides.
+    Tolerated,
+    /// 401 or 503, never 2xx or 5xx (a key source that fails must fail closed).
+    FailClosed,
+    /// Any 4xx (400, 401, 413, 431...), never 2xx or 5xx.
+    ClientError,
+}
+
+/// A JWKS operation the suite performs on the tenant before sending its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JwksOp {
+    /// The JWKS answers 503 before the API ever fetched it.
+    DownCold,
+    /// The JWKS answers 503 after the API cached it; the valid token must still pass.
+    DownWarm,
+    /// The JWKS answers slowly; the API must give up within its own timeout.
+    Slow,
+    /// The JWKS serves junk; a token with a new `kid` forces a fetch.
+    Junk,
+    /// Two rotations: a key the API has never seen signs; it must be accepted within the cooldown.
+    RotateAdd,
+    /// The signing `kid` is re-bound to a new key; the old token must be refused within the cache TTL.
+    RotateRemove,
+    /// 100 random `kid`s and 100 garbage tokens: at most one JWKS fetch.
+    Storm,
+    /// A key of the wrong kind (`use: enc`, EC) is published and signs a token.
+    PoisonedKey,
+}
+
+/// How a case builds its request.
+#[derive(Debug, Clone, Copy)]
+pub enum Recipe {
+    /// Raw `Authorization` header values built from the valid token (`T0`).
+    Headers {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The header values, given T0.
+        values: fn(&str) -> Vec<String>,
+    },
+    /// A token from the forge, by defect name (or `""` for the valid token).
+    Token {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The defect.
+        defect: &'static str,
+    },
+    /// A JWKS operation.
+    Jwks(JwksOp),
+}
+
+/// One conformance case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Unique id; a forge defect's name for token cases.
+    pub id: String,
+    /// Category.
+    pub category: Category,
+    /// Severity if the API gets it wrong.
+    pub severity: Severity,
+    /// The catalogue row (`jwt-cases.md`).
+    pub source: &'static str,
+    /// One line: what is sent and why.
+    pub about: String,
+    /// How to build the request.
+    pub recipe: Recipe,
+    /// What a correct API answers.
+    pub expect: Expect,
+}

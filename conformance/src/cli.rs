@@ -1,0 +1,210 @@
+//! The `conformance` command line. Exit codes: 0 nothing failed, 1 a case failed, 2 usage or
+//! set-up error.
+
+use crate::{Exec, Profile, Report, Target, Tenant, tenant_of};
+use clap::Parser;
+use mock_tenant::MockTenant;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Fires good and deliberately bad tokens at an API implementing Auth0's API quickstart and
+/// reports, case by case, what it gets wrong.
+///
+/// With no target, runs against the embedded mock tenant and the reference sample API.
+#[derive(Debug, Parser)]
+#[command(name = "conformance", version)]
+pub struct Cli {
+    /// The API to test (base URL), already running and configured for the tenant.
+    #[arg(long, conflicts_with = "exec")]
+    api: Option<String>,
+    /// A command that starts the API; it gets AUTH0_DOMAIN, AUTH0_AUDIENCE, API_IDENTIFIER, PORT,
+    /// SSL_CERT_FILE, REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS.
+    #[arg(long)]
+    exec: Option<String>,
+    /// An already running mock-tenant (base URL) instead of the embedded one.
+    #[arg(long, requires = "tenant_ca")]
+    tenant: Option<String>,
+    /// The CA certificate of --tenant.
+    #[arg(long)]
+    tenant_ca: Option<PathBuf>,
+    /// Port of the embedded tenant with --api (its environment is printed for your API).
+    #[arg(long, default_value_t = 8443)]
+    tenant_port: u16,
+    /// How long to wait for the API to answer before starting, in seconds.
+    #[arg(long, default_value_t = 60)]
+    wait: u64,
+    /// auth0-quickstart or rfc6750-strict.
+    #[arg(long, default_value = "auth0-quickstart")]
+    profile: String,
+    /// A profile file (JSON; any subset of the profile's fields). Flags below override it.
+    #[arg(long)]
+    profile_file: Option<PathBuf>,
+    /// Clock skew the API allows, in seconds.
+    #[arg(long)]
+    leeway: Option<u64>,
+    /// Longest the API takes to accept a new key (its refetch cooldown), in seconds.
+    #[arg(long)]
+    jwks_cooldown: Option<u64>,
+    /// Longest the API keeps a re-bound key (its JWKS cache lifetime), in seconds.
+    #[arg(long)]
+    jwks_ttl: Option<u64>,
+    /// Longest wait for one answer, in seconds.
+    #[arg(long)]
+    timeout: Option<u64>,
+    /// Path of the public endpoint.
+    #[arg(long)]
+    public_path: Option<String>,
+    /// Path of the endpoint needing a valid token.
+    #[arg(long)]
+    private_path: Option<String>,
+    /// Path of the endpoint needing the scope.
+    #[arg(long)]
+    scoped_path: Option<String>,
+    /// Print the report as JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Also write a JUnit XML report here.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Also write a self-contained HTML report here.
+    #[arg(long)]
+    html: Option<PathBuf>,
+    /// List every case in the table, not only the ones that did not pass.
+    #[arg(long)]
+    all: bool,
+}
+
+/// Parses the arguments, runs, and maps the result to an exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return usage(&format!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(main(cli)) {
+        Ok(report) if report.failed() == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(e) => usage(&e),
+    }
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("conformance: {message}");
+    ExitCode::from(2)
+}
+
+fn profile(cli: &Cli) -> Result<Profile, String> {
+    let mut p = match &cli.profile_file {
+        Some(path) => Profile::from_file(path)?,
+        None => Profile::named(&cli.profile)?,
+    };
+    if let Some(v) = cli.leeway {
+        p.leeway_secs = v;
+    }
+    if let Some(v) = cli.jwks_cooldown {
+        p.jwks_cooldown_secs = v;
+    }
+    if let Some(v) = cli.jwks_ttl {
+        p.jwks_ttl_secs = v;
+    }
+    if let Some(v) = cli.timeout {
+        p.timeout_secs = v;
+    }
+    for (field, value) in [
+        (&mut p.public_path, &cli.public_path),
+        (&mut p.private_path, &cli.private_path),
+        (&mut p.scoped_path, &cli.scoped_path),
+    ] {
+        if let Some(v) = value {
+            *field = v.clone();
+        }
+    }
+    Ok(p)
+}
+
+async fn main(cli: Cli) -> Result<Report, String> {
+    let profile = profile(&cli)?;
+    let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
+        crate::run_embedded(&profile).await?
+    } else {
+        // The tenant: given, or embedded (and then kept alive for the whole run).
+        let (embedded, tenant, env) = match (&cli.tenant, &cli.tenant_ca) {
+            (Some(url), Some(ca)) => {
+                let pem = std::fs::read_to_string(ca).map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
+                (None, Tenant::new(url, Some(&pem))?, exec_env(url, ca))
+            }
+            _ => {
+                let port = if cli.exec.is_some() { 0 } else { cli.tenant_port };
+                let t = MockTenant::builder().port(port).try_start().await?;
+                let env = t.env();
+                if cli.api.is_some() {
+                    eprintln!("# the embedded mock tenant; configure the API under test with:");
+                    for (k, v) in &env {
+                        eprintln!("export {k}={v}");
+                    }
+                }
+                let handle = tenant_of(&t);
+                (Some(t), handle, env)
+            }
+        };
+        let (exec, api) = match (&cli.exec, &cli.api) {
+            (Some(command), _) => {
+                let exec = Exec::start(command, &env, &profile.public_path, Duration::from_secs(cli.wait)).await?;
+                let url = exec.url.clone();
+                (Some(exec), url)
+            }
+            (None, Some(api)) => {
+                wait_for(api, &profile.public_path, Duration::from_secs(cli.wait)).await?;
+                (None, api.clone())
+            }
+            (None, None) => return Err("--tenant needs --api or --exec".into()),
+        };
+        let report = crate::run(&Target { api, tenant }, &profile).await;
+        drop(exec);
+        drop(embedded);
+        report
+    };
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    } else {
+        print!("{}", report.to_text(std::io::stdout().is_terminal(), cli.all));
+    }
+    if let Some(path) = &cli.junit {
+        std::fs::write(path, crate::to_junit(&report)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &cli.html {
+        std::fs::write(path, crate::to_html(&report)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(report)
+}
+
+/// The environment an `--exec` command gets for an external tenant.
+fn exec_env(url: &str, ca: &std::path::Path) -> Vec<(String, String)> {
+    let domain = url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_owned();
+    let ca = ca.display().to_string();
+    let aud = fixtures::QUICKSTART_AUDIENCE.to_owned();
+    vec![
+        ("AUTH0_DOMAIN".into(), domain),
+        ("AUTH0_AUDIENCE".into(), aud.clone()),
+        ("API_IDENTIFIER".into(), aud),
+        ("SSL_CERT_FILE".into(), ca.clone()),
+        ("REQUESTS_CA_BUNDLE".into(), ca.clone()),
+        ("NODE_EXTRA_CA_CERTS".into(), ca),
+    ]
+}
+
+async fn wait_for(api: &str, path: &str, wait: Duration) -> Result<(), String> {
+    let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(2)).build().map_err(|e| e.to_string())?;
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        if client.get(format!("{}{path}", api.trim_end_matches('/'))).send().await.is_ok() {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(format!("the API at {api} did not answer within {} s", wait.as_secs()));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}

@@ -1,0 +1,365 @@
+//! The one driver: fires every case at the API, turns every answer (or failure to answer) into an
+//! outcome on its row, and always finishes.
+
+use crate::case::{Case, Endpoint, Expect, JwksOp, Recipe};
+use crate::profile::Profile;
+use crate::report::{Outcome, Report};
+use crate::tenant::Tenant;
+use crate::verdict::{Exchange, Verdict, classify, leak};
+use mock_tenant::{AttackerHost, BadKey, JunkBody, JwksFault, RsaKey, Signer, TokenBuilder};
+use std::time::{Duration, Instant};
+
+/// What the suite runs against.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The API's base URL, e.g. `http://127.0.0.1:3010`.
+    pub api: String,
+    /// The mock tenant the API trusts.
+    pub tenant: Tenant,
+}
+
+struct Ctx<'a> {
+    http: reqwest::Client,
+    api: String,
+    tenant: &'a Tenant,
+    profile: &'a Profile,
+    attacker: AttackerHost,
+    /// Time spent in declared waits (rotation cooldown, cache lifetime, slow JWKS).
+    waited: Duration,
+}
+
+/// Runs `cases` against `target` and reports every outcome. Never panics on what the API does.
+pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Report {
+    let started = Instant::now();
+    let http = reqwest::Client::builder()
+        .timeout(profile.timeout())
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .expect("an HTTP client with default TLS");
+    let mut ctx = Ctx {
+        http,
+        api: target.api.trim_end_matches('/').to_owned(),
+        tenant: &target.tenant,
+        profile,
+        attacker: AttackerHost::start(None).await,
+        waited: Duration::ZERO,
+    };
+    let mut outcomes = Vec::with_capacity(cases.len());
+    for case in cases {
+        let hits_before = ctx.attacker.connections();
+        let mut outcome = match run_case(&mut ctx, case).await {
+            Ok(outcome) => outcome,
+            Err(setup) => Outcome::new(case, Verdict::FailRobustness, format!("setup failed: {setup}"), vec![]),
+        };
+        let hits = ctx.attacker.connections() - hits_before;
+        if hits > 0 {
+            outcome.verdict = Verdict::FailRobustness;
+            outcome.note = format!("the API made {hits} connection(s) to the attacker's host; {}", outcome.note);
+        }
+        outcomes.push(outcome);
+    }
+    let _ = ctx.tenant.clear_fault().await;
+    Report {
+        target: target.api.clone(),
+        profile: profile.name.clone(),
+        outcomes,
+        wall_ms: started.elapsed().as_millis() as u64,
+        waited_ms: ctx.waited.as_millis() as u64,
+    }
+}
+
+async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
+    match case.recipe {
+        Recipe::Headers { endpoint, values } => {
+            let t0 = ctx.tenant.mint("", None).await?;
+            let exchange = ctx.send(endpoint, &values(&t0)).await;
+            Ok(judge(ctx, case, case.expect, vec![exchange], &t0))
+        }
+        Recipe::Token { endpoint, defect } => {
+            let token = ctx.tenant.mint(defect, Some(&ctx.attacker.url())).await?;
+            let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
+            Ok(judge(ctx, case, expectation(case, ctx.profile), vec![exchange], &token))
+        }
+        Recipe::Jwks(op) => jwks(ctx, case, op).await,
+    }
+}
+
+/// The leeway knob: an `exp-past-Ns` case within the declared leeway (and at most 60 s) is tolerated.
+fn expectation(case: &Case, profile: &Profile) -> Expect {
+    let within = case
+        .id
+        .strip_prefix("exp-past-")
+        .and_then(|n| n.strip_suffix('s'))
+        .and_then(|n| n.parse::<u64>().ok())
+        .is_some_and(|n| n <= profile.leeway_secs.min(60));
+    if within { Expect::Tolerated } else { case.expect }
+}
+
+/// The worst verdict over the exchanges, each also checked for leaks.
+fn judge(ctx: &Ctx<'_>, case: &Case, expect: Expect, exchanges: Vec<Exchange>, token: &str) -> Outcome {
+    let mut worst = (Verdict::Pass, String::new());
+    for exchange in &exchanges {
+        let mut verdict = classify(expect, exchange, ctx.profile);
+        if let Some(reason) = leak(exchange, token)
+            && verdict.0 < Verdict::WarnConformance
+        {
+            verdict = (Verdict::WarnConformance, reason);
+        }
+        if verdict.0 > worst.0 || worst.1.is_empty() {
+            worst = verdict;
+        }
+    }
+    Outcome::new(case, worst.0, worst.1, exchanges)
+}
+
+impl Ctx<'_> {
+    fn path(&self, endpoint: Endpoint) -> &str {
+        match endpoint {
+            Endpoint::Public => &self.profile.public_path,
+            Endpoint::Private => &self.profile.private_path,
+            Endpoint::Scoped => &self.profile.scoped_path,
+        }
+    }
+
+    /// Sends one GET with these `Authorization` values; any failure becomes data.
+    async fn send(&self, endpoint: Endpoint, authorization: &[String]) -> Exchange {
+        let path = self.path(endpoint);
+        let mut request = self.http.get(format!("{}{path}", self.api));
+        let mut shown = Vec::new();
+        for value in authorization {
+            match http::HeaderValue::from_str(value) {
+                Ok(v) => request = request.header(http::header::AUTHORIZATION, v),
+                Err(_) => {
+                    return Exchange {
+                        request: format!("GET {path}"),
+                        error: Some("the header value cannot be sent".into()),
+                        ..Exchange::default()
+                    };
+                }
+            }
+            shown.push(shorten(value));
+        }
+        let request_text = if shown.is_empty() {
+            format!("GET {path}")
+        } else {
+            format!("GET {path} Authorization: {}", shown.join(" | "))
+        };
+        let started = Instant::now();
+        match request.send().await {
+            Ok(res) => {
+                let status = res.status().as_u16();
+                let challenge = res
+                    .headers()
+                    .get(http::header::WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let body = res.text().await.unwrap_or_default();
+                Exchange {
+                    request: request_text,
+                    status: Some(status),
+                    challenge,
+                    body: body.chars().take(2048).collect(),
+                    elapsed_ms: started.elapsed().as_millis() as u64,
+                    error: None,
+                }
+            }
+            Err(e) => Exchange {
+                request: request_text,
+                elapsed_ms: started.elapsed().as_millis() as u64,
+                error: Some(if e.is_timeout() {
+                    format!("no answer within {} s", self.profile.timeout_secs)
+                } else {
+                    format!("connection failed: {e}")
+                }),
+                ..Exchange::default()
+            },
+        }
+    }
+
+    async fn wait(&mut self, d: Duration) {
+        tokio::time::sleep(d).await;
+        self.waited += d;
+    }
+}
+
+fn shorten(value: &str) -> String {
+    if value.len() <= 60 {
+        value.to_owned()
+    } else {
+        format!("{}…{} ({} bytes)", &value[..40], &value[value.len() - 12..], value.len())
+    }
+}
+
+/// Waits (a declared wait, bounded by the cooldown) until T0 passes again after a JWKS outage.
+async fn recover(ctx: &mut Ctx<'_>, t0: &str) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_cooldown_secs + 2);
+    loop {
+        let exchange = ctx.send(Endpoint::Private, &[format!("Bearer {t0}")]).await;
+        if exchange.status == Some(200) {
+            return None;
+        }
+        if Instant::now() >= deadline {
+            return Some(format!(
+                "the valid token still fails {} s after the JWKS came back ({:?})",
+                ctx.profile.jwks_cooldown_secs + 2,
+                exchange.status
+            ));
+        }
+        ctx.wait(Duration::from_millis(250)).await;
+    }
+}
+
+/// A token the tenant signs under a `kid` the API has never seen, so it must fetch the keys.
+async fn unknown_kid_token(ctx: &Ctx<'_>, n: usize) -> Result<String, String> {
+    ctx.tenant
+        .mint_with(serde_json::json!({"header": {"kid": format!("conformance-unknown-{n}-{}", std::process::id())}}))
+        .await
+}
+
+async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, String> {
+    let t0 = ctx.tenant.mint("", None).await?;
+    let bearer = |t: &str| vec![format!("Bearer {t}")];
+    let private = Endpoint::Private;
+    let outcome = match op {
+        JwksOp::DownCold => {
+            if ctx.tenant.jwks_fetches().await? > 0 {
+                return Ok(Outcome::new(case, Verdict::PassTolerated, "not applicable: the API had already fetched the keys before the run".into(), vec![]));
+            }
+            ctx.tenant.set_fault(&JwksFault::Status { status: 503 }).await?;
+            let exchange = ctx.send(private, &bearer(&t0)).await;
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(ctx, case, Expect::FailClosed, vec![exchange], &t0);
+            // The API may wait out its cooldown before it retries: give it that long to recover.
+            if let Some(note) = recover(ctx, &t0).await {
+                outcome.verdict = outcome.verdict.max(Verdict::FailRobustness);
+                outcome.note = note;
+            }
+            outcome
+        }
+        JwksOp::DownWarm => {
+            let warm = ctx.send(private, &bearer(&t0)).await;
+            ctx.tenant.set_fault(&JwksFault::Status { status: 503 }).await?;
+            let cached = ctx.send(private, &bearer(&t0)).await;
+            let unknown = unknown_kid_token(ctx, 0).await?;
+            let refused = ctx.send(private, &bearer(&unknown)).await;
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(ctx, case, Expect::Ok, vec![warm, cached], &t0);
+            let (v, note) = classify(Expect::FailClosed, &refused, ctx.profile);
+            outcome.exchanges.push(refused);
+            if v > outcome.verdict {
+                outcome.verdict = v;
+                outcome.note = format!("unknown kid while the JWKS is down: {note}");
+            }
+            outcome
+        }
+        JwksOp::Slow => {
+            let delay = Duration::from_secs(ctx.profile.timeout_secs.max(2));
+            ctx.tenant.set_fault(&JwksFault::Delay { ms: delay.as_millis() as u64 }).await?;
+            let token = unknown_kid_token(ctx, 1).await?;
+            let started = Instant::now();
+            let auth = bearer(&token);
+            let (slow, public) = tokio::join!(ctx.send(private, &auth), async {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                ctx.send(Endpoint::Public, &[]).await
+            });
+            ctx.waited += started.elapsed();
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(ctx, case, Expect::FailClosed, vec![slow], &token);
+            if public.status != Some(200) || public.elapsed_ms > 2000 {
+                outcome.verdict = outcome.verdict.max(Verdict::FailRobustness);
+                outcome.note = format!("the public endpoint starved while the JWKS was slow ({} ms)", public.elapsed_ms);
+            }
+            outcome.exchanges.push(public);
+            outcome
+        }
+        JwksOp::Junk => {
+            let mut exchanges = Vec::new();
+            let bodies = [JunkBody::Html, JunkBody::InvalidJson, JunkBody::Empty, JunkBody::KeysNotArray, JunkBody::KeyMissingFields, JunkBody::OctKey];
+            for (i, body) in bodies.into_iter().enumerate() {
+                ctx.tenant.set_fault(&JwksFault::Junk { body }).await?;
+                let token = unknown_kid_token(ctx, 10 + i).await?;
+                let mut exchange = ctx.send(private, &bearer(&token)).await;
+                exchange.request = format!("[JWKS: {body:?}] {}", exchange.request);
+                exchanges.push(exchange);
+            }
+            ctx.tenant.clear_fault().await?;
+            judge(ctx, case, Expect::FailClosed, exchanges, &t0)
+        }
+        JwksOp::PoisonedKey => {
+            let issuer = ctx.tenant.issuer().await?;
+            let enc_kid = BadKey::Enc.jwk()["kid"].as_str().unwrap_or_default().to_owned();
+            let ec_kid = BadKey::Ec.jwk()["kid"].as_str().unwrap_or_default().to_owned();
+            let enc = TokenBuilder::offline(&issuer).kid(&enc_kid).signer(Signer::Rsa { key: RsaKey::Enc, bits: 256 }).sign();
+            let ec = TokenBuilder::offline(&issuer).kid(&ec_kid).alg("ES256").signer(Signer::Es256Attacker).sign();
+            let mut exchanges = Vec::new();
+            for (key, token) in [(BadKey::Enc, enc), (BadKey::Ec, ec)] {
+                ctx.tenant.set_fault(&JwksFault::ExtraKey { key }).await?;
+                let mut exchange = ctx.send(private, &bearer(&token)).await;
+                exchange.request = format!("[JWKS + {key:?} key] {}", exchange.request);
+                exchanges.push(exchange);
+            }
+            ctx.tenant.clear_fault().await?;
+            judge(ctx, case, Expect::Invalid, exchanges, &t0)
+        }
+        JwksOp::Storm => {
+            let before = ctx.tenant.jwks_fetches().await?;
+            let mut exchanges = Vec::new();
+            for i in 0..100 {
+                let token = unknown_kid_token(ctx, 100 + i).await?;
+                exchanges.push(ctx.send(private, &bearer(&token)).await);
+                exchanges.push(ctx.send(private, &bearer("garbage")).await);
+            }
+            let fetches = ctx.tenant.jwks_fetches().await? - before;
+            let mut outcome = judge(ctx, case, Expect::ClientError, exchanges, &t0);
+            outcome.exchanges.truncate(4); // the rest look the same
+            if fetches > 1 && outcome.verdict < Verdict::FailRobustness {
+                outcome.verdict = Verdict::FailRobustness;
+                outcome.note = format!("{fetches} JWKS fetches for 200 bad tokens (a fetch storm)");
+            } else if !outcome.verdict.is_failure() {
+                outcome.note = format!("{fetches} JWKS fetch(es) for 200 bad tokens");
+            }
+            outcome
+        }
+        JwksOp::RotateAdd => {
+            ctx.tenant.rotate().await?;
+            ctx.tenant.rotate().await?;
+            let token = ctx.tenant.mint("", None).await?;
+            let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_cooldown_secs + 2);
+            loop {
+                let exchange = ctx.send(private, &bearer(&token)).await;
+                if exchange.status == Some(200) || Instant::now() >= deadline {
+                    break judge(ctx, case, Expect::Ok, vec![exchange], &token);
+                }
+                ctx.wait(Duration::from_millis(500)).await;
+            }
+        }
+        JwksOp::RotateRemove => {
+            let token = ctx.tenant.mint("", None).await?;
+            let first = ctx.send(private, &bearer(&token)).await;
+            let kid = ctx.tenant.current_kid().await?;
+            ctx.tenant.rebind(&kid).await?;
+            let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_ttl_secs + 2);
+            let last = loop {
+                let exchange = ctx.send(private, &bearer(&token)).await;
+                if exchange.status != Some(200) || Instant::now() >= deadline {
+                    break exchange;
+                }
+                ctx.wait(Duration::from_millis(500)).await;
+            };
+            let fresh = ctx.tenant.mint("", None).await?;
+            let after = ctx.send(private, &bearer(&fresh)).await;
+            let mut outcome = judge(ctx, case, Expect::Invalid, vec![last], &token);
+            for (exchange, what) in [(first, "before the re-binding"), (after, "a fresh token after it")] {
+                let (v, note) = classify(Expect::Ok, &exchange, ctx.profile);
+                if v > outcome.verdict {
+                    outcome.verdict = v;
+                    outcome.note = format!("{what}: {note}");
+                }
+                outcome.exchanges.push(exchange);
+            }
+            outcome
+        }
+    };
+    Ok(outcome)
+}

@@ -1,0 +1,5 @@
+//! `conformance`: see `conformance --help`.
+
+fn main() -> std::process::ExitCode {
+    conformance::cli::run()
+}

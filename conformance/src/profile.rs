@@ -1,0 +1,86 @@
+//! Profiles: what the suite expects beyond the catalogue's hard rules, and the knobs real APIs
+//! need (paths, scope, leeway, JWKS cooldown and cache lifetime, timeouts).
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Expectations and knobs for one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Profile {
+    /// `auth0-quickstart` (the default) or `rfc6750-strict`.
+    pub name: String,
+    /// Whether a 401/403 without `WWW-Authenticate: Bearer` is a warning (strict) or tolerated.
+    pub require_challenge: bool,
+    /// Clock skew the API is declared to allow, in seconds.
+    pub leeway_secs: u64,
+    /// Longest the API may take to accept a key it has never seen (its refetch cooldown).
+    pub jwks_cooldown_secs: u64,
+    /// Longest the API may keep using a key the tenant re-bound (its JWKS cache lifetime).
+    pub jwks_ttl_secs: u64,
+    /// Longest the suite waits for one answer before calling it a hang.
+    pub timeout_secs: u64,
+    /// The public endpoint.
+    pub public_path: String,
+    /// The endpoint that needs a valid token.
+    pub private_path: String,
+    /// The endpoint that needs the scope.
+    pub scoped_path: String,
+    /// The scope it needs.
+    pub scope: String,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self::auth0_quickstart()
+    }
+}
+
+impl Profile {
+    /// What Auth0's quickstarts do: challenge headers are welcome but not required.
+    pub fn auth0_quickstart() -> Self {
+        Self {
+            name: "auth0-quickstart".into(),
+            require_challenge: false,
+            leeway_secs: 60,
+            jwks_cooldown_secs: 30,
+            jwks_ttl_secs: 20,
+            timeout_secs: 10,
+            public_path: "/api/public".into(),
+            private_path: "/api/private".into(),
+            scoped_path: "/api/private-scoped".into(),
+            scope: "read:messages".into(),
+        }
+    }
+
+    /// RFC 6750 to the letter: challenges required, exact statuses.
+    pub fn rfc6750_strict() -> Self {
+        Self {
+            name: "rfc6750-strict".into(),
+            require_challenge: true,
+            ..Self::auth0_quickstart()
+        }
+    }
+
+    /// A profile by name.
+    pub fn named(name: &str) -> Result<Self, String> {
+        match name {
+            "auth0-quickstart" => Ok(Self::auth0_quickstart()),
+            "rfc6750-strict" => Ok(Self::rfc6750_strict()),
+            other => Err(format!(
+                "unknown profile {other:?}: auth0-quickstart or rfc6750-strict"
+            )),
+        }
+    }
+
+    /// Reads a profile file (JSON, any subset of the fields; the rest from `auth0-quickstart`).
+    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read profile {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("invalid profile {}: {e}", path.display()))
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs.max(1))
+    }
+}

@@ -1,0 +1,147 @@
+//! The report: one outcome per case, and the readable terminal table grouped by category.
+
+use crate::case::{Case, Category, Expect, Severity};
+use crate::verdict::{Exchange, Verdict};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What happened to one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The case id.
+    pub id: String,
+    /// Its category.
+    pub category: Category,
+    /// Its severity.
+    pub severity: Severity,
+    /// Its catalogue row.
+    pub source: String,
+    /// What was sent and why.
+    pub about: String,
+    /// What a correct API answers.
+    pub expect: Expect,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why.
+    pub note: String,
+    /// The requests and answers.
+    pub exchanges: Vec<Exchange>,
+}
+
+impl Outcome {
+    pub(crate) fn new(case: &Case, verdict: Verdict, note: String, exchanges: Vec<Exchange>) -> Self {
+        Self {
+            id: case.id.clone(),
+            category: case.category,
+            severity: case.severity,
+            source: case.source.to_owned(),
+            about: case.about.clone(),
+            expect: case.expect,
+            verdict,
+            note,
+            exchanges,
+        }
+    }
+}
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The API's URL.
+    pub target: String,
+    /// The profile's name.
+    pub profile: String,
+    /// One per case, in the order run.
+    pub outcomes: Vec<Outcome>,
+    /// Wall time of the run, in milliseconds.
+    pub wall_ms: u64,
+    /// Of which declared waits (rotation cooldown, cache lifetime, slow JWKS).
+    pub waited_ms: u64,
+}
+
+impl Report {
+    /// Cases that did not fail (warnings included).
+    pub fn passed(&self) -> usize {
+        self.outcomes.len() - self.failed()
+    }
+
+    /// Cases that failed.
+    pub fn failed(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.verdict.is_failure()).count()
+    }
+
+    /// Cases with a conformance warning.
+    pub fn warned(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::WarnConformance)
+            .count()
+    }
+
+    /// The outcome of a case by id.
+    pub fn outcome(&self, id: &str) -> Option<&Outcome> {
+        self.outcomes.iter().find(|o| o.id == id)
+    }
+
+    /// Counts per verdict.
+    pub fn counts(&self) -> BTreeMap<Verdict, usize> {
+        let mut counts = BTreeMap::new();
+        for o in &self.outcomes {
+            *counts.entry(o.verdict).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The closing line, `N passed, N failed`.
+    pub fn summary_line(&self) -> String {
+        format!("{} passed, {} failed", self.passed(), self.failed())
+    }
+
+    /// The terminal table, grouped by category; failures and warnings first in each group
+    /// unless `all` is set, in which case every case is listed.
+    pub fn to_text(&self, color: bool, all: bool) -> String {
+        let paint = |verdict: Verdict, text: &str| -> String {
+            if !color {
+                return text.to_owned();
+            }
+            let code = match verdict {
+                Verdict::Pass => "32",
+                Verdict::PassTolerated => "36",
+                Verdict::WarnConformance => "33",
+                _ => "1;31",
+            };
+            format!("\x1b[{code}m{text}\x1b[0m")
+        };
+        let mut out = format!("conformance: {} (profile {})\n", self.target, self.profile);
+        let mut groups: BTreeMap<Category, Vec<&Outcome>> = BTreeMap::new();
+        for o in &self.outcomes {
+            groups.entry(o.category).or_default().push(o);
+        }
+        for (category, outcomes) in groups {
+            let bad = outcomes.iter().filter(|o| o.verdict >= Verdict::WarnConformance).count();
+            let _ = writeln!(out, "\n{category:?} ({} cases, {bad} not passing)", outcomes.len());
+            for o in outcomes {
+                if !all && o.verdict < Verdict::WarnConformance {
+                    continue;
+                }
+                let label = paint(o.verdict, &format!("{:<17}", o.verdict.label()));
+                let _ = writeln!(out, "  {label} {:<34} {:?}  {}", o.id, o.severity, o.note);
+            }
+        }
+        let counts = self
+            .counts()
+            .iter()
+            .map(|(v, n)| format!("{n} {}", v.label()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "\n{counts}\n{} s wall time, of which {} s declared waits\n{}",
+            self.wall_ms as f64 / 1000.0,
+            self.waited_ms as f64 / 1000.0,
+            self.summary_line()
+        );
+        out
+    }
+}

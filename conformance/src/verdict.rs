@@ -1,0 +1,149 @@
+//! Verdicts: how one answer compares with what the case expects, under a profile.
+
+use crate::case::Expect;
+use crate::profile::Profile;
+use serde::Serialize;
+
+/// The outcome class of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The API answered as it must.
+    Pass,
+    /// An answer the profile tolerates (for example no challenge header in the quickstart profile).
+    PassTolerated,
+    /// The answer is safe but not what the profile expects (missing challenge, another status).
+    WarnConformance,
+    /// A 5xx, no answer in time, a dropped connection, a JWKS fetch storm, or a request to the
+    /// attacker's host.
+    FailRobustness,
+    /// The valid token (or a benign variant) was refused.
+    FailFunctional,
+    /// A 2xx for a forged or invalid token.
+    FailUnsafe,
+}
+
+impl Verdict {
+    /// Whether this verdict fails the run.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Self::FailUnsafe | Self::FailFunctional | Self::FailRobustness
+        )
+    }
+
+    /// A short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::PassTolerated => "pass (tolerated)",
+            Self::WarnConformance => "warn",
+            Self::FailRobustness => "FAIL robustness",
+            Self::FailFunctional => "FAIL functional",
+            Self::FailUnsafe => "FAIL unsafe",
+        }
+    }
+}
+
+/// One request and the API's answer.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Exchange {
+    /// `GET /api/private` and the `Authorization` values sent (tokens shortened).
+    pub request: String,
+    /// The status, if the API answered.
+    pub status: Option<u16>,
+    /// The `WWW-Authenticate` header, if any.
+    pub challenge: Option<String>,
+    /// The body (at most 2 KiB).
+    pub body: String,
+    /// Milliseconds until the answer (or the failure).
+    pub elapsed_ms: u64,
+    /// The transport error, if there was no answer.
+    pub error: Option<String>,
+}
+
+/// Classifies one answer against the expectation. Returns the verdict and a short reason.
+pub fn classify(expect: Expect, exchange: &Exchange, profile: &Profile) -> (Verdict, String) {
+    use Verdict::*;
+    let Some(status) = exchange.status else {
+        let error = exchange.error.as_deref().unwrap_or("no answer");
+        return (FailRobustness, format!("no answer: {error}"));
+    };
+    if status >= 500 {
+        if expect == Expect::FailClosed && status == 503 {
+            return (Pass, "503: fails closed".into());
+        }
+        return (FailRobustness, format!("{status}: a server error"));
+    }
+    let ok = (200..300).contains(&status);
+    let challenge = exchange.challenge.as_deref().unwrap_or("");
+    let has_bearer = challenge.to_ascii_lowercase().starts_with("bearer");
+    let missing_challenge = |base: Verdict, what: &str| {
+        if has_bearer {
+            (base, format!("{status} {what}"))
+        } else if profile.require_challenge {
+            (WarnConformance, format!("{status} without a WWW-Authenticate: Bearer challenge"))
+        } else {
+            (PassTolerated, format!("{status}, no challenge header (tolerated by {})", profile.name))
+        }
+    };
+    match expect {
+        Expect::Ok if ok => (Pass, format!("{status}")),
+        Expect::Ok => (FailFunctional, format!("{status}: a valid request was refused")),
+        Expect::Tolerated => (Pass, format!("{status} (either answer is acceptable)")),
+        _ if ok => (FailUnsafe, format!("{status}: accepted what must be refused")),
+        Expect::Invalid => match status {
+            401 if challenge.contains("invalid_token") => (Pass, "401 invalid_token".into()),
+            401 => missing_challenge(PassTolerated, "without error=\"invalid_token\""),
+            400 if !profile.require_challenge => (PassTolerated, "400 for an invalid token".into()),
+            _ => (WarnConformance, format!("{status}, expected 401 invalid_token")),
+        },
+        Expect::Scope => match status {
+            403 if challenge.contains("insufficient_scope") => (Pass, "403 insufficient_scope".into()),
+            403 => missing_challenge(PassTolerated, "without error=\"insufficient_scope\""),
+            401 if !profile.require_challenge => (PassTolerated, "401 for a missing scope (legacy)".into()),
+            _ => (WarnConformance, format!("{status}, expected 403 insufficient_scope")),
+        },
+        Expect::Challenge => match status {
+            401 if has_bearer && !challenge.contains("error=") => (Pass, "401 with a bare Bearer challenge".into()),
+            401 if has_bearer => (WarnConformance, "401 with an error code although no token was sent (RFC 6750 §3.1)".into()),
+            401 => missing_challenge(Pass, ""),
+            400 => (PassTolerated, "400".into()),
+            _ => (WarnConformance, format!("{status}, expected 401")),
+        },
+        Expect::Malformed => match status {
+            400 | 401 => missing_challenge(Pass, "refused"),
+            _ => (WarnConformance, format!("{status}, expected 400 or 401")),
+        },
+        Expect::FailClosed => match status {
+            401 => (Pass, "401: fails closed".into()),
+            _ => (WarnConformance, format!("{status}, expected 401 or 503")),
+        },
+        Expect::ClientError => (Pass, format!("{status}")),
+    }
+}
+
+/// Words in an error body that betray internals: stack traces, keys, exceptions.
+const LEAKS: &[&str] = &[
+    "Traceback (most recent call last)",
+    "-----BEGIN",
+    "panicked at",
+    "Exception in thread",
+    "    at ",
+    "File \"/",
+];
+
+/// A reason if the body of a refusal leaks internals or echoes the token.
+pub fn leak(exchange: &Exchange, token: &str) -> Option<String> {
+    if exchange.status.is_some_and(|s| (200..300).contains(&s)) {
+        return None;
+    }
+    if let Some(word) = LEAKS.iter().find(|w| exchange.body.contains(*w)) {
+        return Some(format!("the error body leaks internals ({word:?})"));
+    }
+    let signature = token.rsplit('.').next().unwrap_or("");
+    if signature.len() > 16 && exchange.body.contains(signature) {
+        return Some("the error body echoes the token".into());
+    }
+    None
+}
