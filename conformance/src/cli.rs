@@ -132,11 +132,16 @@ async fn main(cli: Cli) -> Result<Report, String> {
         // The tenant: given, or embedded (and then kept alive for the whole run).
         let (embedded, tenant, env) = match (&cli.tenant, &cli.tenant_ca) {
             (Some(url), Some(ca)) => {
-                let pem = std::fs::read_to_string(ca).map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
+                let pem = std::fs::read_to_string(ca)
+                    .map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
                 (None, Tenant::new(url, Some(&pem))?, exec_env(url, ca))
             }
             _ => {
-                let port = if cli.exec.is_some() { 0 } else { cli.tenant_port };
+                let port = if cli.exec.is_some() {
+                    0
+                } else {
+                    cli.tenant_port
+                };
                 let t = MockTenant::builder().port(port).try_start().await?;
                 let env = t.env();
                 if cli.api.is_some() {
@@ -151,7 +156,13 @@ async fn main(cli: Cli) -> Result<Report, String> {
         };
         let (exec, api) = match (&cli.exec, &cli.api) {
             (Some(command), _) => {
-                let exec = Exec::start(command, &env, &profile.public_path, Duration::from_secs(cli.wait)).await?;
+                let exec = Exec::start(
+                    command,
+                    &env,
+                    &profile.public_path,
+                    Duration::from_secs(cli.wait),
+                )
+                .await?;
                 let url = exec.url.clone();
                 (Some(exec), url)
             }
@@ -167,22 +178,35 @@ async fn main(cli: Cli) -> Result<Report, String> {
         report
     };
     if cli.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
     } else {
-        print!("{}", report.to_text(std::io::stdout().is_terminal(), cli.all));
+        print!(
+            "{}",
+            report.to_text(std::io::stdout().is_terminal(), cli.all)
+        );
     }
     if let Some(path) = &cli.junit {
-        std::fs::write(path, crate::to_junit(&report)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, crate::to_junit(&report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     if let Some(path) = &cli.html {
-        std::fs::write(path, crate::to_html(&report)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, crate::to_html(&report))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(report)
 }
 
 /// The environment an `--exec` command gets for an external tenant.
 fn exec_env(url: &str, ca: &std::path::Path) -> Vec<(String, String)> {
-    let domain = url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_owned();
+    let domain = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .to_owned();
     let ca = ca.display().to_string();
     let aud = fixtures::QUICKSTART_AUDIENCE.to_owned();
     vec![
@@ -196,14 +220,26 @@ fn exec_env(url: &str, ca: &std::path::Path) -> Vec<(String, String)> {
 }
 
 async fn wait_for(api: &str, path: &str, wait: Duration) -> Result<(), String> {
-    let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(2)).build().map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .map_err(|e| e.to_string())?;
     let deadline = std::time::Instant::now() + wait;
     loop {
-        if client.get(format!("{}{path}", api.trim_end_matches('/'))).send().await.is_ok() {
+        if client
+            .get(format!("{}{path}", api.trim_end_matches('/')))
+            .send()
+            .await
+            .is_ok()
+        {
             return Ok(());
         }
         if std::time::Instant::now() >= deadline {
-            return Err(format!("the API at {api} did not answer within {} s", wait.as_secs()));
+            return Err(format!(
+                "the API at {api} did not answer within {} s",
+                wait.as_secs()
+            ));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }

@@ -15,13 +15,20 @@ pub struct Exec {
 impl Exec {
     /// Runs `command` through `sh -c` with `env` and `PORT` set, and waits up to `wait` for
     /// `public_path` to answer.
-    pub async fn start(command: &str, env: &[(String, String)], public_path: &str, wait: Duration) -> Result<Self, String> {
+    pub async fn start(
+        command: &str,
+        env: &[(String, String)],
+        public_path: &str,
+        wait: Duration,
+    ) -> Result<Self, String> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(format!("exec {command}")).env("PORT", port.to_string());
+        cmd.arg("-c")
+            .arg(format!("exec {command}"))
+            .env("PORT", port.to_string());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -31,7 +38,9 @@ impl Exec {
             use std::os::unix::process::CommandExt;
             cmd.process_group(0);
         }
-        let child = cmd.spawn().map_err(|e| format!("cannot start {command:?}: {e}"))?;
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {command:?}: {e}"))?;
         let mut exec = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
@@ -46,12 +55,21 @@ impl Exec {
             if let Ok(Some(status)) = exec.child.try_wait() {
                 return Err(format!("{command:?} exited with {status} before answering"));
             }
-            if client.get(format!("{}{public_path}", exec.url)).send().await.is_ok() {
+            if client
+                .get(format!("{}{public_path}", exec.url))
+                .send()
+                .await
+                .is_ok()
+            {
                 return Ok(exec);
             }
             if Instant::now() >= deadline {
                 exec.stop();
-                return Err(format!("{command:?} did not answer on {} within {} s", exec.url, wait.as_secs()));
+                return Err(format!(
+                    "{command:?} did not answer on {} within {} s",
+                    exec.url,
+                    wait.as_secs()
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -61,7 +79,10 @@ impl Exec {
         #[cfg(unix)]
         {
             // The whole process group: `sh -c` may have children (a venv's python, flask's reloader).
-            let _ = Command::new("kill").arg("-TERM").arg(format!("-{}", self.child.id())).status();
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(format!("-{}", self.child.id()))
+                .status();
         }
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -47,11 +47,22 @@ pub fn to_html(report: &Report) -> String {
     for (title, key) in [("category", 0), ("severity", 1)] {
         let mut table: BTreeMap<String, BTreeMap<Verdict, usize>> = BTreeMap::new();
         for o in &report.outcomes {
-            let k = if key == 0 { format!("{:?}", o.category) } else { format!("{:?}", o.severity) };
+            let k = if key == 0 {
+                format!("{:?}", o.category)
+            } else {
+                format!("{:?}", o.severity)
+            };
             *table.entry(k).or_default().entry(o.verdict).or_default() += 1;
         }
         let _ = write!(out, "<h2>By {title}</h2><table><tr><th>{title}</th>");
-        let verdicts = [Verdict::Pass, Verdict::PassTolerated, Verdict::WarnConformance, Verdict::FailRobustness, Verdict::FailFunctional, Verdict::FailUnsafe];
+        let verdicts = [
+            Verdict::Pass,
+            Verdict::PassTolerated,
+            Verdict::WarnConformance,
+            Verdict::FailRobustness,
+            Verdict::FailFunctional,
+            Verdict::FailUnsafe,
+        ];
         for v in verdicts {
             let _ = write!(out, "<th class=\"{}\">{}</th>", class(v), v.label());
         }
@@ -60,7 +71,11 @@ pub fn to_html(report: &Report) -> String {
             let _ = write!(out, "<tr><td>{k}</td>");
             for v in verdicts {
                 let n = counts.get(&v).copied().unwrap_or(0);
-                let _ = write!(out, "<td>{}</td>", if n == 0 { String::new() } else { n.to_string() });
+                let _ = write!(
+                    out,
+                    "<td>{}</td>",
+                    if n == 0 { String::new() } else { n.to_string() }
+                );
             }
             out.push_str("</tr>");
         }
@@ -75,7 +90,9 @@ pub fn to_html(report: &Report) -> String {
             .iter()
             .map(|e| {
                 let answer = match (e.status, &e.error) {
-                    (Some(s), _) => format!("{s} {}\n{}", e.challenge.as_deref().unwrap_or(""), e.body),
+                    (Some(s), _) => {
+                        format!("{s} {}\n{}", e.challenge.as_deref().unwrap_or(""), e.body)
+                    }
                     (None, Some(err)) => err.clone(),
                     _ => String::new(),
                 };
@@ -92,8 +109,14 @@ pub fn to_html(report: &Report) -> String {
             escape(&o.about),
             o.category,
             o.severity,
-            exchanges.iter().map(|(r, _)| format!("<pre>{r}</pre>")).collect::<String>(),
-            exchanges.iter().map(|(_, a)| format!("<pre>{a}</pre>")).collect::<String>(),
+            exchanges
+                .iter()
+                .map(|(r, _)| format!("<pre>{r}</pre>"))
+                .collect::<String>(),
+            exchanges
+                .iter()
+                .map(|(_, a)| format!("<pre>{a}</pre>"))
+                .collect::<String>(),
         );
     }
     out.push_str("</table></body></html>\n");

@@ -30,7 +30,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub(crate) fn new(case: &Case, verdict: Verdict, note: String, exchanges: Vec<Exchange>) -> Self {
+    pub(crate) fn new(
+        case: &Case,
+        verdict: Verdict,
+        note: String,
+        exchanges: Vec<Exchange>,
+    ) -> Self {
         Self {
             id: case.id.clone(),
             category: case.category,
@@ -68,7 +73,10 @@ impl Report {
 
     /// Cases that failed.
     pub fn failed(&self) -> usize {
-        self.outcomes.iter().filter(|o| o.verdict.is_failure()).count()
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict.is_failure())
+            .count()
     }
 
     /// Cases with a conformance warning.
@@ -119,8 +127,15 @@ impl Report {
             groups.entry(o.category).or_default().push(o);
         }
         for (category, outcomes) in groups {
-            let bad = outcomes.iter().filter(|o| o.verdict >= Verdict::WarnConformance).count();
-            let _ = writeln!(out, "\n{category:?} ({} cases, {bad} not passing)", outcomes.len());
+            let bad = outcomes
+                .iter()
+                .filter(|o| o.verdict >= Verdict::WarnConformance)
+                .count();
+            let _ = writeln!(
+                out,
+                "\n{category:?} ({} cases, {bad} not passing)",
+                outcomes.len()
+            );
             for o in outcomes {
                 if !all && o.verdict < Verdict::WarnConformance {
                     continue;

@@ -8,7 +8,16 @@ use Category::*;
 use Severity::*;
 
 /// A request-shape row: (id, category, severity, catalogue row, about, endpoint, header values, expect).
-type Row = (&'static str, Category, Severity, &'static str, &'static str, Endpoint, fn(&str) -> Vec<String>, Expect);
+type Row = (
+    &'static str,
+    Category,
+    Severity,
+    &'static str,
+    &'static str,
+    Endpoint,
+    fn(&str) -> Vec<String>,
+    Expect,
+);
 
 #[rustfmt::skip] // one row per line reads as the table it is
 const REQUESTS: &[Row] = &[
@@ -105,7 +114,11 @@ pub fn cases() -> Vec<Case> {
             .find(|r| r.0 == defect.row)
             .map_or((Fmt, Medium), |r| (r.1, r.2));
         let scope_case = category == Scope || defect.verdict == Verdict::InsufficientScope;
-        let endpoint = if scope_case { Endpoint::Scoped } else { Endpoint::Private };
+        let endpoint = if scope_case {
+            Endpoint::Scoped
+        } else {
+            Endpoint::Private
+        };
         let expect = match defect.verdict {
             Verdict::Refuse => Expect::Invalid,
             Verdict::InsufficientScope => Expect::Scope,
@@ -143,7 +156,14 @@ pub fn cases() -> Vec<Case> {
     cases
 }
 
-fn jwks_case(id: &str, severity: Severity, source: &'static str, about: &str, op: JwksOp, expect: Expect) -> Case {
+fn jwks_case(
+    id: &str,
+    severity: Severity,
+    source: &'static str,
+    about: &str,
+    op: JwksOp,
+    expect: Expect,
+) -> Case {
     Case {
         id: id.to_owned(),
         category: Jwks,

@@ -33,8 +33,15 @@ impl Tenant {
         &self.url
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
-        let mut request = self.http.request(method, format!("{}/_mock/{path}", self.url));
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut request = self
+            .http
+            .request(method, format!("{}/_mock/{path}", self.url));
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -51,7 +58,11 @@ impl Tenant {
     }
 
     /// A token by defect name (`""`: the valid token).
-    pub(crate) async fn mint(&self, defect: &str, attacker: Option<&str>) -> Result<String, String> {
+    pub(crate) async fn mint(
+        &self,
+        defect: &str,
+        attacker: Option<&str>,
+    ) -> Result<String, String> {
         let mut body = json!({});
         if !defect.is_empty() {
             body["defect"] = json!(defect);
@@ -64,7 +75,9 @@ impl Tenant {
 
     /// A token from a full `POST /_mock/token` body.
     pub(crate) async fn mint_with(&self, body: Value) -> Result<String, String> {
-        let answer = self.call(reqwest::Method::POST, "token", Some(body)).await?;
+        let answer = self
+            .call(reqwest::Method::POST, "token", Some(body))
+            .await?;
         answer["token"]
             .as_str()
             .map(str::to_owned)
@@ -73,30 +86,43 @@ impl Tenant {
 
     pub(crate) async fn set_fault(&self, fault: &JwksFault) -> Result<(), String> {
         let body = serde_json::to_value(fault).map_err(|e| e.to_string())?;
-        self.call(reqwest::Method::POST, "jwks/fault", Some(body)).await.map(drop)
+        self.call(reqwest::Method::POST, "jwks/fault", Some(body))
+            .await
+            .map(drop)
     }
 
     pub(crate) async fn clear_fault(&self) -> Result<(), String> {
-        self.call(reqwest::Method::DELETE, "jwks/fault", None).await.map(drop)
+        self.call(reqwest::Method::DELETE, "jwks/fault", None)
+            .await
+            .map(drop)
     }
 
     /// How often the JWKS was requested.
     pub async fn jwks_fetches(&self) -> Result<u64, String> {
         let stats = self.call(reqwest::Method::GET, "stats", None).await?;
-        Ok(stats["requests"]["/.well-known/jwks.json"].as_u64().unwrap_or(0))
+        Ok(stats["requests"]["/.well-known/jwks.json"]
+            .as_u64()
+            .unwrap_or(0))
     }
 
     pub(crate) async fn rotate(&self) -> Result<(), String> {
-        self.call(reqwest::Method::POST, "keys/rotate", None).await.map(drop)
+        self.call(reqwest::Method::POST, "keys/rotate", None)
+            .await
+            .map(drop)
     }
 
     pub(crate) async fn current_kid(&self) -> Result<String, String> {
         let keys = self.call(reqwest::Method::GET, "keys", None).await?;
-        keys["current"].as_str().map(str::to_owned).ok_or_else(|| "no current kid".into())
+        keys["current"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| "no current kid".into())
     }
 
     pub(crate) async fn rebind(&self, kid: &str) -> Result<(), String> {
-        self.call(reqwest::Method::POST, &format!("keys/{kid}/rebind"), None).await.map(drop)
+        self.call(reqwest::Method::POST, &format!("keys/{kid}/rebind"), None)
+            .await
+            .map(drop)
     }
 
     /// The issuer, from the discovery document.
@@ -110,6 +136,9 @@ impl Tenant {
             .json()
             .await
             .map_err(|e| e.to_string())?;
-        doc["issuer"].as_str().map(str::to_owned).ok_or_else(|| "no issuer".into())
+        doc["issuer"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| "no issuer".into())
     }
 }

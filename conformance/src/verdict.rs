@@ -82,31 +82,61 @@ pub fn classify(expect: Expect, exchange: &Exchange, profile: &Profile) -> (Verd
         if has_bearer {
             (base, format!("{status} {what}"))
         } else if profile.require_challenge {
-            (WarnConformance, format!("{status} without a WWW-Authenticate: Bearer challenge"))
+            (
+                WarnConformance,
+                format!("{status} without a WWW-Authenticate: Bearer challenge"),
+            )
         } else {
-            (PassTolerated, format!("{status}, no challenge header (tolerated by {})", profile.name))
+            (
+                PassTolerated,
+                format!(
+                    "{status}, no challenge header (tolerated by {})",
+                    profile.name
+                ),
+            )
         }
     };
     match expect {
         Expect::Ok if ok => (Pass, format!("{status}")),
-        Expect::Ok => (FailFunctional, format!("{status}: a valid request was refused")),
+        Expect::Ok => (
+            FailFunctional,
+            format!("{status}: a valid request was refused"),
+        ),
         Expect::Tolerated => (Pass, format!("{status} (either answer is acceptable)")),
-        _ if ok => (FailUnsafe, format!("{status}: accepted what must be refused")),
+        _ if ok => (
+            FailUnsafe,
+            format!("{status}: accepted what must be refused"),
+        ),
         Expect::Invalid => match status {
             401 if challenge.contains("invalid_token") => (Pass, "401 invalid_token".into()),
             401 => missing_challenge(PassTolerated, "without error=\"invalid_token\""),
             400 if !profile.require_challenge => (PassTolerated, "400 for an invalid token".into()),
-            _ => (WarnConformance, format!("{status}, expected 401 invalid_token")),
+            _ => (
+                WarnConformance,
+                format!("{status}, expected 401 invalid_token"),
+            ),
         },
         Expect::Scope => match status {
-            403 if challenge.contains("insufficient_scope") => (Pass, "403 insufficient_scope".into()),
+            403 if challenge.contains("insufficient_scope") => {
+                (Pass, "403 insufficient_scope".into())
+            }
             403 => missing_challenge(PassTolerated, "without error=\"insufficient_scope\""),
-            401 if !profile.require_challenge => (PassTolerated, "401 for a missing scope (legacy)".into()),
-            _ => (WarnConformance, format!("{status}, expected 403 insufficient_scope")),
+            401 if !profile.require_challenge => {
+                (PassTolerated, "401 for a missing scope (legacy)".into())
+            }
+            _ => (
+                WarnConformance,
+                format!("{status}, expected 403 insufficient_scope"),
+            ),
         },
         Expect::Challenge => match status {
-            401 if has_bearer && !challenge.contains("error=") => (Pass, "401 with a bare Bearer challenge".into()),
-            401 if has_bearer => (WarnConformance, "401 with an error code although no token was sent (RFC 6750 §3.1)".into()),
+            401 if has_bearer && !challenge.contains("error=") => {
+                (Pass, "401 with a bare Bearer challenge".into())
+            }
+            401 if has_bearer => (
+                WarnConformance,
+                "401 with an error code although no token was sent (RFC 6750 §3.1)".into(),
+            ),
             401 => missing_challenge(Pass, ""),
             400 => (PassTolerated, "400".into()),
             _ => (WarnConformance, format!("{status}, expected 401")),

@@ -463,8 +463,12 @@ pub(crate) fn enc_key() -> &'static Arc<SigningKey> {
     KEY.get_or_init(|| {
         let kid = crate::BadKey::Enc.jwk()["kid"].as_str().map(str::to_owned);
         Arc::new(
-            SigningKey::from_pem(fixtures::keys::TEST_ONLY_ENC_RSA2048, kid, "attacker.invalid")
-                .expect("fixture key"),
+            SigningKey::from_pem(
+                fixtures::keys::TEST_ONLY_ENC_RSA2048,
+                kid,
+                "attacker.invalid",
+            )
+            .expect("fixture key"),
         )
     })
 }

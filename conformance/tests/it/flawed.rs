@@ -1,0 +1,461 @@
+//! A test-only quickstart API with switchable flaws. With no flaw it validates as a correct API
+//! must; each flaw skips one check, adds a needless one, or mishandles its keys, the way real
+//! APIs do. It exists to show that every conformance case fails when its flaw is present.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, PublicKeyUse};
+use mock_tenant::Check;
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, HashSet};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use warp::Filter;
+use warp::http::{HeaderMap, StatusCode};
+use warp::reply::Response;
+
+/// One way to get it wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flaw {
+    /// Accepts a token that fails this check.
+    Skip(Check),
+    /// A request without credentials for Bearer gets through.
+    NoTokenNeeded,
+    /// `bearer` (lower case) is not recognised.
+    CaseSensitiveScheme,
+    /// With two Authorization headers, the first wins.
+    FirstHeaderWins,
+    /// With two Authorization headers, the last wins.
+    LastHeaderWins,
+    /// Anything it cannot parse is a 500.
+    CrashOnGarbage,
+    /// The public endpoint wants a token.
+    PublicNeedsToken,
+    /// `aud` must be a string.
+    AudStringOnly,
+    /// `scope` must be exactly `read:messages`.
+    ScopeWholeString,
+    /// `typ` must be exactly `JWT`.
+    TypMustBeJwt,
+    /// `exp` must be an integer.
+    IntegerExpOnly,
+    /// Tokens issued more than a day ago are refused.
+    IatMaxAge,
+    /// Tokens over 4 KiB are refused.
+    SmallTokens,
+    /// When the keys cannot be fetched, let the request through.
+    FailOpen,
+    /// When the keys cannot be fetched, answer 500.
+    KeysError500,
+    /// Fetches the JWKS on every request.
+    NoCache,
+    /// Fetches the JWKS once and never again.
+    StaticKeys,
+    /// Uses any key in the set (EC, `use: enc`, weak).
+    AnyKey,
+    /// Fetches the `jku` header's URL.
+    FollowJku,
+    /// Waits for the JWKS as long as it takes.
+    NoTimeout,
+    /// After 50 refused tokens, refuses everything.
+    Lockout,
+    /// Every refusal (401, 403, 400) is answered with a 500.
+    ErrorsAre500,
+    /// Configured with another API's audience.
+    WrongAudience,
+    /// The public endpoint validates a token when one is sent.
+    PublicParsesToken,
+    /// Tokens living longer than a day are refused.
+    MaxLifetime,
+    /// Any failed JWKS fetch is a 500, even with keys in the cache.
+    FetchErrors500,
+}
+
+struct Api {
+    flaws: HashSet<Flaw>,
+    issuer: String,
+    jwks_uri: String,
+    http: reqwest::Client,
+    keys: tokio::sync::Mutex<Option<(JwkSet, Instant)>>,
+    refused: Mutex<u32>,
+}
+
+/// The flawed API, running; stops when dropped.
+pub struct FlawedApi {
+    addr: SocketAddr,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl FlawedApi {
+    pub async fn start(tenant: &mock_tenant::MockTenant, flaws: &[Flaw]) -> Self {
+        let ca = reqwest::Certificate::from_pem(tenant.ca_pem().unwrap().as_bytes()).unwrap();
+        let mut http = reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .no_proxy();
+        if !flaws.contains(&Flaw::NoTimeout) {
+            http = http.timeout(Duration::from_secs(2));
+        }
+        let api = Arc::new(Api {
+            flaws: flaws.iter().copied().collect(),
+            issuer: tenant.issuer().to_owned(),
+            jwks_uri: format!("{}/.well-known/jwks.json", tenant.url()),
+            http: http.build().unwrap(),
+            keys: tokio::sync::Mutex::new(None),
+            refused: Mutex::new(0),
+        });
+        let routes = warp::path!("api" / String)
+            .and(warp::header::headers_cloned())
+            .then(move |path: String, headers: HeaderMap| {
+                let api = api.clone();
+                async move { api.answer(&path, &headers).await }
+            });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(
+            warp::serve(routes)
+                .incoming(listener)
+                .graceful(async {
+                    let _ = rx.await;
+                })
+                .run(),
+        );
+        Self { addr, _stop: tx }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+fn reply(status: StatusCode, challenge: Option<&str>) -> Response {
+    let mut res = Response::new(json!({"code": status.as_u16()}).to_string().into());
+    *res.status_mut() = status;
+    if let Some(c) = challenge {
+        res.headers_mut()
+            .insert("www-authenticate", c.parse().unwrap());
+    }
+    res
+}
+
+impl Api {
+    fn has(&self, flaw: Flaw) -> bool {
+        self.flaws.contains(&flaw)
+    }
+
+    async fn answer(&self, path: &str, headers: &HeaderMap) -> Response {
+        let values: Vec<&str> = headers
+            .get_all("authorization")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if path == "public" {
+            if self.has(Flaw::PublicParsesToken) && !values.is_empty() {
+                return self.authorize(&values, false).await;
+            }
+            return if self.has(Flaw::PublicNeedsToken) && values.is_empty() {
+                reply(StatusCode::UNAUTHORIZED, Some("Bearer"))
+            } else {
+                reply(StatusCode::OK, None)
+            };
+        }
+        let scoped = match path {
+            "private" => false,
+            "private-scoped" => true,
+            _ => return reply(StatusCode::NOT_FOUND, None),
+        };
+        if self.has(Flaw::Lockout) && *self.refused.lock().unwrap() >= 50 {
+            return reply(
+                StatusCode::UNAUTHORIZED,
+                Some("Bearer error=\"invalid_token\""),
+            );
+        }
+        let res = self.authorize(&values, scoped).await;
+        if res.status() == StatusCode::UNAUTHORIZED {
+            *self.refused.lock().unwrap() += 1;
+        }
+        if self.has(Flaw::ErrorsAre500) && res.status().is_client_error() {
+            return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
+        }
+        res
+    }
+
+    async fn authorize(&self, values: &[&str], scoped: bool) -> Response {
+        let bare = || reply(StatusCode::UNAUTHORIZED, Some("Bearer realm=\"api\""));
+        let value = match values {
+            [] if self.has(Flaw::NoTokenNeeded) => return reply(StatusCode::OK, None),
+            [] => return bare(),
+            [one] => *one,
+            [first, ..] if self.has(Flaw::FirstHeaderWins) => *first,
+            [.., last] if self.has(Flaw::LastHeaderWins) => *last,
+            _ => return self.malformed(),
+        };
+        let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+        let bearer = if self.has(Flaw::CaseSensitiveScheme) {
+            scheme == "Bearer"
+        } else {
+            scheme.eq_ignore_ascii_case("bearer")
+        };
+        if !bearer {
+            return if self.has(Flaw::NoTokenNeeded) {
+                reply(StatusCode::OK, None)
+            } else {
+                bare()
+            };
+        }
+        let token = token.trim_start_matches(' ');
+        let b64token = !token.is_empty()
+            && token
+                .trim_end_matches('=')
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
+        if !b64token {
+            return self.malformed();
+        }
+        if self.has(Flaw::SmallTokens) && token.len() > 4096 {
+            return reply(
+                StatusCode::UNAUTHORIZED,
+                Some("Bearer error=\"invalid_token\""),
+            );
+        }
+        if self.has(Flaw::FollowJku)
+            && let Some(jku) = header_of(token).and_then(|h| h["jku"].as_str().map(str::to_owned))
+        {
+            let _ = self
+                .http
+                .get(jku)
+                .timeout(Duration::from_secs(1))
+                .send()
+                .await;
+        }
+        let keys = match self.keys(token).await {
+            Some(keys) => keys,
+            None if self.has(Flaw::FailOpen) => return reply(StatusCode::OK, None),
+            None if self.has(Flaw::KeysError500) || self.has(Flaw::FetchErrors500) => {
+                return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
+            }
+            None => return reply(StatusCode::SERVICE_UNAVAILABLE, None),
+        };
+        let mut problems = problems(&keys, &self.issuer, token, self.has(Flaw::AnyKey));
+        self.strictness(token, &mut problems);
+        if problems.contains(&Check::Format) && self.has(Flaw::CrashOnGarbage) {
+            return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
+        }
+        problems.retain(|c| !self.has(Flaw::Skip(*c)));
+        let scope_missing = problems.remove(&Check::Scope);
+        if !problems.is_empty() {
+            return reply(
+                StatusCode::UNAUTHORIZED,
+                Some("Bearer error=\"invalid_token\""),
+            );
+        }
+        if scoped && scope_missing {
+            return reply(
+                StatusCode::FORBIDDEN,
+                Some("Bearer error=\"insufficient_scope\", scope=\"read:messages\""),
+            );
+        }
+        reply(StatusCode::OK, None)
+    }
+
+    fn malformed(&self) -> Response {
+        if self.has(Flaw::CrashOnGarbage) {
+            reply(StatusCode::INTERNAL_SERVER_ERROR, None)
+        } else {
+            reply(
+                StatusCode::BAD_REQUEST,
+                Some("Bearer error=\"invalid_request\""),
+            )
+        }
+    }
+
+    /// The needless checks some flaws add.
+    fn strictness(&self, token: &str, problems: &mut BTreeSet<Check>) {
+        let (Some(header), Some(claims)) = (header_of(token), part(token, 1)) else {
+            return;
+        };
+        if self.has(Flaw::AudStringOnly) && !claims["aud"].is_string() {
+            problems.insert(Check::Audience);
+        }
+        if self.has(Flaw::ScopeWholeString) && claims["scope"] != "read:messages" {
+            problems.insert(Check::Scope);
+        }
+        if self.has(Flaw::TypMustBeJwt) && header["typ"] != "JWT" {
+            problems.insert(Check::Header);
+        }
+        if self.has(Flaw::IntegerExpOnly) && !claims["exp"].is_i64() {
+            problems.insert(Check::Expiry);
+        }
+        if self.has(Flaw::IatMaxAge)
+            && claims["iat"]
+                .as_f64()
+                .is_some_and(|iat| iat < now() - 86_400.0)
+        {
+            problems.insert(Check::IssuedAt);
+        }
+        if self.has(Flaw::MaxLifetime)
+            && claims["exp"]
+                .as_f64()
+                .is_some_and(|exp| exp > now() + 2.0 * 86_400.0)
+        {
+            problems.insert(Check::Expiry);
+        }
+        if self.has(Flaw::WrongAudience) {
+            problems.insert(Check::Audience);
+        }
+    }
+
+    /// The key set, by the flaws' caching rules; `None` when it cannot be fetched.
+    async fn keys(&self, token: &str) -> Option<JwkSet> {
+        let mut cache = self.keys.lock().await;
+        let kid = header_of(token).and_then(|h| h["kid"].as_str().map(str::to_owned));
+        let fresh = match &*cache {
+            None => false,
+            Some(_) if self.has(Flaw::StaticKeys) => true,
+            Some(_) if self.has(Flaw::NoCache) => false,
+            Some((set, at)) => {
+                let known = kid.as_deref().is_none_or(|k| set.find(k).is_some());
+                at.elapsed() < Duration::from_secs(2)
+                    && (known || at.elapsed() < Duration::from_secs(1))
+            }
+        };
+        if !fresh {
+            let fetched = async {
+                let res = self.http.get(&self.jwks_uri).send().await.ok()?;
+                if !res.status().is_success() {
+                    return None;
+                }
+                res.json::<JwkSet>().await.ok()
+            }
+            .await;
+            match fetched {
+                Some(set) => *cache = Some((set, Instant::now())),
+                None if self.has(Flaw::FetchErrors500) => return None,
+                None if cache.is_some() && !self.has(Flaw::NoCache) => {} // stale if error
+                None => return None,
+            }
+        }
+        cache.as_ref().map(|(set, _)| set.clone())
+    }
+}
+
+fn part(token: &str, i: usize) -> Option<Value> {
+    let bytes = URL_SAFE_NO_PAD.decode(token.split('.').nth(i)?).ok()?;
+    serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .filter(Value::is_object)
+}
+
+fn header_of(token: &str) -> Option<Value> {
+    part(token, 0)
+}
+
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+/// Everything a correct API finds wrong with `token` (the same rules as the forge's tests).
+fn problems(jwks: &JwkSet, issuer: &str, token: &str, any_key: bool) -> BTreeSet<Check> {
+    use Check::*;
+    let mut found = BTreeSet::new();
+    let parts: Vec<&str> = token.split('.').collect();
+    let (Some(header), Some(claims), true) = (header_of(token), part(token, 1), parts.len() == 3)
+    else {
+        return BTreeSet::from([Format]);
+    };
+    if URL_SAFE_NO_PAD.decode(parts[2]).is_err() {
+        return BTreeSet::from([Format]);
+    }
+    let alg_ok = header["alg"] == "RS256";
+    if !alg_ok {
+        found.insert(Algorithm);
+    }
+    if header.get("crit").is_some() {
+        found.insert(Header);
+    }
+    if let Some(typ) = header.get("typ") {
+        let typ = typ.as_str().unwrap_or("").to_ascii_lowercase();
+        if !matches!(
+            typ.strip_prefix("application/").unwrap_or(&typ),
+            "jwt" | "at+jwt"
+        ) {
+            found.insert(Header);
+        }
+    }
+    let usable = |jwk: &&jsonwebtoken::jwk::Jwk| {
+        any_key
+            || (matches!(jwk.algorithm, AlgorithmParameters::RSA(_))
+                && matches!(
+                    jwk.common.public_key_use,
+                    None | Some(PublicKeyUse::Signature)
+                ))
+    };
+    let jwk = header["kid"]
+        .as_str()
+        .filter(|k| !k.is_empty())
+        .and_then(|k| jwks.find(k))
+        .filter(usable);
+    match jwk {
+        None => {
+            found.insert(Key);
+        }
+        Some(jwk) if alg_ok => {
+            let verified = jsonwebtoken::DecodingKey::from_jwk(jwk)
+                .ok()
+                .is_some_and(|key| {
+                    let message = format!("{}.{}", parts[0], parts[1]);
+                    jsonwebtoken::crypto::verify(
+                        parts[2],
+                        message.as_bytes(),
+                        &key,
+                        jsonwebtoken::Algorithm::RS256,
+                    )
+                    .unwrap_or(false)
+                });
+            if !verified {
+                found.insert(Signature);
+            }
+        }
+        Some(_) => {}
+    }
+    let now = now();
+    let leeway = 5.0;
+    if !claims["exp"].as_f64().is_some_and(|exp| now < exp + leeway) {
+        found.insert(Expiry);
+    }
+    if claims
+        .get("nbf")
+        .is_some_and(|nbf| !nbf.as_f64().is_some_and(|t| t <= now + leeway))
+    {
+        found.insert(NotBefore);
+    }
+    if claims
+        .get("iat")
+        .is_some_and(|iat| !iat.as_f64().is_some_and(|t| t <= now + leeway))
+    {
+        found.insert(IssuedAt);
+    }
+    if claims["iss"] != issuer {
+        found.insert(Issuer);
+    }
+    let aud = fixtures::QUICKSTART_AUDIENCE;
+    let aud_ok = match &claims["aud"] {
+        Value::String(a) => a == aud,
+        Value::Array(list) => list.iter().any(|a| a == aud),
+        _ => false,
+    };
+    if !aud_ok {
+        found.insert(Audience);
+    }
+    if !claims["scope"]
+        .as_str()
+        .is_some_and(|s| s.split(' ').any(|s| s == "read:messages"))
+    {
+        found.insert(Scope);
+    }
+    found
+}
