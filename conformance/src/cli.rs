@@ -74,6 +74,9 @@ pub struct Cli {
     /// List every case in the table, not only the ones that did not pass.
     #[arg(long)]
     all: bool,
+    /// Run only the cases whose id starts with one of these prefixes (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 /// Parses the arguments, runs, and maps the result to an exit code.
@@ -127,7 +130,7 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
 async fn main(cli: Cli) -> Result<Report, String> {
     let profile = profile(&cli)?;
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
-        crate::run_embedded(&profile).await?
+        crate::run_embedded_cases(&profile, &selected(&cli.only)).await?
     } else {
         // The tenant: given, or embedded (and then kept alive for the whole run).
         let (embedded, tenant, env) = match (&cli.tenant, &cli.tenant_ca) {
@@ -172,7 +175,8 @@ async fn main(cli: Cli) -> Result<Report, String> {
             }
             (None, None) => return Err("--tenant needs --api or --exec".into()),
         };
-        let report = crate::run(&Target { api, tenant }, &profile).await;
+        let report =
+            crate::run_cases(&Target { api, tenant }, &profile, &selected(&cli.only)).await;
         drop(exec);
         drop(embedded);
         report
@@ -197,6 +201,14 @@ async fn main(cli: Cli) -> Result<Report, String> {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(report)
+}
+
+/// The cases selected by `--only` (all when empty).
+fn selected(only: &[String]) -> Vec<crate::Case> {
+    crate::cases()
+        .into_iter()
+        .filter(|c| only.is_empty() || only.iter().any(|p| c.id.starts_with(p.as_str())))
+        .collect()
 }
 
 /// The environment an `--exec` command gets for an external tenant.

@@ -225,6 +225,23 @@ fn shorten(value: &str) -> String {
     }
 }
 
+/// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or its declared
+/// cooldown has passed, and returns the last answer: the API is given every chance to use the
+/// key set as it stands, without waiting longer than needed.
+async fn until_fetched(ctx: &mut Ctx<'_>, token: &str) -> Result<Exchange, String> {
+    let before = ctx.tenant.jwks_fetches().await?;
+    let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_cooldown_secs);
+    loop {
+        let exchange = ctx
+            .send(Endpoint::Private, &[format!("Bearer {token}")])
+            .await;
+        if ctx.tenant.jwks_fetches().await? > before || Instant::now() >= deadline {
+            return Ok(exchange);
+        }
+        ctx.wait(Duration::from_millis(500)).await;
+    }
+}
+
 /// Waits (a declared wait, bounded by the cooldown) until T0 passes again after a JWKS outage.
 async fn recover(ctx: &mut Ctx<'_>, t0: &str) -> Option<String> {
     let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_cooldown_secs + 2);
@@ -284,11 +301,9 @@ async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, Str
                 .set_fault(&JwksFault::Status { status: 503 })
                 .await?;
             let cached = ctx.send(private, &bearer(&t0)).await;
-            // Past the cooldown, an unknown kid makes the API try the JWKS, which is down.
-            ctx.wait(Duration::from_secs(ctx.profile.jwks_cooldown_secs))
-                .await;
+            // An unknown kid makes the API try the JWKS, which is down (once its cooldown allows).
             let unknown = unknown_kid_token(ctx, 0).await?;
-            let refused = ctx.send(private, &bearer(&unknown)).await;
+            let refused = until_fetched(ctx, &unknown).await?;
             ctx.tenant.clear_fault().await?;
             let mut outcome = judge(ctx, case, Expect::Ok, vec![warm, cached], &t0);
             let (v, note) = classify(Expect::FailClosed, &refused, ctx.profile);
@@ -302,21 +317,28 @@ async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, Str
         JwksOp::Slow => {
             // Longer than the suite waits for an answer, after the API's cooldown allows a fetch.
             let delay = Duration::from_secs(ctx.profile.timeout_secs.max(2) + 2);
-            ctx.wait(Duration::from_secs(ctx.profile.jwks_cooldown_secs))
-                .await;
             ctx.tenant
                 .set_fault(&JwksFault::Delay {
                     ms: delay.as_millis() as u64,
                 })
                 .await?;
             let token = unknown_kid_token(ctx, 1).await?;
-            let started = Instant::now();
             let auth = bearer(&token);
-            let (slow, public) = tokio::join!(ctx.send(private, &auth), async {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                ctx.send(Endpoint::Public, &[]).await
-            });
-            ctx.waited += started.elapsed();
+            // Retry until the API actually asks the slow JWKS (its cooldown may hold it back).
+            let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_cooldown_secs);
+            let before = ctx.tenant.jwks_fetches().await?;
+            let (slow, public) = loop {
+                let started = Instant::now();
+                let (slow, public) = tokio::join!(ctx.send(private, &auth), async {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    ctx.send(Endpoint::Public, &[]).await
+                });
+                ctx.waited += started.elapsed();
+                if ctx.tenant.jwks_fetches().await? > before || Instant::now() >= deadline {
+                    break (slow, public);
+                }
+                ctx.wait(Duration::from_millis(500)).await;
+            };
             ctx.tenant.clear_fault().await?;
             let mut outcome = judge(ctx, case, Expect::FailClosed, vec![slow], &token);
             if public.status != Some(200) || public.elapsed_ms > 2000 {
@@ -374,10 +396,8 @@ async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, Str
             let mut exchanges = Vec::new();
             for (key, token) in [(BadKey::Enc, enc), (BadKey::Ec, ec)] {
                 ctx.tenant.set_fault(&JwksFault::ExtraKey { key }).await?;
-                // Let the API's cooldown pass so the new kid makes it fetch the poisoned set.
-                ctx.wait(Duration::from_secs(ctx.profile.jwks_cooldown_secs))
-                    .await;
-                let mut exchange = ctx.send(private, &bearer(&token)).await;
+                // The new kid makes the API fetch the poisoned set (once its cooldown allows).
+                let mut exchange = until_fetched(ctx, &token).await?;
                 exchange.request = format!("[JWKS + {key:?} key] {}", exchange.request);
                 exchanges.push(exchange);
             }

@@ -32,7 +32,10 @@ impl Exec {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd.stdin(Stdio::null());
+        // The API's own logging would interleave with the report.
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;

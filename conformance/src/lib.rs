@@ -54,6 +54,11 @@ pub fn tenant_of(tenant: &MockTenant) -> Tenant {
 /// Starts the embedded tenant and the reference `sample-api` (JWKS cooldown 2 s, key sets kept
 /// at most 3 s, declared in the profile) and runs every case: the README's main job.
 pub async fn run_embedded(profile: &Profile) -> Result<Report, String> {
+    run_embedded_cases(profile, &cases()).await
+}
+
+/// [`run_embedded`] with these cases only.
+pub async fn run_embedded_cases(profile: &Profile, cases: &[Case]) -> Result<Report, String> {
     let tenant = MockTenant::start().await;
     let api = start_sample_api(&tenant).await?;
     let profile = Profile {
@@ -65,7 +70,7 @@ pub async fn run_embedded(profile: &Profile) -> Result<Report, String> {
         api: api.url(),
         tenant: tenant_of(&tenant),
     };
-    let report = run(&target, &profile).await;
+    let report = run_cases(&target, &profile, cases).await;
     api.shutdown().await;
     Ok(report)
 }

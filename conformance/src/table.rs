@@ -138,21 +138,21 @@ pub fn cases() -> Vec<Case> {
             expect,
         });
     }
-    for &(id, severity, source, about, op, expect) in warm {
-        cases.push(jwks_case(id, severity, source, about, op, expect));
-    }
     cases.push(Case {
         id: "persistence".into(),
         category: Resp,
         severity: High,
         source: "persistence",
-        about: "T0 again after every attack: no lockout, crash or poisoned cache".into(),
+        about: "T0 again after every token attack: no lockout, crash or poisoned cache".into(),
         recipe: Recipe::Token {
             endpoint: Endpoint::Scoped,
             defect: "",
         },
         expect: Expect::Ok,
     });
+    for &(id, severity, source, about, op, expect) in warm {
+        cases.push(jwks_case(id, severity, source, about, op, expect));
+    }
     cases
 }
 

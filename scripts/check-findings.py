@@ -1,0 +1,16 @@
+"""Compares a conformance JSON report's failing cases with an expected list (a snapshot)."""
+import json
+import sys
+
+report_path, expected_path = sys.argv[1], sys.argv[2]
+report = json.load(open(report_path))
+failing = {o["id"] for o in report["outcomes"] if o["verdict"].startswith("fail")}
+expected = {l.strip() for l in open(expected_path) if l.strip() and not l.startswith("#")}
+if failing != expected:
+    print(f"findings changed for {expected_path}:")
+    for case in sorted(failing - expected):
+        print(f"  new failure: {case}")
+    for case in sorted(expected - failing):
+        print(f"  no longer failing: {case}")
+    sys.exit(1)
+print(f"{len(failing)} findings, as expected in {expected_path}")
