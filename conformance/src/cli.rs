@@ -74,6 +74,12 @@ pub struct Cli {
     /// List every case in the table, not only the ones that did not pass.
     #[arg(long)]
     all: bool,
+    /// Keep each case's answers as snapshot files here; report the ones that changed.
+    #[arg(long)]
+    snapshots: Option<PathBuf>,
+    /// With --snapshots: accept the changed answers as the new snapshots.
+    #[arg(long, requires = "snapshots")]
+    update: bool,
     /// Run only the cases whose id starts with one of these prefixes (comma-separated).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -87,7 +93,7 @@ pub fn run() -> ExitCode {
         Err(e) => return usage(&format!("cannot start the async runtime: {e}")),
     };
     match runtime.block_on(main(cli)) {
-        Ok(report) if report.failed() == 0 => ExitCode::SUCCESS,
+        Ok((report, changed)) if report.failed() == 0 && !changed => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => usage(&e),
     }
@@ -127,7 +133,8 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
     Ok(p)
 }
 
-async fn main(cli: Cli) -> Result<Report, String> {
+/// Runs, reports, and says whether snapshots changed (without `--update`).
+async fn main(cli: Cli) -> Result<(Report, bool), String> {
     let profile = profile(&cli)?;
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
         crate::run_embedded_cases(&profile, &selected(&cli.only)).await?
@@ -200,7 +207,23 @@ async fn main(cli: Cli) -> Result<Report, String> {
         std::fs::write(path, crate::to_html(&report))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(report)
+    let mut changed = false;
+    if let Some(dir) = &cli.snapshots {
+        let check = crate::check_snapshots(&report, dir, cli.update)
+            .map_err(|e| format!("snapshots in {}: {e}", dir.display()))?;
+        for (id, diff) in &check.changed {
+            eprintln!("snapshot changed: {id}\n{diff}");
+        }
+        eprintln!(
+            "snapshots: {} unchanged, {} new, {} changed{}",
+            check.unchanged,
+            check.new.len(),
+            check.changed.len(),
+            if cli.update { " (accepted)" } else { "" }
+        );
+        changed = !check.changed.is_empty() && !cli.update;
+    }
+    Ok((report, changed))
 }
 
 /// The cases selected by `--only` (all when empty).

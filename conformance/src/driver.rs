@@ -178,16 +178,20 @@ impl Ctx<'_> {
         match request.send().await {
             Ok(res) => {
                 let status = res.status().as_u16();
-                let challenge = res
-                    .headers()
-                    .get(http::header::WWW_AUTHENTICATE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
+                let header = |name| {
+                    res.headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let challenge = header(http::header::WWW_AUTHENTICATE);
+                let content_type = header(http::header::CONTENT_TYPE);
                 let body = res.text().await.unwrap_or_default();
                 Exchange {
                     request: request_text,
                     status: Some(status),
                     challenge,
+                    content_type,
                     body: body.chars().take(2048).collect(),
                     elapsed_ms: started.elapsed().as_millis() as u64,
                     error: None,

@@ -54,6 +54,8 @@ pub struct Exchange {
     pub status: Option<u16>,
     /// The `WWW-Authenticate` header, if any.
     pub challenge: Option<String>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
     /// The body (at most 2 KiB).
     pub body: String,
     /// Milliseconds until the answer (or the failure).

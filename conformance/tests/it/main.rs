@@ -356,3 +356,40 @@ async fn following_header_urls_and_locking_out_are_caught() {
         report.to_text(false, false)
     );
 }
+
+#[tokio::test]
+async fn snapshots_record_answers_and_report_every_change_with_a_diff() {
+    let dir = std::env::temp_dir().join(format!("conformance-snapshots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let only: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| c.id.starts_with("hdr-absent") || c.id == "alg-none")
+        .collect();
+    let report = conformance::run_embedded_cases(&Profile::default(), &only)
+        .await
+        .unwrap();
+    let first = conformance::check_snapshots(&report, &dir, false).unwrap();
+    assert_eq!((first.new.len(), first.changed.len()), (3, 0));
+    let second = conformance::check_snapshots(&report, &dir, false).unwrap();
+    assert_eq!((second.unchanged, second.changed.len()), (3, 0));
+
+    let file = dir.join("alg-none.snap");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("status: 401", "status: 200")).unwrap();
+    let third = conformance::check_snapshots(&report, &dir, false).unwrap();
+    assert_eq!(third.changed.len(), 1);
+    assert_eq!(third.changed[0].0, "alg-none");
+    assert!(
+        third.changed[0].1.contains("-status: 200") && third.changed[0].1.contains("+status: 401")
+    );
+
+    conformance::check_snapshots(&report, &dir, true).unwrap();
+    assert_eq!(
+        conformance::check_snapshots(&report, &dir, false)
+            .unwrap()
+            .changed
+            .len(),
+        0
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
