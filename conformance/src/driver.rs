@@ -26,6 +26,30 @@ struct Ctx<'a> {
     attacker: AttackerHost,
     /// Time spent in declared waits (rotation cooldown, cache lifetime, slow JWKS).
     waited: Duration,
+    /// Shows progress on stderr when it is a terminal.
+    progress: Option<Progress>,
+}
+
+/// A one-line progress display: which case, how far, and what the run is waiting for.
+struct Progress {
+    done: usize,
+    total: usize,
+    case: String,
+}
+
+impl Progress {
+    fn show(&self, waiting: Option<Duration>) {
+        let bar_width = 30;
+        let filled = bar_width * self.done / self.total.max(1);
+        let bar = format!("{}{}", "#".repeat(filled), ".".repeat(bar_width - filled));
+        let wait = waiting.map_or(String::new(), |w| {
+            format!(" waiting {:.1} s", w.as_secs_f64())
+        });
+        eprint!(
+            "\r\x1b[2K[{bar}] {}/{} {}{wait}",
+            self.done, self.total, self.case
+        );
+    }
 }
 
 /// Runs `cases` against `target` and reports every outcome. Never panics on what the API does.
@@ -44,9 +68,19 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
         profile,
         attacker: AttackerHost::start(None).await,
         waited: Duration::ZERO,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| Progress {
+            done: 0,
+            total: cases.len(),
+            case: String::new(),
+        }),
     };
     let mut outcomes = Vec::with_capacity(cases.len());
-    for case in cases {
+    for (i, case) in cases.iter().enumerate() {
+        if let Some(p) = &mut ctx.progress {
+            p.done = i;
+            p.case.clone_from(&case.id);
+            p.show(None);
+        }
         let hits_before = attacker_hits(&ctx.attacker);
         let mut outcome = match run_case(&mut ctx, case).await {
             Ok(outcome) => outcome,
@@ -66,6 +100,9 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
             );
         }
         outcomes.push(outcome);
+    }
+    if ctx.progress.is_some() {
+        eprint!("\r\x1b[2K");
     }
     let _ = ctx.tenant.clear_fault().await;
     Report {
@@ -213,6 +250,9 @@ impl Ctx<'_> {
     async fn wait(&mut self, d: Duration) {
         tokio::time::sleep(d).await;
         self.waited += d;
+        if let Some(p) = &self.progress {
+            p.show(Some(self.waited));
+        }
     }
 }
 

@@ -82,9 +82,12 @@ impl Exec {
         #[cfg(unix)]
         {
             // The whole process group: `sh -c` may have children (a venv's python, flask's reloader).
+            // `--` first: without it, procps `kill` may read the negative group id as an option.
             let _ = Command::new("kill")
-                .arg("-TERM")
+                .args(["-TERM", "--"])
                 .arg(format!("-{}", self.child.id()))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
                 .status();
         }
         let _ = self.child.kill();
