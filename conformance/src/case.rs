@@ -86,6 +86,23 @@ pub enum Expect {
     FailClosed,
     /// Any 4xx (400, 401, 413, 431...), never 2xx or 5xx.
     ClientError,
+    /// A valid token sent some other way than the header: refused by a header-only API; a 2xx
+    /// is a warning (RFC 6750 §5.3 discourages URI tokens), not a failure.
+    HeaderOnly,
+}
+
+/// A way to carry the token other than the `Authorization` header (RFC 6750 §2.2, §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// `?access_token=T0`, no header.
+    Query,
+    /// `POST` with a form body `access_token=T0`, no header.
+    Form,
+    /// `Cookie: access_token=T0`, no header.
+    Cookie,
+    /// The header and `?access_token=T0` together.
+    HeaderAndQuery,
 }
 
 /// A JWKS operation the suite performs on the tenant before sending its requests.
@@ -127,6 +144,8 @@ pub enum Recipe {
         /// The defect.
         defect: &'static str,
     },
+    /// The valid token carried another way.
+    Transport(Transport),
     /// A JWKS operation.
     Jwks(JwksOp),
 }

@@ -1,7 +1,7 @@
 //! The one driver: fires every case at the API, turns every answer (or failure to answer) into an
 //! outcome on its row, and always finishes.
 
-use crate::case::{Case, Endpoint, Expect, JwksOp, Recipe};
+use crate::case::{Case, Endpoint, Expect, JwksOp, Recipe, Transport};
 use crate::profile::Profile;
 use crate::report::{Outcome, Report};
 use crate::tenant::Tenant;
@@ -137,6 +137,11 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
                 &token,
             ))
         }
+        Recipe::Transport(transport) => {
+            let t0 = ctx.tenant.mint("", None).await?;
+            let exchange = ctx.send_transport(transport, &t0).await;
+            Ok(judge(ctx, case, case.expect, vec![exchange], &t0))
+        }
         Recipe::Jwks(op) => jwks(ctx, case, op).await,
     }
 }
@@ -191,14 +196,61 @@ impl Ctx<'_> {
     /// Sends one GET with these `Authorization` values; any failure becomes data.
     async fn send(&self, endpoint: Endpoint, authorization: &[String]) -> Exchange {
         let path = self.path(endpoint);
-        let mut request = self.http.get(format!("{}{path}", self.api));
+        let request = self.http.get(format!("{}{path}", self.api));
+        self.send_built(request, &format!("GET {path}"), authorization)
+            .await
+    }
+
+    /// Sends the valid token another way than (or besides) the header.
+    async fn send_transport(&self, transport: Transport, token: &str) -> Exchange {
+        let path = self.path(Endpoint::Private).to_owned();
+        let url = format!("{}{path}", self.api);
+        let query = format!("access_token={token}");
+        let (request, shown, auth) = match transport {
+            Transport::Query => (
+                self.http.get(format!("{url}?{query}")),
+                format!("GET {path}?access_token=T0"),
+                vec![],
+            ),
+            Transport::Form => (
+                self.http
+                    .post(&url)
+                    .header(
+                        http::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(query),
+                format!("POST {path} (form access_token=T0)"),
+                vec![],
+            ),
+            Transport::Cookie => (
+                self.http.get(&url).header(http::header::COOKIE, query),
+                format!("GET {path} Cookie: access_token=T0"),
+                vec![],
+            ),
+            Transport::HeaderAndQuery => (
+                self.http.get(format!("{url}?{query}")),
+                format!("GET {path}?access_token=T0"),
+                vec![format!("Bearer {token}")],
+            ),
+        };
+        self.send_built(request, &shown, &auth).await
+    }
+
+    async fn send_built(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        line: &str,
+        authorization: &[String],
+    ) -> Exchange {
+        let path = line;
         let mut shown = Vec::new();
         for value in authorization {
             match http::HeaderValue::from_str(value) {
                 Ok(v) => request = request.header(http::header::AUTHORIZATION, v),
                 Err(_) => {
                     return Exchange {
-                        request: format!("GET {path}"),
+                        request: path.to_owned(),
                         error: Some("the header value cannot be sent".into()),
                         ..Exchange::default()
                     };
@@ -207,9 +259,9 @@ impl Ctx<'_> {
             shown.push(shorten(value));
         }
         let request_text = if shown.is_empty() {
-            format!("GET {path}")
+            path.to_owned()
         } else {
-            format!("GET {path} Authorization: {}", shown.join(" | "))
+            format!("{path} Authorization: {}", shown.join(" | "))
         };
         let started = Instant::now();
         match request.send().await {

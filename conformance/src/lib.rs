@@ -24,7 +24,7 @@ mod table;
 mod tenant;
 mod verdict;
 
-pub use case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity};
+pub use case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity, Transport};
 pub use driver::Target;
 pub use exec::Exec;
 pub use html::to_html;

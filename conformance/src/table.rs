@@ -1,7 +1,7 @@
 //! Every case, as one table: the request-shape and JWKS rows written here, and one row per named
 //! defect of the forge (whose table says what each breaks and what a correct API answers).
 
-use crate::case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity};
+use crate::case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity, Transport};
 use mock_tenant::{Verdict, defects};
 
 use Category::*;
@@ -48,6 +48,14 @@ const REQUESTS: &[Row] = &[
     ("multi-authz-one-header", Hdr, Medium, "multi-authz", "`Bearer T0, Bearer x` in one header", Endpoint::Private, |t| vec![format!("Bearer {t}, Bearer x")], Expect::Malformed),
     ("oversize-16k", Dos, Medium, "oversize", "a 16 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(16 * 1024))], Expect::ClientError),
     ("oversize-64k", Dos, Medium, "oversize", "a 64 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(64 * 1024))], Expect::ClientError),
+];
+
+#[rustfmt::skip]
+const TRANSPORTS: &[(&str, &str, Transport, Expect)] = &[
+    ("alt-transport-query", "T0 as `?access_token=` and no header (RFC 6750 §2.3)", Transport::Query, Expect::HeaderOnly),
+    ("alt-transport-form", "T0 in a POST form body and no header (RFC 6750 §2.2)", Transport::Form, Expect::HeaderOnly),
+    ("alt-transport-cookie", "T0 in a cookie and no header", Transport::Cookie, Expect::HeaderOnly),
+    ("two-methods", "T0 in the header and in `?access_token=` (RFC 6750 §2: one method only)", Transport::HeaderAndQuery, Expect::Tolerated),
 ];
 
 #[rustfmt::skip]
@@ -105,6 +113,21 @@ pub fn cases() -> Vec<Case> {
                 endpoint: *endpoint,
                 values: *values,
             },
+            expect: *expect,
+        });
+    }
+    for (id, about, transport, expect) in TRANSPORTS {
+        cases.push(Case {
+            id: (*id).to_owned(),
+            category: Hdr,
+            severity: Low,
+            source: if *transport == Transport::HeaderAndQuery {
+                "two-methods"
+            } else {
+                "alt-transport"
+            },
+            about: (*about).to_owned(),
+            recipe: Recipe::Transport(*transport),
             expect: *expect,
         });
     }

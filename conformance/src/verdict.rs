@@ -105,6 +105,11 @@ pub fn classify(expect: Expect, exchange: &Exchange, profile: &Profile) -> (Verd
             format!("{status}: a valid request was refused"),
         ),
         Expect::Tolerated => (Pass, format!("{status} (either answer is acceptable)")),
+        Expect::HeaderOnly if ok => (
+            WarnConformance,
+            format!("{status}: accepts the token outside the Authorization header"),
+        ),
+        Expect::HeaderOnly => (Pass, format!("{status}: only the header carries tokens")),
         _ if ok => (
             FailUnsafe,
             format!("{status}: accepted what must be refused"),
