@@ -27,29 +27,17 @@ pub(crate) fn routes(
         message("Hello from a public endpoint! You don't need to be authenticated to see this.")
     });
     // GET /api/private
-    let private = warp::path!("api" / "private")
-        .and(warp::header::headers_cloned())
-        .and(v())
-        .then(|headers: HeaderMap, v: Arc<Validator>| async move {
-            match authorize(&v, &headers, None).await {
-                Ok(()) => message(
-                    "Hello from a private endpoint! You need to be authenticated to see this.",
-                ),
-                Err(denial) => denial.into_response(),
-            }
-        });
+    let private = warp::path!("api" / "private").and(protected(
+        v(),
+        None,
+        "Hello from a private endpoint! You need to be authenticated to see this.",
+    ));
     // GET /api/private-scoped
-    let scoped = warp::path!("api" / "private-scoped")
-        .and(warp::header::headers_cloned())
-        .and(v())
-        .then(|headers: HeaderMap, v: Arc<Validator>| async move {
-            match authorize(&v, &headers, Some(REQUIRED_SCOPE)).await {
-                Ok(()) => message(
-                    "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
-                ),
-                Err(denial) => denial.into_response(),
-            }
-        });
+    let scoped = warp::path!("api" / "private-scoped").and(protected(
+        v(),
+        Some(REQUIRED_SCOPE),
+        "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
+    ));
     let preflight = warp::options().map(|| {
         let mut res = Response::new(bytes::Bytes::new().into());
         *res.status_mut() = StatusCode::NO_CONTENT;
@@ -70,6 +58,27 @@ pub(crate) fn routes(
     });
     let api = warp::get().and(public.or(private).unify().or(scoped).unify());
     preflight.or(api).unify().recover(recover).unify().map(cors)
+}
+
+/// An endpoint that answers `text` to a valid token (with `scope`, if given) and the RFC 6750
+/// refusal otherwise.
+fn protected(
+    validator: impl Filter<Extract = (Arc<Validator>,), Error = Infallible>
+    + Clone
+    + Send
+    + Sync
+    + 'static,
+    scope: Option<&'static str>,
+    text: &'static str,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    warp::header::headers_cloned().and(validator).then(
+        move |headers: HeaderMap, v: Arc<Validator>| async move {
+            match authorize(&v, &headers, scope).await {
+                Ok(()) => message(text),
+                Err(denial) => denial.into_response(),
+            }
+        },
+    )
 }
 
 /// Validates the bearer token and, if asked, the scope.
