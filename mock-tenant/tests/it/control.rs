@@ -127,14 +127,7 @@ async fn extra_key_faults_publish_the_bad_key_beside_the_real_ones() {
         (BadKey::RsaExponentOne, ("e", "AQ")),
     ] {
         tenant.set_jwks_fault(JwksFault::ExtraKey { key });
-        let jwks: Value = client(&tenant)
-            .get(tenant.jwks_uri())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let jwks: Value = json_of(client(&tenant).get(tenant.jwks_uri())).await;
         let keys = jwks["keys"].as_array().unwrap();
         assert_eq!(keys.len(), 3, "{key:?}");
         assert_eq!(keys[2], key.jwk());
@@ -161,14 +154,7 @@ async fn stats_count_requests_per_path_but_not_control_calls() {
     assert_eq!(stats.jwks_fetches(), 3);
     assert_eq!(stats.get("/oauth/token"), 1);
     assert_eq!(stats.requests.len(), 2, "{stats:?}");
-    let over_http: Value = c
-        .get(format!("{}/_mock/stats", tenant.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let over_http: Value = json_of(c.get(format!("{}/_mock/stats", tenant.url()))).await;
     assert_eq!(over_http["requests"]["/.well-known/jwks.json"], 3);
 }
 
@@ -208,28 +194,14 @@ async fn control_api_over_http_drives_the_same_operations() {
     let c = client(&tenant);
     let url = |path: &str| format!("{}/_mock/{path}", tenant.url());
 
-    let config: Value = c
-        .get(url("config"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config: Value = json_of(c.get(url("config"))).await;
     assert_eq!(
         config["clients"][1]["client_secret"],
         "test-only-secret-m2m-read"
     );
 
     let before = tenant.keys();
-    let rotated: Value = c
-        .post(url("keys/rotate"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rotated: Value = json_of(c.post(url("keys/rotate"))).await;
     assert_eq!(rotated["current"], before.next);
 
     let kid = tenant.keys().current;
@@ -296,14 +268,7 @@ async fn control_api_over_http_drives_the_same_operations() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    let clock: Value = c
-        .get(url("clock"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clock: Value = json_of(c.get(url("clock"))).await;
     assert_eq!(clock["offset_secs"], -60);
 
     let mut narrowed = TenantConfig::quickstart();

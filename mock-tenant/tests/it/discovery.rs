@@ -49,14 +49,9 @@ async fn custom_issuer_is_used_exactly_in_discovery_and_tokens() {
         .issuer("https://tenant.example.com/")
         .start()
         .await;
-    let doc: Value = client(&tenant)
-        .get(format!("{}/.well-known/openid-configuration", tenant.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value =
+        json_of(client(&tenant).get(format!("{}/.well-known/openid-configuration", tenant.url())))
+            .await;
     assert_eq!(doc["issuer"], "https://tenant.example.com/");
     assert_eq!(
         doc["token_endpoint"],

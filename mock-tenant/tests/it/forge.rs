@@ -271,15 +271,9 @@ async fn http_and_offline_minting_use_the_same_names_and_keys() {
     let tenant = MockTenant::start().await;
     let jwks = fetch_jwks(&tenant).await;
     let c = client(&tenant);
-    let res: Value = c
+    let res: Value = json_of(c
         .post(format!("{}/_mock/token", tenant.url()))
-        .json(&serde_json::json!({"defect": "exp-past", "claims": {"scope": "write:messages", "gty": null}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json(&serde_json::json!({"defect": "exp-past", "claims": {"scope": "write:messages", "gty": null}}))).await;
     let token = res["token"].as_str().unwrap();
     assert_eq!(
         problems(&jwks, tenant.issuer(), token),
@@ -297,14 +291,7 @@ async fn http_and_offline_minting_use_the_same_names_and_keys() {
         .await
         .unwrap();
     assert_eq!(res.status(), 400);
-    let listed: Value = c
-        .get(format!("{}/_mock/defects", tenant.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = json_of(c.get(format!("{}/_mock/defects", tenant.url()))).await;
     assert_eq!(listed.as_array().unwrap().len(), defects().len());
 
     // Offline, with the fixture keys and the tenant's issuer: valid against the running tenant.

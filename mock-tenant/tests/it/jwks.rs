@@ -34,14 +34,7 @@ async fn jwks_has_auth0s_shape_with_current_and_next_keys() {
 #[tokio::test]
 async fn x5t_is_the_sha1_of_the_x5c_certificate_whose_key_is_the_jwk() {
     let tenant = MockTenant::start().await;
-    let jwks: Value = client(&tenant)
-        .get(tenant.jwks_uri())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: Value = json_of(client(&tenant).get(tenant.jwks_uri())).await;
     for key in jwks["keys"].as_array().unwrap() {
         let der = STANDARD.decode(key["x5c"][0].as_str().unwrap()).unwrap();
         let sha1 = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &der);

@@ -35,6 +35,17 @@ pub fn client(tenant: &MockTenant) -> reqwest::Client {
         .expect("client")
 }
 
+/// Sends a request and reads its JSON answer.
+pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request
+        .send()
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
 /// Requests a client_credentials token with `params` added to the form.
 pub async fn token_response(tenant: &MockTenant, params: &[(&str, &str)]) -> reqwest::Response {
     client(tenant)
