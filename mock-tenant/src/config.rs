@@ -1,6 +1,7 @@
-//! The tenant as data: APIs, clients and client grants, loaded from the documented tenant file
+//! The tenant as data: APIs, clients, client grants and users, loaded from the documented tenant file
 //! (`docs/tenant-file.md`) or built in Rust. `GET /_mock/config` serves this same shape.
 
+use crate::users::User;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use std::path::Path;
 /// assert_eq!(tenant.apis[0].identifier, "https://quickstarts/api");
 /// assert_eq!(tenant.clients.len(), 4);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenantConfig {
     /// APIs (Auth0 "resource servers") that tokens can be issued for.
@@ -26,6 +27,16 @@ pub struct TenantConfig {
     /// Audience used when a token request names none (Auth0's tenant "Default Audience").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_audience: Option<String>,
+    /// People who can log in through `/authorize` and the password grants.
+    #[serde(default)]
+    pub users: Vec<User>,
+    /// Log this user (an id or email) in at once at `/authorize`, without the login page: for
+    /// tests that follow redirects without a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_login: Option<String>,
+    /// The tenant's Allowed Logout URLs, used by `/v2/logout` when no `client_id` is given.
+    #[serde(default)]
+    pub allowed_logout_urls: Vec<String>,
 }
 
 /// An API registered in the tenant.
@@ -57,7 +68,8 @@ pub struct Client {
     pub name: String,
     /// The client id.
     pub client_id: String,
-    /// The client secret (test data: served by `GET /_mock/config`).
+    /// The client secret (test data: served by `GET /_mock/config`); empty for a public client.
+    #[serde(default)]
     pub client_secret: String,
     /// Grant types enabled for this client, such as `client_credentials`.
     #[serde(default)]
@@ -68,6 +80,17 @@ pub struct Client {
     /// Allowed logout URLs.
     #[serde(default)]
     pub allowed_logout_urls: Vec<String>,
+    /// Refresh Token Rotation: each refresh returns a new refresh token and the used one stops
+    /// working; reusing it revokes the whole family, as Auth0 does.
+    #[serde(default)]
+    pub rotate_refresh_tokens: bool,
+}
+
+impl Client {
+    /// A public client (SPA, native): no secret, authenticates with PKCE alone.
+    pub fn is_public(&self) -> bool {
+        self.client_secret.is_empty()
+    }
 }
 
 /// Permission for a client to get tokens for an API.
@@ -97,7 +120,8 @@ impl TenantConfig {
 
     /// Parses and checks a tenant file's JSON.
     pub fn from_json(json: &str) -> Result<Self, String> {
-        let config: Self = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let mut config: Self = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        config.users.iter_mut().for_each(User::fill_defaults);
         config.check()?;
         Ok(config)
     }
@@ -124,6 +148,18 @@ impl TenantConfig {
         self.client_grants
             .iter()
             .find(|g| g.client_id == client_id && g.audience == audience)
+    }
+
+    /// Finds a user by id or email.
+    pub fn user(&self, id_or_email: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.user_id == id_or_email)
+            .or_else(|| {
+                self.users
+                    .iter()
+                    .find(|u| u.email.eq_ignore_ascii_case(id_or_email))
+            })
     }
 
     /// Checks that ids are unique and that grants name existing clients, APIs and permissions.
@@ -167,6 +203,23 @@ impl TenantConfig {
             && self.api(aud).is_none()
         {
             return Err(format!("default_audience {aud:?} names no API"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for user in &self.users {
+            if user.user_id.is_empty() || !seen.insert(user.user_id.as_str()) {
+                return Err(format!("empty or duplicate user_id {:?}", user.user_id));
+            }
+            if let Some(api) = user.permissions.keys().find(|a| self.api(a).is_none()) {
+                return Err(format!(
+                    "user {:?} has permissions for unknown API {api:?}",
+                    user.user_id
+                ));
+            }
+        }
+        if let Some(who) = &self.auto_login
+            && self.user(who).is_none()
+        {
+            return Err(format!("auto_login {who:?} names no user"));
         }
         Ok(())
     }

@@ -44,7 +44,8 @@ impl State {
         self.read(|s| TenantConfig::clone(&s.config))
     }
 
-    pub(crate) fn set_config(&self, config: TenantConfig) -> Result<(), String> {
+    pub(crate) fn set_config(&self, mut config: TenantConfig) -> Result<(), String> {
+        config.users.iter_mut().for_each(crate::users::User::fill_defaults);
         config.check()?;
         self.update(|s| s.config = std::sync::Arc::new(config));
         Ok(())

@@ -189,6 +189,11 @@ impl KeySet {
         self.all().find(|k| k.kid == kid)
     }
 
+    /// Finds a key by `kid` among those the JWKS publishes.
+    pub(crate) fn find_published(&self, kid: &str) -> Option<&Arc<SigningKey>> {
+        self.find(kid).filter(|k| !self.removed.contains(&k.kid))
+    }
+
     /// Next becomes current, current becomes previous (still published, as Auth0 keeps it until
     /// revoked), the old previous is dropped and a new next appears.
     pub(crate) fn rotate(&mut self) {

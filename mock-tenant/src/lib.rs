@@ -28,11 +28,16 @@ mod faults;
 mod forge;
 mod jwt;
 mod keys;
+mod login;
+mod redis;
 mod routes;
+mod seal;
 mod server;
 mod state;
+mod store;
 mod tenant;
 mod tls;
+mod users;
 
 pub use config::{Api, Client, ClientGrant, TenantConfig};
 pub use control::{KeysSummary, Stats};
@@ -44,6 +49,7 @@ pub use forge::{
 pub use keys::KeySource;
 pub use tenant::{MockTenant, MockTenantBuilder};
 pub use tls::CertificateAuthority;
+pub use users::{DEFAULT_CONNECTION, User};
 
 /// The discovery document a tenant with this issuer serves, for comparison in tests.
 pub fn discovery_document(issuer: &str) -> serde_json::Value {

@@ -4,6 +4,8 @@
 use crate::config::TenantConfig;
 use crate::faults::JwksFault;
 use crate::keys::{KeySet, KeySource, SigningKey};
+use crate::seal::Sealer;
+use crate::store::Store;
 use bytes::Bytes;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -18,6 +20,10 @@ pub(crate) struct State {
     initial: (TenantConfig, KeySet),
     inner: RwLock<Inner>,
     stats: Mutex<BTreeMap<String, u64>>,
+    /// Seals codes, refresh tokens, login transactions and sessions.
+    pub(crate) sealer: Sealer,
+    /// What several processes of this tenant share.
+    pub(crate) store: Store,
 }
 
 /// The part that control operations change.
@@ -52,13 +58,16 @@ impl Inner {
 }
 
 impl State {
-    pub(crate) fn new(issuer: String, config: TenantConfig, keys: KeySource) -> Self {
+    pub(crate) fn new(issuer: String, config: TenantConfig, keys: KeySource, store: Store) -> Self {
         let keys = KeySet::new(keys, &issuer_host(&issuer));
+        let sealer = Sealer::new(&issuer, &keys.current().kid);
         Self {
             issuer,
             initial: (config.clone(), keys.clone()),
             inner: RwLock::new(Inner::new(config, keys)),
             stats: Mutex::new(BTreeMap::new()),
+            sealer,
+            store,
         }
     }
 

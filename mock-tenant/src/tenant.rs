@@ -5,6 +5,8 @@ use crate::control::{KeysSummary, Stats};
 use crate::faults::JwksFault;
 use crate::forge::{AttackerHost, TokenBuilder};
 use crate::keys::KeySource;
+use crate::redis::Redis;
+use crate::store::Store;
 use crate::state::State;
 use crate::tls::CertificateAuthority;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -49,6 +51,7 @@ pub struct MockTenantBuilder {
     keys: KeySource,
     ca: Option<CertificateAuthority>,
     ca_out: Option<PathBuf>,
+    redis: Option<String>,
 }
 
 impl MockTenantBuilder {
@@ -102,6 +105,15 @@ impl MockTenantBuilder {
         self
     }
 
+    /// Share used codes, refresh-token state, ended sessions and control changes through the
+    /// Redis server at `url` (`redis://host:port[/db]`), so several tenant processes behind a
+    /// load balancer act as one tenant. They must share the issuer (see
+    /// [`issuer`](Self::issuer)) and the keys.
+    pub fn redis(mut self, url: impl Into<String>) -> Self {
+        self.redis = Some(url.into());
+        self
+    }
+
     /// Starts the tenant. Panics with the reason if it cannot (for tests; see
     /// [`try_start`](Self::try_start)).
     pub async fn start(self) -> MockTenant {
@@ -126,7 +138,18 @@ impl MockTenantBuilder {
             .issuer
             .unwrap_or_else(|| format!("{scheme}://localhost:{}/", addr.port()));
         let tenant = self.tenant.unwrap_or_else(TenantConfig::quickstart);
-        let state = Arc::new(State::new(issuer, tenant, self.keys));
+        let store = match &self.redis {
+            None => Store::memory(),
+            Some(url) => {
+                let redis = Redis::new(url)?;
+                redis
+                    .ping()
+                    .await
+                    .map_err(|e| format!("the shared store is unreachable: {e}"))?;
+                Store::Redis(redis)
+            }
+        };
+        let state = Arc::new(State::new(issuer, tenant, self.keys, store));
 
         let (tls, ca, ca_path, remove_ca_file) = if self.http {
             (None, None, None, false)

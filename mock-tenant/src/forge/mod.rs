@@ -153,6 +153,7 @@ impl TokenBuilder {
             issuer.to_owned(),
             crate::TenantConfig::quickstart(),
             crate::KeySource::Fixtures,
+            crate::store::Store::memory(),
         );
         Self::new(Arc::new(state))
     }

@@ -1,12 +1,18 @@
 //! The router, written once: the binary, the embedded tenant and the tests all serve
 //! [`routes`]. Every rejection is answered in one place, [`recover`], in Auth0's error shape.
 
+mod authorize;
 mod control;
 mod discovery;
 mod forge;
+mod grants;
+mod html;
 mod jwks;
+mod logout;
 pub(crate) mod reply;
+mod revoke;
 mod token;
+mod userinfo;
 
 use crate::state::State;
 use http::StatusCode;
@@ -27,6 +33,14 @@ pub(crate) fn routes(
         .or(jwks::route(state.clone()))
         .unify()
         .or(token::route(state.clone()))
+        .unify()
+        .or(authorize::routes(state.clone()))
+        .unify()
+        .or(userinfo::route(state.clone()))
+        .unify()
+        .or(logout::routes(state.clone()))
+        .unify()
+        .or(revoke::route(state.clone()))
         .unify()
         .or(forge::routes(state.clone()))
         .unify()

@@ -1,5 +1,6 @@
 //! `POST /oauth/token`: the `client_credentials` grant with Auth0's checks, claims, statuses and
-//! error bodies. Form and JSON bodies; `client_secret_post` and `client_secret_basic`.
+//! error bodies, and the user grants of [`super::grants`]. Form and JSON bodies;
+//! `client_secret_post` and `client_secret_basic`.
 
 use super::reply;
 use crate::b64;
@@ -18,12 +19,11 @@ use warp::reply::Response;
 /// Bodies larger than this are refused with 413 before they are parsed.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
 
-/// Grants Auth0 knows that later work adds here; until then they answer `unsupported_grant_type`.
+/// The password-realm grant's name.
+pub(crate) const PASSWORD_REALM: &str = "http://auth0.com/oauth/grant-type/password-realm";
+
+/// Grants Auth0 knows that the mock does not: they answer `unsupported_grant_type`, saying so.
 const KNOWN_GRANTS: &[&str] = &[
-    "authorization_code",
-    "refresh_token",
-    "password",
-    "http://auth0.com/oauth/grant-type/password-realm",
     "urn:ietf:params:oauth:grant-type:device_code",
     "urn:ietf:params:oauth:grant-type:token-exchange",
     "http://auth0.com/oauth/grant-type/passwordless/otp",
@@ -45,7 +45,7 @@ pub(crate) fn route(
             let state = state.clone();
             async move {
                 let result = match read_body(body).await {
-                    Ok(bytes) => token(&state, &headers, &bytes),
+                    Ok(bytes) => token(&state, &headers, &bytes).await,
                     Err(e) => Err(e),
                 };
                 result.unwrap_or_else(OAuthError::into_response)
@@ -54,7 +54,7 @@ pub(crate) fn route(
 }
 
 /// Collects the body, refusing more than [`MAX_BODY`] bytes whatever `Content-Length` says.
-async fn read_body(
+pub(crate) async fn read_body(
     body: impl futures_util::Stream<Item = Result<impl Buf, warp::Error>>,
 ) -> Result<Vec<u8>, OAuthError> {
     futures_util::pin_mut!(body);
@@ -85,12 +85,16 @@ async fn read_body(
 }
 
 /// The request's parameters, from a form or a JSON object.
-type Params = HashMap<String, String>;
+pub(crate) type Params = HashMap<String, String>;
 
-fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let params = parse_body(headers, body)?;
     let grant_type = required(&params, "grant_type")?;
-    if grant_type != "client_credentials" {
+    let user_grant = matches!(
+        grant_type,
+        "authorization_code" | "refresh_token" | "password" | PASSWORD_REALM
+    );
+    if grant_type != "client_credentials" && !user_grant {
         let description = if KNOWN_GRANTS.contains(&grant_type) {
             format!("Unsupported grant type: {grant_type} (not implemented by the mock tenant yet)")
         } else {
@@ -111,7 +115,33 @@ fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OA
     }
     let config = state.read(|s| s.config.clone());
     let client_id = authenticate(&config, headers, &params)?;
+    if user_grant {
+        let client = config.client(&client_id).ok_or_else(unauthorized)?;
+        allowed(client, grant_type)?;
+        let body = super::grants::grant(state, &config, client, grant_type, &params).await?;
+        return Ok(reply::no_store(reply::body(
+            StatusCode::OK,
+            reply::JSON,
+            body.to_string(),
+        )));
+    }
     client_credentials(state, &config, &client_id, &params)
+}
+
+/// Auth0's 403 `unauthorized_client` when the grant type is not enabled on the client.
+pub(crate) fn allowed(client: &crate::config::Client, grant_type: &str) -> Result<(), OAuthError> {
+    if client.grant_types.iter().any(|g| g == grant_type) {
+        return Ok(());
+    }
+    Err(OAuthError {
+        // Auth0 adds error_uri to this one error.
+        error_uri: Some("https://auth0.com/docs/clients/client-grant-types"),
+        ..OAuthError::new(
+            StatusCode::FORBIDDEN,
+            "unauthorized_client",
+            &format!("Grant type '{grant_type}' not allowed for the client."),
+        )
+    })
 }
 
 fn client_credentials(
@@ -121,17 +151,7 @@ fn client_credentials(
     params: &Params,
 ) -> Result<Response, OAuthError> {
     let client = config.client(client_id).ok_or_else(unauthorized)?;
-    if !client.grant_types.iter().any(|g| g == "client_credentials") {
-        return Err(OAuthError {
-            // Auth0 adds error_uri to this one error.
-            error_uri: Some("https://auth0.com/docs/clients/client-grant-types"),
-            ..OAuthError::new(
-                StatusCode::FORBIDDEN,
-                "unauthorized_client",
-                "Grant type 'client_credentials' not allowed for the client.",
-            )
-        });
-    }
+    allowed(client, "client_credentials")?;
     let audience = match params.get("audience").filter(|a| !a.is_empty()) {
         Some(aud) => aud.as_str(),
         None => config.default_audience.as_deref().ok_or_else(|| {
@@ -207,7 +227,7 @@ fn client_credentials(
 }
 
 /// Parses a form or JSON body; any other content type is refused with a clear message.
-fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, OAuthError> {
+pub(crate) fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, OAuthError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -254,7 +274,7 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, OAuthError> {
     }
 }
 
-fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
+pub(crate) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
     params
         .get(name)
         .map(String::as_str)
@@ -270,7 +290,7 @@ fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
 
 /// `client_secret_basic` or `client_secret_post`; returns the authenticated client id.
 /// Every failure is Auth0's 401 `access_denied` / `Unauthorized`, which does not say why.
-fn authenticate(
+pub(crate) fn authenticate(
     config: &TenantConfig,
     headers: &HeaderMap,
     params: &Params,
@@ -295,6 +315,13 @@ fn authenticate(
         (None, None) => return Err(unauthorized()),
     };
     let client = config.client(&client_id).ok_or_else(unauthorized)?;
+    if client.is_public() {
+        // A public client has no secret to check; its grants must prove themselves (PKCE).
+        return match secret.filter(|s| !s.is_empty()) {
+            None => Ok(client_id),
+            Some(_) => Err(unauthorized()),
+        };
+    }
     let given = secret.ok_or_else(unauthorized)?;
     if !constant_time_eq(given.as_bytes(), client.client_secret.as_bytes()) {
         return Err(unauthorized());
@@ -335,7 +362,7 @@ pub(crate) struct OAuthError {
 }
 
 impl OAuthError {
-    fn new(status: StatusCode, error: &'static str, description: &str) -> Self {
+    pub(crate) fn new(status: StatusCode, error: &'static str, description: &str) -> Self {
         Self {
             status,
             error,
@@ -345,7 +372,7 @@ impl OAuthError {
     }
 
     /// `{"error","error_description"[,"error_uri"]}`, `application/json`, not cacheable.
-    fn into_response(self) -> Response {
+    pub(crate) fn into_response(self) -> Response {
         let mut body = json!({"error": self.error, "error_description": self.description});
         if let Some(uri) = self.error_uri {
             body["error_uri"] = json!(uri);
@@ -354,11 +381,11 @@ impl OAuthError {
     }
 }
 
-fn unauthorized() -> OAuthError {
+pub(crate) fn unauthorized() -> OAuthError {
     OAuthError::new(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized")
 }
 
-fn access_denied(description: &str) -> OAuthError {
+pub(crate) fn access_denied(description: &str) -> OAuthError {
     OAuthError::new(StatusCode::FORBIDDEN, "access_denied", description)
 }
 

@@ -1,0 +1,164 @@
+//! The login journey's data: an `/authorize` request once checked, the SSO session, and the
+//! grant that authorization codes and refresh tokens carry, sealed (see [`crate::seal`]).
+
+pub(crate) mod tokens;
+
+use crate::config::{Api, Client, TenantConfig};
+use crate::users::User;
+use serde::{Deserialize, Serialize};
+
+/// How long an authorization code can be redeemed, in seconds.
+pub(crate) const CODE_LIFETIME: i64 = 60;
+/// How long a login page may stay open before its transaction expires (Auth0: one hour).
+pub(crate) const TRANSACTION_LIFETIME: i64 = 3600;
+/// ID-token lifetime (Auth0's default, 10 hours).
+pub(crate) const ID_TOKEN_LIFETIME: i64 = 36_000;
+/// The lifetime of access tokens good only for `/userinfo` in the code flow.
+pub(crate) const USERINFO_TOKEN_LIFETIME: u64 = 86_400;
+/// Rotating refresh tokens' absolute lifetime (Auth0's default, 30 days).
+pub(crate) const ROTATING_REFRESH_LIFETIME: i64 = 2_592_000;
+
+/// The scopes OpenID Connect defines; an API's own scopes are the rest.
+pub(crate) const OIDC_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+];
+
+/// Sealed purposes, one per kind of value.
+pub(crate) mod purpose {
+    pub(crate) const TRANSACTION: &str = "tx";
+    pub(crate) const SESSION: &str = "session";
+    pub(crate) const CODE: &str = "code";
+    pub(crate) const REFRESH: &str = "refresh";
+}
+
+/// How the authorization response travels back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ResponseMode {
+    Query,
+    Fragment,
+    FormPost,
+}
+
+/// A checked `/authorize` request, waiting for a user: sealed into the login page's form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Authorization {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) mode: ResponseMode,
+    pub(crate) scope: String,
+    pub(crate) audience: Option<String>,
+    pub(crate) state: Option<String>,
+    pub(crate) nonce: Option<String>,
+    /// `(code_challenge, method)`.
+    pub(crate) challenge: Option<(String, String)>,
+    pub(crate) login_hint: Option<String>,
+    pub(crate) exp: i64,
+}
+
+/// The SSO session a login leaves in the `auth0` cookie.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Session {
+    pub(crate) sid: String,
+    pub(crate) auth_time: i64,
+    pub(crate) user: User,
+}
+
+/// What a code or refresh token stands for: a user's consent for a client, scope and audience.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Grant {
+    /// Unique per code or refresh token: the key of its replay protection.
+    pub(crate) jti: String,
+    pub(crate) client_id: String,
+    pub(crate) user: User,
+    /// The granted scope, space-separated.
+    pub(crate) scope: String,
+    pub(crate) audience: Option<String>,
+    pub(crate) sid: String,
+    pub(crate) auth_time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) nonce: Option<String>,
+    /// Codes: the `redirect_uri` the code was sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) redirect_uri: Option<String>,
+    /// Codes: `(code_challenge, method)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) challenge: Option<(String, String)>,
+    /// Refresh tokens: the family a rotation chain shares, revoked as one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) family: Option<String>,
+    /// Unix time after which it is refused; 0 for never.
+    pub(crate) exp: i64,
+}
+
+/// The scope a user gets: the OIDC scopes asked for (`offline_access` only if the client may
+/// refresh) and the API's scopes asked for, which with RBAC are limited to the user's
+/// permissions.
+pub(crate) fn granted_scope(
+    requested: &str,
+    client: &Client,
+    api: Option<&Api>,
+    user: &User,
+) -> String {
+    let may_refresh = client.grant_types.iter().any(|g| g == "refresh_token");
+    let mut granted: Vec<&str> = Vec::new();
+    for s in requested.split_whitespace() {
+        if granted.contains(&s) {
+            continue;
+        }
+        let keep = if OIDC_SCOPES.contains(&s) {
+            s != "offline_access" || may_refresh
+        } else {
+            api.is_some_and(|api| {
+                api.permissions.iter().any(|p| p == s)
+                    && (!api.rbac
+                        || user
+                            .permissions
+                            .get(&api.identifier)
+                            .is_some_and(|ps| ps.iter().any(|p| p == s)))
+            })
+        };
+        if keep {
+            granted.push(s);
+        }
+    }
+    granted.join(" ")
+}
+
+/// The user a name on the login page or a `login_hint` stands for.
+pub(crate) fn find_user(config: &TenantConfig, who: &str) -> Option<User> {
+    config.user(who).cloned().map(|mut u| {
+        u.password = None;
+        u
+    })
+}
+
+/// Whether `scope` holds `name` as a whole word.
+pub(crate) fn has_scope(scope: &str, name: &str) -> bool {
+    scope.split_whitespace().any(|s| s == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rbac_limits_api_scopes_and_offline_access_needs_the_refresh_grant() {
+        let mut config = TenantConfig::quickstart();
+        config.apis[0].rbac = true;
+        let web = config.client("quickstart-web").unwrap();
+        let bob = config.user("bob@example.com").unwrap();
+        let asked = "openid profile offline_access read:messages write:messages bogus";
+        assert_eq!(
+            granted_scope(asked, web, Some(&config.apis[0]), bob),
+            "openid profile offline_access read:messages"
+        );
+        let m2m = config.client("quickstart-m2m-read").unwrap();
+        assert_eq!(granted_scope(asked, m2m, None, bob), "openid profile");
+    }
+}

@@ -1,0 +1,85 @@
+//! What a user's grant turns into at the token endpoint: the access token, the ID token and the
+//! response body, with Auth0's claims, audiences, lifetimes and key order.
+
+use super::{Grant, ID_TOKEN_LIFETIME, USERINFO_TOKEN_LIFETIME, has_scope};
+use crate::config::TenantConfig;
+use crate::jwt;
+use crate::state::State;
+use serde_json::{Map, Value, json};
+
+/// The token response for `grant`, with `refresh_token` when one is given.
+pub(crate) fn response(
+    state: &State,
+    config: &TenantConfig,
+    grant: &Grant,
+    refresh_token: Option<&str>,
+) -> Value {
+    let now = state.now();
+    let key = state.signing_key();
+    let (access, expires_in) = access_token(state, config, grant, now);
+    let mut body = Map::new();
+    body.insert("access_token".into(), json!(jwt::sign(&key, &access)));
+    if let Some(rt) = refresh_token {
+        body.insert("refresh_token".into(), json!(rt));
+    }
+    if has_scope(&grant.scope, "openid") {
+        body.insert(
+            "id_token".into(),
+            json!(jwt::sign(&key, &id_token(state, grant, now))),
+        );
+    }
+    if !grant.scope.is_empty() {
+        body.insert("scope".into(), json!(grant.scope));
+    }
+    body.insert("expires_in".into(), json!(expires_in));
+    body.insert("token_type".into(), json!("Bearer"));
+    Value::Object(body)
+}
+
+/// A user access token: `aud` is the API, plus `ISS/userinfo` when `openid` was granted (an
+/// array, as Auth0 sends); without an audience, a token for `/userinfo` alone.
+fn access_token(state: &State, config: &TenantConfig, grant: &Grant, now: i64) -> (Value, u64) {
+    let userinfo = format!("{}userinfo", state.issuer);
+    let api = grant.audience.as_deref().and_then(|a| config.api(a));
+    let (aud, lifetime) = match api {
+        Some(api) if has_scope(&grant.scope, "openid") => {
+            (json!([api.identifier, userinfo]), api.token_lifetime)
+        }
+        Some(api) => (json!(api.identifier), api.token_lifetime),
+        None => (json!(userinfo), USERINFO_TOKEN_LIFETIME),
+    };
+    let mut claims = grant.user.claims.clone();
+    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("sub".into(), json!(grant.user.user_id));
+    claims.insert("aud".into(), aud);
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(now + lifetime as i64));
+    claims.insert("scope".into(), json!(grant.scope));
+    claims.insert("azp".into(), json!(grant.client_id));
+    if let Some(api) = api.filter(|a| a.rbac) {
+        let permissions = grant
+            .user
+            .permissions
+            .get(&api.identifier)
+            .cloned()
+            .unwrap_or_default();
+        claims.insert("permissions".into(), json!(permissions));
+    }
+    (Value::Object(claims), lifetime)
+}
+
+/// An ID token: profile claims by scope first, then `iss`, `aud` (the client id), `iat`,
+/// `exp` (10 h), `sub`, `sid`, and `nonce` when one was sent to `/authorize`.
+fn id_token(state: &State, grant: &Grant, now: i64) -> Value {
+    let mut claims = grant.user.profile_claims(&grant.scope);
+    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("aud".into(), json!(grant.client_id));
+    claims.insert("iat".into(), json!(now));
+    claims.insert("exp".into(), json!(now + ID_TOKEN_LIFETIME));
+    claims.insert("sub".into(), json!(grant.user.user_id));
+    claims.insert("sid".into(), json!(grant.sid));
+    if let Some(nonce) = &grant.nonce {
+        claims.insert("nonce".into(), json!(nonce));
+    }
+    Value::Object(claims)
+}

@@ -1,0 +1,77 @@
+//! The tenant's few HTML pages: Auth0-style error pages, the login page and the `form_post`
+//! response. Plain HTML with inline style: no scripts but the one `form_post` needs.
+
+use super::reply;
+use http::StatusCode;
+use warp::reply::Response;
+
+/// HTML with `& < > " '` escaped.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;\
+padding:0 1rem;color:#222}.warn{background:#fff3cd;border:1px solid #e0c36c;padding:.6rem;\
+border-radius:6px;font-size:.9rem}button{display:block;width:100%;text-align:left;padding:.7rem;\
+margin:.4rem 0;border:1px solid #bbb;border-radius:6px;background:#f8f8f8;font-size:1rem;\
+cursor:pointer}button:hover{background:#eef}input{width:100%;padding:.5rem;margin:.2rem 0 .6rem;\
+box-sizing:border-box}small{color:#666}code{background:#f2f2f2;padding:0 .2rem}";
+
+/// A whole page.
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><title>{}</title>\
+         <style>{STYLE}</style></head><body>{body}</body></html>",
+        escape(title)
+    );
+    reply::body(status, "text/html; charset=utf-8", html)
+}
+
+/// Auth0's generic error page: "Oops!, something went wrong", then `error: description`.
+pub(crate) fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
+    let body = format!(
+        "<h1>Oops!, something went wrong</h1><p id=\"error\"><code>{}</code>: \
+         <span id=\"error_description\">{}</span></p>",
+        escape(error),
+        escape(description)
+    );
+    page(status, "Error", &body)
+}
+
+/// The `form_post` response mode: a form that posts itself to `action` (OAuth 2.0 Form Post
+/// Response Mode), with a button for browsers without scripts.
+pub(crate) fn form_post(action: &str, fields: &[(&str, &str)]) -> Response {
+    let inputs: String = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<form method=\"post\" action=\"{}\">{inputs}<noscript><button type=\"submit\">\
+         Continue</button></noscript></form><script>document.forms[0].submit()</script>",
+        escape(action)
+    );
+    let mut res = page(StatusCode::OK, "Submit This Form", &body);
+    res.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    res
+}

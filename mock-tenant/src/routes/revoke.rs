@@ -1,0 +1,61 @@
+//! `POST /oauth/revoke`: revokes a refresh token and its whole rotation family; 200 with an
+//! empty body, as Auth0 answers, also for a token it does not know (RFC 7009 §2.2).
+
+use super::reply;
+use super::token::{OAuthError, authenticate, parse_body, read_body, required};
+use crate::login::{Grant, purpose};
+use crate::state::State;
+use http::{HeaderMap, StatusCode};
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+/// POST /oauth/revoke
+pub(crate) fn route(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    warp::post()
+        .and(warp::path!("oauth" / "revoke"))
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .then(move |headers: HeaderMap, body| {
+            let state = state.clone();
+            async move {
+                let result = match read_body(body).await {
+                    Ok(bytes) => revoke(&state, &headers, &bytes).await,
+                    Err(e) => Err(e),
+                };
+                result.unwrap_or_else(OAuthError::into_response)
+            }
+        })
+}
+
+async fn revoke(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+    let params = parse_body(headers, body)?;
+    let config = state.read(|s| s.config.clone());
+    let client_id = authenticate(&config, headers, &params)?;
+    let token = required(&params, "token")?;
+    if let Some(grant) = state.sealer.open::<Grant>(purpose::REFRESH, token)
+        && let Some(family) = &grant.family
+    {
+        if grant.client_id != client_id {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "The refresh token was issued to another client",
+            ));
+        }
+        state
+            .store
+            .put(&format!("revoked-family:{family}"), "revoked", None)
+            .await
+            .map_err(|e| {
+                OAuthError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    &format!("The mock tenant's shared store failed: {e}"),
+                )
+            })?;
+    }
+    Ok(reply::body(StatusCode::OK, "text/plain; charset=utf-8", ""))
+}

@@ -1,0 +1,95 @@
+//! `GET`/`POST /userinfo`: the profile for a user access token, by its scope, and Auth0's
+//! plain-text 401 with `WWW-Authenticate: Bearer realm="Users"` for a bad one.
+
+use super::reply;
+use crate::jwt;
+use crate::login::has_scope;
+use crate::state::State;
+use crate::users::User;
+use http::{HeaderValue, StatusCode, header};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use warp::Filter;
+use warp::reply::Response;
+
+/// GET and POST /userinfo
+pub(crate) fn route(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    warp::get()
+        .or(warp::post())
+        .unify()
+        .and(warp::path!("userinfo"))
+        .and(warp::header::optional::<String>("authorization"))
+        .then(move |authorization: Option<String>| {
+            let state = state.clone();
+            async move {
+                match userinfo(&state, authorization.as_deref()).await {
+                    Ok(body) => reply::json(StatusCode::OK, &body),
+                    Err(description) => unauthorized(description),
+                }
+            }
+        })
+}
+
+async fn userinfo(state: &State, authorization: Option<&str>) -> Result<Value, &'static str> {
+    let token = authorization
+        .and_then(|a| a.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .ok_or("Missing or malformed Authorization header")?;
+    let claims = state.read(|s| jwt::verify(&s.keys, token))?;
+    if claims.get("iss").and_then(Value::as_str) != Some(state.issuer.as_str()) {
+        return Err("Invalid token issuer");
+    }
+    let userinfo = format!("{}userinfo", state.issuer);
+    let audience_ok = match claims.get("aud") {
+        Some(Value::String(a)) => *a == userinfo,
+        Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(&userinfo)),
+        _ => false,
+    };
+    if !audience_ok {
+        return Err("Invalid token audience");
+    }
+    if claims.get("exp").and_then(Value::as_i64).is_none_or(|exp| exp <= state.now()) {
+        return Err("The token has expired");
+    }
+    let sub = claims.get("sub").and_then(Value::as_str).ok_or("Invalid token")?;
+    let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("");
+    let config = state.read(|s| s.config.clone());
+    let user = match config.user(sub).filter(|u| u.user_id == sub) {
+        Some(user) => Some(user.clone()),
+        None => state
+            .store
+            .get(&format!("user:{sub}"))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str::<User>(&json).ok()),
+    };
+    let mut body = serde_json::Map::new();
+    body.insert("sub".into(), json!(sub));
+    if let Some(user) = user {
+        body.extend(user.profile_claims(scope));
+    }
+    if !has_scope(scope, "openid") {
+        return Err("Insufficient scope: the token was not issued with openid");
+    }
+    Ok(Value::Object(body))
+}
+
+/// Auth0's 401: plain text `Unauthorized` and the reason in `WWW-Authenticate`.
+fn unauthorized(description: &str) -> Response {
+    let mut res = reply::body(
+        StatusCode::UNAUTHORIZED,
+        "text/plain; charset=utf-8",
+        "Unauthorized",
+    );
+    let challenge = format!(
+        "Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"{description}\""
+    );
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+    }
+    res
+}
