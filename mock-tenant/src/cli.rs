@@ -50,6 +50,13 @@ pub struct Cli {
     /// Write the environment as KEY=VALUE lines to this file once the tenant is ready.
     #[arg(long)]
     env_out: Option<PathBuf>,
+    /// Log this user (id or email) in at once at /authorize, skipping the login page.
+    #[arg(long, env = "MOCK_TENANT_AUTO_LOGIN")]
+    auto_login: Option<String>,
+    /// Share replay protection, sessions and control changes with other tenant processes through
+    /// this Redis server (redis://host:port[/db]).
+    #[arg(long, env = "MOCK_TENANT_REDIS_URL")]
+    redis: Option<String>,
 }
 
 /// What to do instead of serving.
@@ -181,8 +188,17 @@ async fn serve(cli: Cli) -> Result<(), String> {
         }
         builder = builder.issuer(issuer);
     }
-    if let Some(path) = &cli.tenant {
-        builder = builder.tenant(TenantConfig::from_file(path)?);
+    let mut tenant = match &cli.tenant {
+        Some(path) => TenantConfig::from_file(path)?,
+        None => TenantConfig::quickstart(),
+    };
+    if let Some(who) = cli.auto_login {
+        tenant.auto_login = Some(who);
+        tenant.check()?;
+    }
+    builder = builder.tenant(tenant);
+    if let Some(url) = cli.redis {
+        builder = builder.redis(url);
     }
     if cli.random_keys {
         builder = builder.random_keys();

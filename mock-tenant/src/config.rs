@@ -10,7 +10,8 @@ use std::path::Path;
 /// ```
 /// let tenant = mock_tenant::TenantConfig::quickstart();
 /// assert_eq!(tenant.apis[0].identifier, "https://quickstarts/api");
-/// assert_eq!(tenant.clients.len(), 4);
+/// assert_eq!(tenant.clients.len(), 6);
+/// assert_eq!(tenant.users.len(), 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,8 +112,9 @@ fn default_token_lifetime() -> u64 {
 }
 
 impl TenantConfig {
-    /// The default tenant from `fixtures/`: the quickstart API and four M2M clients granted
-    /// none, `read:messages`, `write:messages`, and both.
+    /// The default tenant from `fixtures/`: the quickstart API, four M2M clients granted none,
+    /// `read:messages`, `write:messages` and both, a regular web app (`quickstart-web`), a
+    /// public SPA (`quickstart-spa`) and three users (alice, bob, carol at example.com).
     pub fn quickstart() -> Self {
         Self::from_json(fixtures::DEFAULT_TENANT_JSON)
             .expect("the default tenant shipped in fixtures/ is valid")

@@ -102,6 +102,7 @@ impl State {
         let (config, keys) = self.initial.clone();
         *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Inner::new(config, keys);
         self.clear_stats();
+        self.store.clear_local();
     }
 
     /// Counts one request to `path`.

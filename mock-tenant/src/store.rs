@@ -89,6 +89,13 @@ impl Store {
         }
     }
 
+    /// Forgets what this process holds; a Redis store is left alone (see [`clear`](Self::clear)).
+    pub(crate) fn clear_local(&self) {
+        if let Self::Memory(map) = self {
+            map.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        }
+    }
+
     /// Forgets everything (the control API's reset).
     pub(crate) async fn clear(&self) -> Result<(), String> {
         match self {

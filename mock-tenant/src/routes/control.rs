@@ -140,9 +140,16 @@ pub(crate) fn routes(
     let reset = warp::post()
         .and(warp::path!("_mock" / "reset"))
         .and(s())
-        .map(|st: Arc<State>| {
+        .then(|st: Arc<State>| async move {
             st.reset();
-            reply::no_content()
+            // Used codes, refresh-token families and ended sessions, in Redis too.
+            match st.store.clear().await {
+                Ok(()) => reply::no_content(),
+                Err(e) => reply::json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &serde_json::json!({"error": "temporarily_unavailable", "error_description": e}),
+                ),
+            }
         });
 
     get_config

@@ -279,7 +279,7 @@ async fn control_api_over_http_drives_the_same_operations() {
     assert_eq!(tenant.config(), narrowed);
     let res = c
         .put(url("config"))
-        .body(r#"{"clients":[{"client_id":"x"}]}"#)
+        .body(r#"{"users":[{"email":"no-user-id@example.com"}]}"#)
         .send()
         .await
         .unwrap();

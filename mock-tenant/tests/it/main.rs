@@ -8,6 +8,7 @@
 //! - `cli`: `mock-tenant mint` and `mock-tenant defects`.
 //! - `bad_input`: malformed requests of every kind get a shaped 4xx, never a 5xx (with a proptest).
 //! - `lifecycle`: binding, plain HTTP, stopping on drop.
+//! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
 
 mod bad_input;
 mod cli;
@@ -16,6 +17,7 @@ mod discovery;
 mod forge;
 mod jwks;
 mod lifecycle;
+mod login;
 mod token;
 
 use jsonwebtoken::{DecodingKey, Validation, jwk::JwkSet};
@@ -97,6 +99,11 @@ pub async fn fetch_jwks(tenant: &MockTenant) -> JwkSet {
 /// Verifies `token` as a correct API would (RS256 only, kid from the JWKS, exact issuer and
 /// audience, exp required, no leeway) and returns its claims.
 pub async fn verify(tenant: &MockTenant, token: &str) -> Result<Value, String> {
+    verify_for(tenant, token, fixtures::QUICKSTART_AUDIENCE).await
+}
+
+/// [`verify`] for another audience (a client id, for ID tokens).
+pub async fn verify_for(tenant: &MockTenant, token: &str, audience: &str) -> Result<Value, String> {
     // jsonwebtoken ignores `crit`; a correct API refuses any extension it does not implement.
     let raw_header = token.split('.').next().unwrap_or_default();
     let raw_header: Value = base64::Engine::decode(
@@ -118,7 +125,7 @@ pub async fn verify(tenant: &MockTenant, token: &str) -> Result<Value, String> {
     let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
     let mut validation = Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_issuer(&[tenant.issuer()]);
-    validation.set_audience(&[fixtures::QUICKSTART_AUDIENCE]);
+    validation.set_audience(&[audience]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 0;
     validation.validate_nbf = true;
