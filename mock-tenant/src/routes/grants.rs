@@ -162,17 +162,12 @@ async fn refresh(
         None
     };
     if let Some(asked) = params.get("scope").filter(|s| !s.is_empty()) {
-        let extra: Vec<&str> = asked
+        // Narrowing only: scopes the refresh token was not granted are dropped, not added.
+        grant.scope = asked
             .split_whitespace()
-            .filter(|s| !has_scope(&grant.scope, s))
-            .collect();
-        if !extra.is_empty() {
-            return Err(access_denied(&format!(
-                "The refresh token was not granted these scopes: {}",
-                extra.join(" ")
-            )));
-        }
-        grant.scope = asked.split_whitespace().collect::<Vec<_>>().join(" ");
+            .filter(|s| has_scope(&grant.scope, s))
+            .collect::<Vec<_>>()
+            .join(" ");
     }
     if let Some(aud) = params.get("audience").filter(|a| !a.is_empty())
         && grant.audience.as_deref() != Some(aud.as_str())
