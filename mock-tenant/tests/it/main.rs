@@ -8,6 +8,7 @@
 //! - `cli`: `mock-tenant mint` and `mock-tenant defects`.
 //! - `bad_input`: malformed requests of every kind get a shaped 4xx, never a 5xx (with a proptest).
 //! - `lifecycle`: binding, plain HTTP, stopping on drop.
+//! - `oidc_client`: the `openidconnect` crate through discovery, code + PKCE, ID token, userinfo.
 //! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
 
 mod bad_input;
@@ -18,6 +19,7 @@ mod forge;
 mod jwks;
 mod lifecycle;
 mod login;
+mod oidc_client;
 mod token;
 
 use jsonwebtoken::{DecodingKey, Validation, jwk::JwkSet};
