@@ -25,6 +25,8 @@ pub(crate) struct SigningKey {
     pub(crate) e: Vec<u8>,
     /// The self-signed certificate published in `x5c`, DER.
     pub(crate) cert_der: Vec<u8>,
+    /// The private key, PKCS#8 DER: what another process of the tenant loads it from.
+    pkcs8: Vec<u8>,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -55,6 +57,7 @@ impl SigningKey {
         let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
         let kid = kid.unwrap_or_else(|| rsa_kid(&public.n, &public.e));
         let cert = crate::tls::jwk_certificate(&pkcs8_der, host)?;
+        let pkcs8 = pkcs8_der.clone();
         let (n, e) = (public.n.clone(), public.e.clone());
         let jwk = json!({
             "kty": "RSA",
@@ -76,6 +79,7 @@ impl SigningKey {
             n,
             e,
             cert_der: cert,
+            pkcs8,
         })
     }
 
@@ -138,7 +142,56 @@ pub(crate) struct KeySet {
     removed: HashSet<String>,
 }
 
+/// A key set as data, private keys included, for the processes that share one tenant.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct KeySetSnapshot {
+    /// `(kid, base64url PKCS#8)` of previous, current and next.
+    previous: Option<(String, String)>,
+    current: (String, String),
+    next: (String, String),
+    /// How many fixture keys rotations still take before random ones.
+    upcoming: usize,
+    removed: Vec<String>,
+}
+
 impl KeySet {
+    /// This key set as data.
+    pub(crate) fn snapshot(&self) -> KeySetSnapshot {
+        let pair = |k: &Arc<SigningKey>| (k.kid.clone(), b64::url(&k.pkcs8));
+        let mut removed: Vec<String> = self.removed.iter().cloned().collect();
+        removed.sort();
+        KeySetSnapshot {
+            previous: self.previous.as_ref().map(pair),
+            current: pair(&self.current),
+            next: pair(&self.next),
+            upcoming: self.upcoming.len(),
+            removed,
+        }
+    }
+
+    /// The key set a snapshot describes; keys already loaded are reused, not parsed again.
+    pub(crate) fn restore(&self, snap: &KeySetSnapshot) -> Result<Self, String> {
+        let load = |(kid, der): &(String, String)| -> Result<Arc<SigningKey>, String> {
+            if let Some(k) = self.find(kid).filter(|k| b64::url(&k.pkcs8) == *der) {
+                return Ok(k.clone());
+            }
+            let der = b64::decode_url(der).ok_or("bad key in the shared key set")?;
+            SigningKey::from_pkcs8(der, Some(kid.clone()), &self.host).map(Arc::new)
+        };
+        let fixtures = fixtures::keys::TEST_ONLY_SIGNING_KEYS;
+        Ok(Self {
+            host: self.host.clone(),
+            previous: snap.previous.as_ref().map(load).transpose()?,
+            current: load(&snap.current)?,
+            next: load(&snap.next)?,
+            upcoming: fixtures[fixtures.len() - snap.upcoming.min(fixtures.len())..]
+                .iter()
+                .copied()
+                .collect(),
+            removed: snap.removed.iter().cloned().collect(),
+        })
+    }
+
     pub(crate) fn new(source: KeySource, host: &str) -> Self {
         let key = |pem| Arc::new(SigningKey::from_pem(pem, None, host).expect("fixture key"));
         let [first, second, third] = fixtures::keys::TEST_ONLY_SIGNING_KEYS;

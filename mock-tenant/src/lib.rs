@@ -33,6 +33,7 @@ mod redis;
 mod routes;
 mod seal;
 mod server;
+mod shared;
 mod state;
 mod store;
 mod tenant;

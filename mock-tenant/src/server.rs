@@ -1,8 +1,9 @@
 //! The accept loop: TLS (or plain TCP), then hyper serving the one warp router. Written here
 //! because warp 0.4 has no TLS and keeps its acceptor trait private.
 //!
-//! Two things happen before routing: every request outside `/_mock/` is counted per path, and a
-//! JWKS request under the `drop` fault closes the connection without an answer.
+//! Around routing: the shared control state is loaded first (with a Redis store), every request
+//! outside `/_mock/` is counted per path, a JWKS request under the `drop` fault closes the
+//! connection without an answer, and a `/_mock/` change is published for other processes.
 
 use crate::faults::JwksFault;
 use crate::routes;
@@ -33,6 +34,17 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
+/// 503 when the shared store (Redis) fails: the tenant cannot know the shared state.
+fn unavailable(reason: &str) -> warp::reply::Response {
+    routes::reply::json(
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        &serde_json::json!({
+            "error": "temporarily_unavailable",
+            "error_description": format!("The mock tenant's shared store failed: {reason}"),
+        }),
+    )
+}
+
 /// Serves `state` on `listener` until `shutdown` completes; then every connection is closed.
 pub(crate) async fn serve(
     listener: TcpListener,
@@ -58,18 +70,26 @@ pub(crate) async fn serve(
                 let (router, state, acceptor) = (router.clone(), state.clone(), acceptor.clone());
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
-                        let mut router = router.clone();
-                        let path = req.uri().path();
-                        let drop = path == "/.well-known/jwks.json"
-                            && state.jwks_fault() == Some(JwksFault::Drop);
-                        if !path.starts_with("/_mock/") {
-                            state.count(path);
-                        }
+                        let (mut router, state) = (router.clone(), state.clone());
                         async move {
-                            if drop {
+                            let path = req.uri().path().to_owned();
+                            let control = path.starts_with("/_mock/");
+                            let change = control && req.method() != http::Method::GET;
+                            if let Err(e) = state.sync().await {
+                                return Ok(unavailable(&e));
+                            }
+                            if !control {
+                                state.count(&path);
+                            }
+                            if path == "/.well-known/jwks.json"
+                                && state.jwks_fault() == Some(JwksFault::Drop)
+                            {
                                 return Err(DroppedOnPurpose);
                             }
                             let Ok(res) = router.call(req).await;
+                            if change && let Err(e) = state.publish().await {
+                                return Ok(unavailable(&e));
+                            }
                             Ok(res)
                         }
                     });

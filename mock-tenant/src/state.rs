@@ -24,6 +24,8 @@ pub(crate) struct State {
     pub(crate) sealer: Sealer,
     /// What several processes of this tenant share.
     pub(crate) store: Store,
+    /// The version of the shared control state this process has loaded or published.
+    pub(crate) shared_version: Mutex<String>,
 }
 
 /// The part that control operations change.
@@ -68,6 +70,7 @@ impl State {
             stats: Mutex::new(BTreeMap::new()),
             sealer,
             store,
+            shared_version: Mutex::new(String::new()),
         }
     }
 

@@ -262,6 +262,7 @@ impl MockTenant {
         if let Err(e) = self.state.set_config(config) {
             panic!("invalid tenant config: {e}");
         }
+        self.publish();
     }
 
     /// Which kids are current, next, previous and published.
@@ -272,18 +273,22 @@ impl MockTenant {
     /// Rotates the signing keys: next becomes current, current stays published as previous,
     /// and a new next appears.
     pub fn rotate_keys(&self) -> KeysSummary {
-        self.state.rotate_keys()
+        let summary = self.state.rotate_keys();
+        self.publish();
+        summary
     }
 
     /// Stops publishing `kid` in the JWKS. Panics if no key has it.
     pub fn remove_kid(&self, kid: &str) {
         assert!(self.state.remove_kid(kid), "no key has kid {kid:?}");
+        self.publish();
     }
 
     /// Binds `kid` to a new random key, so tokens signed before no longer verify. Panics if no
     /// key has it.
     pub fn rebind_kid(&self, kid: &str) {
         assert!(self.state.rebind_kid(kid), "no key has kid {kid:?}");
+        self.publish();
     }
 
     /// Makes the JWKS endpoint misbehave until [`clear_jwks_fault`](Self::clear_jwks_fault).
@@ -292,11 +297,13 @@ impl MockTenant {
         if let Err(e) = self.state.set_jwks_fault(Some(fault)) {
             panic!("invalid JWKS fault: {e}");
         }
+        self.publish();
     }
 
     /// The JWKS endpoint answers normally again.
     pub fn clear_jwks_fault(&self) {
         let _ = self.state.set_jwks_fault(None);
+        self.publish();
     }
 
     /// Requests per path since start or the last reset.
@@ -312,11 +319,26 @@ impl MockTenant {
     /// Shifts the tenant's clock (the `iat` and `exp` it mints) by `seconds`, negative for past.
     pub fn set_clock_offset(&self, seconds: i64) {
         self.state.set_clock_offset(seconds);
+        self.publish();
     }
 
     /// Back to how the tenant started: config, keys, no fault, no clock offset, no counts.
     pub fn reset(&self) {
         self.state.reset();
+        self.publish();
+    }
+
+    /// With a Redis store, publishes a change made through this handle to the other processes,
+    /// in the background (the HTTP control API publishes before it answers).
+    fn publish(&self) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let state = self.state.clone();
+            runtime.spawn(async move {
+                if let Err(e) = state.publish().await {
+                    eprintln!("mock-tenant: could not share a control change: {e}");
+                }
+            });
+        }
     }
 
     /// Stops the server and waits until it has stopped.
