@@ -45,7 +45,10 @@ impl State {
     }
 
     pub(crate) fn set_config(&self, mut config: TenantConfig) -> Result<(), String> {
-        config.users.iter_mut().for_each(crate::users::User::fill_defaults);
+        config
+            .users
+            .iter_mut()
+            .for_each(crate::users::User::fill_defaults);
         config.check()?;
         self.update(|s| s.config = std::sync::Arc::new(config));
         Ok(())

@@ -168,7 +168,10 @@ fn read_reply(
         }
         let line = line.trim_end_matches(['\r', '\n']);
         let (kind, rest) = line.split_at(line.len().min(1));
-        let number = || rest.parse::<i64>().map_err(|_| format!("bad reply {line:?}"));
+        let number = || {
+            rest.parse::<i64>()
+                .map_err(|_| format!("bad reply {line:?}"))
+        };
         match kind {
             "+" => Ok(Reply::Text(rest.to_owned())),
             "-" => Err(rest.to_owned()),
@@ -211,7 +214,10 @@ mod tests {
     #[test]
     fn urls_default_the_port_and_keep_the_db() {
         let r = Redis::new("redis://127.0.0.1/2").unwrap();
-        assert_eq!((r.addr.as_str(), r.db.as_deref()), ("127.0.0.1:6379", Some("2")));
+        assert_eq!(
+            (r.addr.as_str(), r.db.as_deref()),
+            ("127.0.0.1:6379", Some("2"))
+        );
         assert!(Redis::new("http://x").is_err());
         assert!(Redis::new("redis://u:p@x").is_err());
     }

@@ -65,7 +65,10 @@ mod tests {
     fn opens_what_it_sealed_for_the_same_purpose_only() {
         let sealer = Sealer::new("https://localhost:1/", "kid");
         let sealed = sealer.seal("code", &vec![1, 2, 3]);
-        assert_eq!(sealer.open::<Vec<i32>>("code", &sealed), Some(vec![1, 2, 3]));
+        assert_eq!(
+            sealer.open::<Vec<i32>>("code", &sealed),
+            Some(vec![1, 2, 3])
+        );
         assert_eq!(sealer.open::<Vec<i32>>("refresh", &sealed), None);
         let other = Sealer::new("https://localhost:2/", "kid");
         assert_eq!(other.open::<Vec<i32>>("code", &sealed), None);

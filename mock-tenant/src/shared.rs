@@ -33,7 +33,12 @@ impl State {
         let Some(version) = self.store.get(VERSION).await? else {
             return Ok(());
         };
-        if *self.shared_version.lock().unwrap_or_else(PoisonError::into_inner) == version {
+        if *self
+            .shared_version
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            == version
+        {
             return Ok(());
         }
         let Some(text) = self.store.get(SNAPSHOT).await? else {
@@ -48,7 +53,10 @@ impl State {
             s.fault = snap.fault;
             s.clock_offset = snap.clock_offset;
         });
-        *self.shared_version.lock().unwrap_or_else(PoisonError::into_inner) = version;
+        *self
+            .shared_version
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = version;
         Ok(())
     }
 
@@ -67,7 +75,10 @@ impl State {
         let version = random_id(12);
         self.store.put(SNAPSHOT, &text, None).await?;
         self.store.put(VERSION, &version, None).await?;
-        *self.shared_version.lock().unwrap_or_else(PoisonError::into_inner) = version;
+        *self
+            .shared_version
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = version;
         Ok(())
     }
 }

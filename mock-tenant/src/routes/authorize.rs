@@ -53,23 +53,31 @@ type Params = HashMap<String, String>;
 fn parse(text: &str) -> Params {
     let mut params = Params::new();
     for (k, v) in form_urlencoded::parse(text.as_bytes()) {
-        params.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        params
+            .entry(k.into_owned())
+            .or_insert_with(|| v.into_owned());
     }
     params
 }
 
 /// A parameter, with empty treated as absent.
 fn get<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
 }
 
 async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Response {
     let config = state.read(|s| s.config.clone());
     let auth = match check(state, &config, params) {
         Ok(auth) => auth,
-        Err(Failure::Page(res)) => return res,
+        Err(Failure::Page(res)) => return *res,
         Err(Failure::Redirect(auth, error, description)) => {
-            return redirect(&auth, &[("error", &error), ("error_description", &description)]);
+            return redirect(
+                &auth,
+                &[("error", &error), ("error_description", &description)],
+            );
         }
     };
     let session = session(state, cookie).await;
@@ -104,34 +112,34 @@ async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Resp
 /// Why an `/authorize` request stops: a page (bad client or `redirect_uri`) or a redirect with
 /// an error.
 enum Failure {
-    Page(Response),
+    Page(Box<Response>),
     Redirect(Box<Authorization>, String, String),
 }
 
 fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Authorization, Failure> {
     let page = |description: String| {
-        Failure::Page(html::error_page(
+        Failure::Page(Box::new(html::error_page(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             &description,
-        ))
+        )))
     };
-    let client_id =
-        get(params, "client_id").ok_or_else(|| page("Missing required parameter: client_id".into()))?;
+    let client_id = get(params, "client_id")
+        .ok_or_else(|| page("Missing required parameter: client_id".into()))?;
     let client = config
         .client(client_id)
         .ok_or_else(|| page(format!("Unknown client: {client_id}")))?;
     let redirect_uri = match get(params, "redirect_uri") {
         Some(uri) if client.callbacks.iter().any(|c| c == uri) => uri.to_owned(),
         Some(uri) => {
-            return Err(Failure::Page(html::error_page(
+            return Err(Failure::Page(Box::new(html::error_page(
                 StatusCode::BAD_REQUEST,
                 "Callback URL mismatch",
                 &format!(
                     "The provided redirect_uri is not in the list of allowed callback URLs: {uri}. \
                      Add it to the client's \"callbacks\" in the tenant file."
                 ),
-            )));
+            ))));
         }
         None => client.callbacks.first().cloned().ok_or_else(|| {
             page(format!(
@@ -208,7 +216,9 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
                     format!("Unsupported code_challenge_method: {method}"),
                 ));
             }
-            if method == "S256" && (challenge.len() != 43 || crate::b64::decode_url(challenge).is_none()) {
+            if method == "S256"
+                && (challenge.len() != 43 || crate::b64::decode_url(challenge).is_none())
+            {
                 return Err(fail(
                     &auth,
                     "invalid_request",
@@ -225,7 +235,10 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
             "Parameter 'code_challenge' is required for a public client".into(),
         ));
     }
-    let audience = auth.audience.clone().or_else(|| config.default_audience.clone());
+    let audience = auth
+        .audience
+        .clone()
+        .or_else(|| config.default_audience.clone());
     if let Some(aud) = &audience
         && config.api(aud).is_none()
     {
@@ -278,8 +291,16 @@ async fn complete(
     if config.user(&user.user_id).is_none() {
         // Custom subjects live only in their sealed grants; /userinfo finds them here.
         let profile = serde_json::to_string(&user).expect("serializing a user");
-        if let Err(e) = state.store.put(&format!("user:{}", user.user_id), &profile, None).await {
-            return html::error_page(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", &e);
+        if let Err(e) = state
+            .store
+            .put(&format!("user:{}", user.user_id), &profile, None)
+            .await
+        {
+            return html::error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                &e,
+            );
         }
     }
     let grant = Grant {
@@ -298,7 +319,11 @@ async fn complete(
     };
     let code = state.sealer.seal(purpose::CODE, &grant);
     let mut res = redirect(&auth, &[("code", &code)]);
-    let secure = if state.issuer.starts_with("https:") { "; Secure; SameSite=None" } else { "; SameSite=Lax" };
+    let secure = if state.issuer.starts_with("https:") {
+        "; Secure; SameSite=None"
+    } else {
+        "; SameSite=Lax"
+    };
     let cookie = format!(
         "{COOKIE}={}; Path=/; HttpOnly{secure}",
         state.sealer.seal(purpose::SESSION, &session)
@@ -328,7 +353,11 @@ fn redirect(auth: &Authorization, fields: &[(&str, &str)]) -> Response {
         _ => "?",
     };
     let location = format!("{}{separator}{encoded}", auth.redirect_uri);
-    let mut res = super::reply::body(StatusCode::FOUND, "text/plain; charset=utf-8", format!("Found. Redirecting to {location}"));
+    let mut res = super::reply::body(
+        StatusCode::FOUND,
+        "text/plain; charset=utf-8",
+        format!("Found. Redirecting to {location}"),
+    );
     if let Ok(value) = HeaderValue::from_str(&location) {
         res.headers_mut().insert(header::LOCATION, value);
     }
@@ -345,7 +374,13 @@ fn login_page(
     let tx = escape(&state.sealer.seal(purpose::TRANSACTION, auth));
     let client = config
         .client(&auth.client_id)
-        .map_or(auth.client_id.as_str(), |c| if c.name.is_empty() { &c.client_id } else { &c.name });
+        .map_or(auth.client_id.as_str(), |c| {
+            if c.name.is_empty() {
+                &c.client_id
+            } else {
+                &c.name
+            }
+        });
     let mut body = format!(
         "<h1>Log in</h1><p>to continue to <b>{}</b></p>\
          <p class=\"warn\">Mock Auth0 tenant for tests: anyone can log in as anyone, no password \
@@ -353,10 +388,15 @@ fn login_page(
         escape(client)
     );
     if let Some(problem) = problem {
-        body.push_str(&format!("<p class=\"warn\" id=\"problem\">{}</p>", escape(problem)));
+        body.push_str(&format!(
+            "<p class=\"warn\" id=\"problem\">{}</p>",
+            escape(problem)
+        ));
     }
     body.push_str("<form method=\"post\" action=\"/u/login\">");
-    body.push_str(&format!("<input type=\"hidden\" name=\"tx\" value=\"{tx}\">"));
+    body.push_str(&format!(
+        "<input type=\"hidden\" name=\"tx\" value=\"{tx}\">"
+    ));
     for user in &config.users {
         body.push_str(&format!(
             "<button type=\"submit\" name=\"user\" value=\"{}\" data-email=\"{}\">{}<br>\
@@ -412,6 +452,11 @@ async fn login(state: &State, params: &Params) -> Response {
     };
     match user {
         Some(user) => complete(state, &config, auth, user, None).await,
-        None => login_page(state, &config, &auth, Some("Pick a user or type a subject.")),
+        None => login_page(
+            state,
+            &config,
+            &auth,
+            Some("Pick a user or type a subject."),
+        ),
     }
 }

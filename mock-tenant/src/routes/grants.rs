@@ -5,8 +5,8 @@
 use super::token::{OAuthError, PASSWORD_REALM, Params, access_denied, required};
 use crate::config::{Client, TenantConfig};
 use crate::login::{
-    CODE_LIFETIME, Grant, ROTATING_REFRESH_LIFETIME, find_user, granted_scope, has_scope,
-    purpose, tokens,
+    CODE_LIFETIME, Grant, ROTATING_REFRESH_LIFETIME, find_user, granted_scope, has_scope, purpose,
+    tokens,
 };
 use crate::seal::random_id;
 use crate::state::State;
@@ -32,7 +32,12 @@ pub(crate) async fn grant(
     } else {
         None
     };
-    Ok(tokens::response(state, config, &grant, refresh_token.as_deref()))
+    Ok(tokens::response(
+        state,
+        config,
+        &grant,
+        refresh_token.as_deref(),
+    ))
 }
 
 fn invalid_grant(description: &str) -> OAuthError {
@@ -136,7 +141,13 @@ async fn refresh(
         return Err(invalid());
     }
     let revoked = format!("revoked-family:{family}");
-    if state.store.get(&revoked).await.map_err(unavailable)?.is_some() {
+    if state
+        .store
+        .get(&revoked)
+        .await
+        .map_err(unavailable)?
+        .is_some()
+    {
         return Err(invalid());
     }
     let next = if client.rotate_refresh_tokens {
@@ -205,7 +216,10 @@ fn password(
     }
     let matches = user.password.as_deref().is_some_and(|p| {
         p.len() == password.len()
-            && p.bytes().zip(password.bytes()).fold(0, |a, (x, y)| a | (x ^ y)) == 0
+            && p.bytes()
+                .zip(password.bytes())
+                .fold(0, |a, (x, y)| a | (x ^ y))
+                == 0
     });
     if !matches {
         return Err(wrong());

@@ -25,7 +25,7 @@ pub(crate) fn routes(
     let st = state.clone();
     let v2 = warp::get()
         .and(warp::path!("v2" / "logout"))
-        .and(query.clone())
+        .and(query)
         .and(cookie)
         .then(move |query: String, cookie: Option<String>| {
             let state = st.clone();
@@ -51,13 +51,18 @@ pub(crate) fn routes(
 fn parse(text: &str) -> Params {
     let mut params = Params::new();
     for (k, v) in form_urlencoded::parse(text.as_bytes()) {
-        params.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        params
+            .entry(k.into_owned())
+            .or_insert_with(|| v.into_owned());
     }
     params
 }
 
 fn get<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
 }
 
 /// On success (a redirect or the logged-out page), ends the session in the cookie everywhere
@@ -75,7 +80,11 @@ async fn end_session(state: &State, cookie: Option<&str>, mut res: Response) -> 
     if let Some(session) = session {
         let key = format!("ended-sid:{}", session.sid);
         if let Err(e) = state.store.put(&key, "1", None).await {
-            return html::error_page(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", &e);
+            return html::error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                &e,
+            );
         }
     }
     res.headers_mut().append(
@@ -159,9 +168,7 @@ fn oidc_logout(state: &State, params: &Params) -> Response {
         return logged_out();
     };
     let Some(client) = client_id.and_then(|id| config.client(id)) else {
-        return bad(
-            "post_logout_redirect_uri needs a client: send client_id or id_token_hint",
-        );
+        return bad("post_logout_redirect_uri needs a client: send client_id or id_token_hint");
     };
     if !client.allowed_logout_urls.iter().any(|a| a == url) {
         return not_allowed("post_logout_redirect_uri", url);

@@ -51,10 +51,17 @@ async fn userinfo(state: &State, authorization: Option<&str>) -> Result<Value, &
     if !audience_ok {
         return Err("Invalid token audience");
     }
-    if claims.get("exp").and_then(Value::as_i64).is_none_or(|exp| exp <= state.now()) {
+    if claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .is_none_or(|exp| exp <= state.now())
+    {
         return Err("The token has expired");
     }
-    let sub = claims.get("sub").and_then(Value::as_str).ok_or("Invalid token")?;
+    let sub = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .ok_or("Invalid token")?;
     let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("");
     let config = state.read(|s| s.config.clone());
     let user = match config.user(sub).filter(|u| u.user_id == sub) {

@@ -40,7 +40,10 @@ fn authorize_params() -> Vec<(&'static str, String)> {
         ("response_type", "code".into()),
         ("client_id", WEB.into()),
         ("redirect_uri", CALLBACK.into()),
-        ("scope", "openid profile email offline_access read:messages".into()),
+        (
+            "scope",
+            "openid profile email offline_access read:messages".into(),
+        ),
         ("audience", fixtures::QUICKSTART_AUDIENCE.into()),
         ("state", "st-123".into()),
         ("nonce", "n-456".into()),
@@ -60,7 +63,9 @@ fn callback_query(res: &reqwest::Response) -> HashMap<String, String> {
 }
 
 fn url_pairs(query: &str) -> HashMap<String, String> {
-    form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 async fn authorize(tenant: &MockTenant, params: &[(&str, String)]) -> reqwest::Response {
@@ -124,9 +129,19 @@ async fn code_flow_with_pkce_gives_auth0_shaped_tokens_verified_by_the_jwks() {
     let keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
     assert_eq!(
         keys,
-        ["access_token", "refresh_token", "id_token", "scope", "expires_in", "token_type"]
+        [
+            "access_token",
+            "refresh_token",
+            "id_token",
+            "scope",
+            "expires_in",
+            "token_type"
+        ]
     );
-    assert_eq!(body["scope"], "openid profile email offline_access read:messages");
+    assert_eq!(
+        body["scope"],
+        "openid profile email offline_access read:messages"
+    );
     assert_eq!(body["expires_in"], 86400);
 
     let id = crate::verify_for(&tenant, body["id_token"].as_str().unwrap(), WEB)
@@ -140,15 +155,25 @@ async fn code_flow_with_pkce_gives_auth0_shaped_tokens_verified_by_the_jwks() {
     assert_eq!(id["email_verified"], true);
     assert_eq!(id["https://quickstarts/roles"], json!(["reader", "writer"]));
     assert_eq!(id["sid"].as_str().unwrap().len(), 32);
-    assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 36000);
+    assert_eq!(
+        id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(),
+        36000
+    );
     let first_keys: Vec<_> = id.as_object().unwrap().keys().take(2).cloned().collect();
-    assert_eq!(first_keys, ["given_name", "family_name"], "profile claims first");
+    assert_eq!(
+        first_keys,
+        ["given_name", "family_name"],
+        "profile claims first"
+    );
 
     let at = crate::verify(&tenant, body["access_token"].as_str().unwrap())
         .await
         .expect("the access token verifies");
     let userinfo_aud = format!("{}userinfo", tenant.issuer());
-    assert_eq!(at["aud"], json!([fixtures::QUICKSTART_AUDIENCE, userinfo_aud]));
+    assert_eq!(
+        at["aud"],
+        json!([fixtures::QUICKSTART_AUDIENCE, userinfo_aud])
+    );
     assert_eq!(at["azp"], WEB);
     assert!(at.get("gty").is_none(), "user tokens have no gty");
 
@@ -159,7 +184,10 @@ async fn code_flow_with_pkce_gives_auth0_shaped_tokens_verified_by_the_jwks() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.headers()["content-type"], "application/json; charset=utf-8");
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
     let profile: Value = res.json().await.unwrap();
     assert_eq!(profile["sub"], ALICE);
     assert_eq!(profile["nickname"], "alice");
@@ -171,15 +199,25 @@ async fn each_refusal_of_a_code_is_auth0s_403() {
     let tenant = MockTenant::start().await;
     // Wrong PKCE verifier (the code is spent by the attempt, as a code is tried once).
     let (status, body) = redeem(&tenant, &code(&tenant).await, &"x".repeat(43)).await;
-    assert_eq!((status, body), (403, refused("Failed to verify code verifier")));
+    assert_eq!(
+        (status, body),
+        (403, refused("Failed to verify code verifier"))
+    );
     // No verifier at all for a code with a challenge.
     let c = code(&tenant).await;
     let (status, body) = exchange(
         &tenant,
-        &[("grant_type", "authorization_code"), ("code", &c), ("redirect_uri", CALLBACK)],
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &c),
+            ("redirect_uri", CALLBACK),
+        ],
     )
     .await;
-    assert_eq!((status, body), (403, refused("Failed to verify code verifier")));
+    assert_eq!(
+        (status, body),
+        (403, refused("Failed to verify code verifier"))
+    );
     // Replayed code.
     let c = code(&tenant).await;
     assert_eq!(redeem(&tenant, &c, VERIFIER).await.0, 200);
@@ -199,7 +237,10 @@ async fn each_refusal_of_a_code_is_auth0s_403() {
     .await;
     assert_eq!(
         (status, body),
-        (403, refused("The redirect_uri does not match the one sent to /authorize"))
+        (
+            403,
+            refused("The redirect_uri does not match the one sent to /authorize")
+        )
     );
     // Expired code: the tenant's clock moves past its 60 s.
     let c = code(&tenant).await;
@@ -225,7 +266,10 @@ async fn each_refusal_of_a_code_is_auth0s_403() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    assert_eq!(res.json::<Value>().await.unwrap(), refused("Invalid authorization code"));
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        refused("Invalid authorization code")
+    );
 }
 
 #[tokio::test]
@@ -236,20 +280,33 @@ async fn rotated_refresh_tokens_work_once_and_reuse_revokes_the_family() {
     let refresh = |rt: String| {
         let tenant = &tenant;
         async move {
-            exchange(tenant, &[("grant_type", "refresh_token"), ("refresh_token", &rt)]).await
+            exchange(
+                tenant,
+                &[("grant_type", "refresh_token"), ("refresh_token", &rt)],
+            )
+            .await
         }
     };
     let (status, second) = refresh(rt1.clone()).await;
     assert_eq!(status, 200, "{second}");
-    let rt2 = second["refresh_token"].as_str().expect("rotation returns a new one").to_owned();
+    let rt2 = second["refresh_token"]
+        .as_str()
+        .expect("rotation returns a new one")
+        .to_owned();
     assert_ne!(rt1, rt2);
     let id = claims(second["id_token"].as_str().unwrap());
     assert_eq!(id["sub"], ALICE);
     assert!(id.get("nonce").is_none(), "no nonce after a refresh");
 
     // Reusing the rotated-out token is refused, and revokes rt2 with it.
-    assert_eq!(refresh(rt1).await, (403, refused("Unknown or invalid refresh token.")));
-    assert_eq!(refresh(rt2).await, (403, refused("Unknown or invalid refresh token.")));
+    assert_eq!(
+        refresh(rt1).await,
+        (403, refused("Unknown or invalid refresh token."))
+    );
+    assert_eq!(
+        refresh(rt2).await,
+        (403, refused("Unknown or invalid refresh token."))
+    );
     assert_eq!(
         refresh("garbage".into()).await,
         (403, refused("Unknown or invalid refresh token."))
@@ -269,9 +326,15 @@ async fn revoke_ends_a_refresh_token_family() {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), "");
-    let (status, body) =
-        exchange(&tenant, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await;
-    assert_eq!((status, body), (403, refused("Unknown or invalid refresh token.")));
+    let (status, body) = exchange(
+        &tenant,
+        &[("grant_type", "refresh_token"), ("refresh_token", rt)],
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (403, refused("Unknown or invalid refresh token."))
+    );
 }
 
 #[tokio::test]
@@ -289,12 +352,21 @@ async fn password_grants_check_the_password_and_the_realm() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(claims(body["id_token"].as_str().unwrap())["email"], "bob@example.com");
-    assert!(body.get("refresh_token").is_none(), "no offline_access, no refresh token");
+    assert_eq!(
+        claims(body["id_token"].as_str().unwrap())["email"],
+        "bob@example.com"
+    );
+    assert!(
+        body.get("refresh_token").is_none(),
+        "no offline_access, no refresh token"
+    );
     let (status, body) = exchange(
         &tenant,
         &[
-            ("grant_type", "http://auth0.com/oauth/grant-type/password-realm"),
+            (
+                "grant_type",
+                "http://auth0.com/oauth/grant-type/password-realm",
+            ),
             ("username", "bob@example.com"),
             ("password", "test-only-password-bob"),
             ("realm", "Username-Password-Authentication"),
@@ -305,7 +377,11 @@ async fn password_grants_check_the_password_and_the_realm() {
     for (username, password) in [("bob@example.com", "wrong"), ("nobody@example.com", "x")] {
         let (status, body) = exchange(
             &tenant,
-            &[("grant_type", "password"), ("username", username), ("password", password)],
+            &[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password),
+            ],
         )
         .await;
         assert_eq!((status, body), (403, refused("Wrong email or password.")));
@@ -338,7 +414,12 @@ async fn a_bad_client_or_redirect_uri_gets_a_page_and_other_errors_go_back_with_
     let res = authorize(&tenant, &params).await;
     assert_eq!(res.status(), 400);
     assert!(res.headers().get("location").is_none());
-    assert!(res.text().await.unwrap().contains("Unknown client: no-such-client"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Unknown client: no-such-client")
+    );
 
     let mut params = authorize_params();
     params[2].1 = "https://evil.example/callback".into();
@@ -351,7 +432,10 @@ async fn a_bad_client_or_redirect_uri_gets_a_page_and_other_errors_go_back_with_
     params[4].1 = "https://unknown/api".into();
     let query = callback_query(&authorize(&tenant, &params).await);
     assert_eq!(query["error"], "access_denied");
-    assert_eq!(query["error_description"], "Service not found: https://unknown/api");
+    assert_eq!(
+        query["error_description"],
+        "Service not found: https://unknown/api"
+    );
     assert_eq!(query["state"], "st-123");
 
     let mut params = authorize_params();
@@ -394,12 +478,22 @@ async fn the_login_page_lists_users_and_takes_a_custom_subject_then_sso_and_logo
         assert!(page.contains(user), "{user} listed");
     }
     assert!(page.contains("anyone can log in as anyone"));
-    let tx = page.split("name=\"tx\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let tx = page
+        .split("name=\"tx\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
 
     // A subject nobody configured.
     let res = browser(&tenant)
         .post(format!("{}/u/login", tenant.url()))
-        .form(&[("tx", tx), ("sub", "auth0|custom-42"), ("email", "c42@example.com")])
+        .form(&[
+            ("tx", tx),
+            ("sub", "auth0|custom-42"),
+            ("email", "c42@example.com"),
+        ])
         .send()
         .await
         .unwrap();
@@ -429,7 +523,10 @@ async fn the_login_page_lists_users_and_takes_a_custom_subject_then_sso_and_logo
         .unwrap();
     let code = callback_query(&res)["code"].clone();
     let (_, body) = redeem(&tenant, &code, VERIFIER).await;
-    assert_eq!(claims(body["id_token"].as_str().unwrap())["sub"], "auth0|custom-42");
+    assert_eq!(
+        claims(body["id_token"].as_str().unwrap())["sub"],
+        "auth0|custom-42"
+    );
 
     // Logout ends the session: the cookie no longer logs in silently.
     let res = browser(&tenant)
@@ -471,7 +568,11 @@ async fn logout_urls_follow_the_allowed_list_with_auth0s_texts() {
         let b = browser(&tenant);
         async move { b.get(path).send().await.unwrap() }
     };
-    let res = get(format!("{}/v2/logout?client_id={WEB}&returnTo=https://evil.example", tenant.url())).await;
+    let res = get(format!(
+        "{}/v2/logout?client_id={WEB}&returnTo=https://evil.example",
+        tenant.url()
+    ))
+    .await;
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains(
         "The &quot;returnTo&quot; querystring parameter &quot;https://evil.example&quot; is not \
@@ -480,7 +581,10 @@ async fn logout_urls_follow_the_allowed_list_with_auth0s_texts() {
     let res = get(format!("{}/v2/logout?client_id={WEB}", tenant.url())).await;
     assert_eq!(res.headers()["location"], "http://localhost:5000");
     let res = get(format!("{}/v2/logout", tenant.url())).await;
-    assert_eq!((res.status().as_u16(), res.text().await.unwrap()), (200, "OK".into()));
+    assert_eq!(
+        (res.status().as_u16(), res.text().await.unwrap()),
+        (200, "OK".into())
+    );
 
     let (_, body) = redeem(&tenant, &code(&tenant).await, VERIFIER).await;
     let hint = body["id_token"].as_str().unwrap();
@@ -496,7 +600,12 @@ async fn logout_urls_follow_the_allowed_list_with_auth0s_texts() {
     ))
     .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.unwrap().contains("post_logout_redirect_uri"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("post_logout_redirect_uri")
+    );
 }
 
 #[tokio::test]
@@ -516,8 +625,10 @@ async fn userinfo_refuses_bad_tokens_with_auth0s_plain_text_401() {
         assert_eq!(res.status(), 401);
         assert_eq!(
             res.headers()["www-authenticate"],
-            format!("Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"{reason}\"")
-                .as_str()
+            format!(
+                "Bearer realm=\"Users\", error=\"invalid_token\", error_description=\"{reason}\""
+            )
+            .as_str()
         );
         assert_eq!(res.text().await.unwrap(), "Unauthorized");
     }

@@ -76,20 +76,15 @@ async fn openidconnect_completes_discovery_code_flow_with_pkce_nonce_and_userinf
         .url();
 
     // The "browser": one GET, auto-login by login_hint, a redirect to the callback.
-    let res = http(
-        http::Request::get(url.as_str())
-            .body(Vec::new())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    let res = http(http::Request::get(url.as_str()).body(Vec::new()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    let query: std::collections::HashMap<String, String> = form_urlencoded::parse(
-        location.split_once('?').unwrap().1.as_bytes(),
-    )
-    .into_owned()
-    .collect();
+    let query: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(location.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
     assert_eq!(&query["state"], csrf.secret());
 
     let tokens = client
@@ -114,12 +109,18 @@ async fn openidconnect_completes_discovery_code_flow_with_pkce_nonce_and_userinf
     );
 
     let userinfo: CoreUserInfoClaims = client
-        .user_info(tokens.access_token().clone(), Some(claims.subject().clone()))
+        .user_info(
+            tokens.access_token().clone(),
+            Some(claims.subject().clone()),
+        )
         .expect("discovery gave a userinfo endpoint")
         .request_async(&http)
         .await
         .expect("userinfo");
-    assert_eq!(userinfo.subject().as_str(), "auth0|65f0c0ffee0000000000b0b0");
+    assert_eq!(
+        userinfo.subject().as_str(),
+        "auth0|65f0c0ffee0000000000b0b0"
+    );
     assert_eq!(userinfo.email().unwrap().as_str(), "bob@example.com");
     assert_eq!(
         userinfo.nickname().unwrap().get(None).unwrap().as_str(),

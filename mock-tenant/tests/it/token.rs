@@ -173,13 +173,23 @@ const ERROR_CASES: &[ErrorCase] = &[
     },
     ErrorCase {
         name: "grant not implemented yet",
-        form: &[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), READ_ID, READ_SECRET],
+        form: &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            READ_ID,
+            READ_SECRET,
+        ],
         status: 400,
         body: r#"{"error":"unsupported_grant_type","error_description":"Unsupported grant type: urn:ietf:params:oauth:grant-type:device_code (not implemented by the mock tenant yet)"}"#,
     },
     ErrorCase {
         name: "user grant not enabled on an M2M client",
-        form: &[("grant_type", "password"), READ_ID, READ_SECRET, ("username", "bob@example.com"), ("password", "test-only-password-bob")],
+        form: &[
+            ("grant_type", "password"),
+            READ_ID,
+            READ_SECRET,
+            ("username", "bob@example.com"),
+            ("password", "test-only-password-bob"),
+        ],
         status: 403,
         body: r#"{"error":"unauthorized_client","error_description":"Grant type 'password' not allowed for the client.","error_uri":"https://auth0.com/docs/clients/client-grant-types"}"#,
     },
