@@ -1,6 +1,8 @@
-//! A mock Auth0 tenant on localhost that real Auth0 clients trust: discovery, JWKS and
-//! `/oauth/token` over HTTPS, with a control API to rotate keys, break the JWKS on purpose and
-//! count fetches.
+//! A mock Auth0 tenant on localhost that real Auth0 clients trust: discovery, JWKS,
+//! `/oauth/token`, and the login journey (`/authorize` with a login page, code, refresh and password
+//! grants, ID tokens, `/userinfo`, logout, revoke) over HTTPS, with a control API to rotate keys,
+//! break the JWKS on purpose and count fetches. Several processes can act as one tenant through
+//! Redis ([`MockTenantBuilder::redis`]).
 //!
 //! **It mints valid tokens for anyone who asks, with public TEST-ONLY keys. Test use only.**
 //!

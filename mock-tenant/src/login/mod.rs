@@ -138,6 +138,19 @@ pub(crate) fn find_user(config: &TenantConfig, who: &str) -> Option<User> {
     })
 }
 
+/// The session sealed in the `auth0` cookie of a `Cookie` header, if any (ended or not).
+pub(crate) fn session_in(sealer: &crate::seal::Sealer, cookie: Option<&str>) -> Option<Session> {
+    let value = cookie?
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)?
+        .1;
+    sealer.open(purpose::SESSION, value)
+}
+
+/// The SSO cookie's name (Auth0's).
+pub(crate) const SESSION_COOKIE: &str = "auth0";
+
 /// Whether `scope` holds `name` as a whole word.
 pub(crate) fn has_scope(scope: &str, name: &str) -> bool {
     scope.split_whitespace().any(|s| s == name)

@@ -4,22 +4,19 @@
 //! sends them; a bad client or `redirect_uri` gets an error page, never a redirect.
 
 use super::html::{self, escape};
+use super::{Params, param as get, params_of as parse};
 use crate::config::TenantConfig;
 use crate::login::{
-    Authorization, CODE_LIFETIME, Grant, ResponseMode, Session, TRANSACTION_LIFETIME, find_user,
-    granted_scope, purpose,
+    Authorization, CODE_LIFETIME, Grant, ResponseMode, SESSION_COOKIE, Session,
+    TRANSACTION_LIFETIME, find_user, granted_scope, purpose, session_in,
 };
 use crate::seal::random_id;
 use crate::state::State;
 use crate::users::User;
 use http::{HeaderValue, StatusCode, header};
-use std::collections::HashMap;
 use std::sync::Arc;
 use warp::Filter;
 use warp::reply::Response;
-
-/// The SSO cookie's name (Auth0's).
-const COOKIE: &str = "auth0";
 
 /// GET /authorize and POST /u/login
 pub(crate) fn routes(
@@ -46,26 +43,6 @@ pub(crate) fn routes(
             async move { login(&state, &parse(&String::from_utf8_lossy(&body))).await }
         });
     authorize.or(login).unify()
-}
-
-type Params = HashMap<String, String>;
-
-fn parse(text: &str) -> Params {
-    let mut params = Params::new();
-    for (k, v) in form_urlencoded::parse(text.as_bytes()) {
-        params
-            .entry(k.into_owned())
-            .or_insert_with(|| v.into_owned());
-    }
-    params
-}
-
-/// A parameter, with empty treated as absent.
-fn get<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
 }
 
 async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Response {
@@ -254,12 +231,7 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
 
 /// The session in the `auth0` cookie, unless it was sealed by another tenant or logged out.
 async fn session(state: &State, cookie: Option<&str>) -> Option<Session> {
-    let value = cookie?
-        .split(';')
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)?
-        .1;
-    let session: Session = state.sealer.open(purpose::SESSION, value)?;
+    let session = session_in(&state.sealer, cookie)?;
     match state.store.get(&format!("ended-sid:{}", session.sid)).await {
         Ok(None) => Some(session),
         _ => None,
@@ -325,7 +297,7 @@ async fn complete(
         "; SameSite=Lax"
     };
     let cookie = format!(
-        "{COOKIE}={}; Path=/; HttpOnly{secure}",
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly{secure}",
         state.sealer.seal(purpose::SESSION, &session)
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -3,18 +3,16 @@
 
 use super::html;
 use super::reply;
+use super::{Params, param as get, params_of as parse};
 use crate::config::TenantConfig;
 use crate::jwt;
-use crate::login::{Session, purpose};
+use crate::login::session_in;
 use crate::state::State;
 use http::{HeaderValue, StatusCode, header};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 use warp::Filter;
 use warp::reply::Response;
-
-type Params = HashMap<String, String>;
 
 /// GET /v2/logout and GET /oidc/logout
 pub(crate) fn routes(
@@ -48,36 +46,13 @@ pub(crate) fn routes(
     v2.or(oidc).unify()
 }
 
-fn parse(text: &str) -> Params {
-    let mut params = Params::new();
-    for (k, v) in form_urlencoded::parse(text.as_bytes()) {
-        params
-            .entry(k.into_owned())
-            .or_insert_with(|| v.into_owned());
-    }
-    params
-}
-
-fn get<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
-}
-
 /// On success (a redirect or the logged-out page), ends the session in the cookie everywhere
 /// and clears the cookie.
 async fn end_session(state: &State, cookie: Option<&str>, mut res: Response) -> Response {
     if res.status().is_client_error() {
         return res;
     }
-    let session: Option<Session> = cookie.and_then(|c| {
-        c.split(';')
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(name, _)| *name == "auth0")
-            .and_then(|(_, v)| state.sealer.open(purpose::SESSION, v))
-    });
-    if let Some(session) = session {
+    if let Some(session) = session_in(&state.sealer, cookie) {
         let key = format!("ended-sid:{}", session.sid);
         if let Err(e) = state.store.put(&key, "1", None).await {
             return html::error_page(

@@ -25,6 +25,28 @@ use warp::reply::Response;
 pub(crate) use discovery::document as discovery_document;
 pub(crate) use forge::defects_json;
 
+/// Query or form parameters; the first occurrence of a name wins.
+pub(crate) type Params = std::collections::HashMap<String, String>;
+
+/// Parses `a=1&b=2` (a query string or a form body).
+pub(crate) fn params_of(text: &str) -> Params {
+    let mut params = Params::new();
+    for (k, v) in form_urlencoded::parse(text.as_bytes()) {
+        params
+            .entry(k.into_owned())
+            .or_insert_with(|| v.into_owned());
+    }
+    params
+}
+
+/// A parameter, with empty treated as absent.
+pub(crate) fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
 /// Every route of the tenant, with rejections turned into responses.
 pub(crate) fn routes(
     state: Arc<State>,
