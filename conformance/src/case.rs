@@ -89,6 +89,9 @@ pub enum Expect {
     /// A valid token sent some other way than the header: refused by a header-only API; a 2xx
     /// is a warning (RFC 6750 §5.3 discourages URI tokens), not a failure.
     HeaderOnly,
+    /// Refusing passes; a 2xx is not a failure but is reported as a warning (a token without
+    /// `exp` under `exp_required: false`, two token methods at once, a form feed as separator).
+    Discouraged,
 }
 
 /// A way to carry the token other than the `Authorization` header (RFC 6750 §2.2, §2.3).
@@ -127,6 +130,16 @@ pub enum JwksOp {
     PoisonedKey,
 }
 
+/// A check over every answer the run collected, made once the other cases are done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseCheck {
+    /// Every 401 and 403 carries `WWW-Authenticate: Bearer` (RFC 9110 §11.6.1, RFC 6750 §3).
+    Challenge,
+    /// No refusal's body holds a stack trace, key material or the token sent.
+    Leak,
+}
+
 /// How a case builds its request.
 #[derive(Debug, Clone, Copy)]
 pub enum Recipe {
@@ -136,6 +149,14 @@ pub enum Recipe {
         endpoint: Endpoint,
         /// The header values, given T0.
         values: fn(&str) -> Vec<String>,
+    },
+    /// Raw `Authorization` header bytes (control characters included) built from T0, written
+    /// on a plain TCP connection.
+    RawHeaders {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The header values, given T0.
+        values: fn(&str) -> Vec<Vec<u8>>,
     },
     /// A token from the forge, by defect name (or `""` for the valid token).
     Token {
@@ -148,6 +169,8 @@ pub enum Recipe {
     Transport(Transport),
     /// A JWKS operation.
     Jwks(JwksOp),
+    /// A check over the answers of every case before it.
+    Responses(ResponseCheck),
 }
 
 /// One conformance case.

@@ -53,6 +53,18 @@ pub struct Cli {
     /// Longest wait for one answer, in seconds.
     #[arg(long)]
     timeout: Option<u64>,
+    /// The API accepts tokens without `exp`: report them as warnings, not failures.
+    #[arg(long)]
+    exp_optional: bool,
+    /// Where the API reads scopes: scope, scope+permissions (Auth0 RBAC) or scope+scp.
+    #[arg(long)]
+    scope_source: Option<crate::profile::ScopeSource>,
+    /// Where the API accepts tokens: header, or header-query-body (RFC 6750 §2.2, §2.3).
+    #[arg(long)]
+    transports: Option<crate::profile::Transports>,
+    /// The scope the scoped endpoint needs (default read:messages).
+    #[arg(long)]
+    scope: Option<String>,
     /// Path of the public endpoint.
     #[arg(long)]
     public_path: Option<String>,
@@ -121,10 +133,20 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
     if let Some(v) = cli.timeout {
         p.timeout_secs = v;
     }
+    if cli.exp_optional {
+        p.exp_required = false;
+    }
+    if let Some(v) = cli.scope_source {
+        p.scope_source = v;
+    }
+    if let Some(v) = cli.transports {
+        p.transports = v;
+    }
     for (field, value) in [
         (&mut p.public_path, &cli.public_path),
         (&mut p.private_path, &cli.private_path),
         (&mut p.scoped_path, &cli.scoped_path),
+        (&mut p.scope, &cli.scope),
     ] {
         if let Some(v) = value {
             *field = v.clone();

@@ -1,7 +1,7 @@
 //! The one driver: fires every case at the API, turns every answer (or failure to answer) into an
 //! outcome on its row, and always finishes.
 
-use crate::case::{Case, Endpoint, Expect, JwksOp, Recipe, Transport};
+use crate::case::{Case, Endpoint, Expect, JwksOp, Recipe, ResponseCheck, Transport};
 use crate::profile::Profile;
 use crate::report::{Outcome, Report};
 use crate::tenant::Tenant;
@@ -61,10 +61,11 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
         .no_proxy()
         .build()
         .expect("an HTTP client with default TLS");
+    let tenant = target.tenant.for_scope(&profile.scope);
     let mut ctx = Ctx {
         http,
         api: target.api.trim_end_matches('/').to_owned(),
-        tenant: &target.tenant,
+        tenant: &tenant,
         profile,
         attacker: AttackerHost::start(None).await,
         waited: Duration::ZERO,
@@ -80,6 +81,10 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
             p.done = i;
             p.case.clone_from(&case.id);
             p.show(None);
+        }
+        if let Recipe::Responses(check) = case.recipe {
+            outcomes.push(responses(case, check, &outcomes, profile));
+            continue;
         }
         let hits_before = attacker_hits(&ctx.attacker);
         let mut outcome = match run_case(&mut ctx, case).await {
@@ -126,28 +131,164 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
             let exchange = ctx.send(endpoint, &values(&t0)).await;
             Ok(judge(ctx, case, case.expect, vec![exchange], &t0))
         }
+        Recipe::RawHeaders { endpoint, values } => {
+            let Some(authority) = crate::raw::plain_http_authority(&ctx.api) else {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::PassTolerated,
+                    "not run: raw requests are sent to plain-HTTP APIs only".into(),
+                    vec![],
+                ));
+            };
+            let t0 = ctx.tenant.mint("", None).await?;
+            let path = ctx.path(endpoint).to_owned();
+            let exchange =
+                crate::raw::send(&authority, &path, &values(&t0), ctx.profile.timeout()).await;
+            Ok(judge(ctx, case, case.expect, vec![exchange], &t0))
+        }
         Recipe::Token { endpoint, defect } => {
             let token = ctx.tenant.mint(defect, Some(&ctx.attacker.url())).await?;
             let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
-            Ok(judge(
+            let mut outcome = judge(
                 ctx,
                 case,
                 expectation(case, ctx.profile),
                 vec![exchange],
                 &token,
-            ))
+            );
+            delayed_by_kid(case, &mut outcome);
+            Ok(outcome)
         }
         Recipe::Transport(transport) => {
             let t0 = ctx.tenant.mint("", None).await?;
             let exchange = ctx.send_transport(transport, &t0).await;
-            Ok(judge(ctx, case, case.expect, vec![exchange], &t0))
+            Ok(judge(
+                ctx,
+                case,
+                expectation(case, ctx.profile),
+                vec![exchange],
+                &t0,
+            ))
         }
         Recipe::Jwks(op) => jwks(ctx, case, op).await,
+        Recipe::Responses(check) => Ok(Outcome::new(
+            case,
+            Verdict::PassTolerated,
+            format!("{check:?} is checked over a whole run"),
+            vec![],
+        )),
     }
 }
 
-/// The leeway knob: an `exp-past-Ns` case within the declared leeway (and at most 60 s) is tolerated.
+/// resp-challenge and resp-leak: one verdict over every answer of the run so far, with the
+/// first offending exchange as evidence.
+fn responses(case: &Case, check: ResponseCheck, done: &[Outcome], profile: &Profile) -> Outcome {
+    let answers = done
+        .iter()
+        .flat_map(|o| o.exchanges.iter().map(move |e| (o.id.as_str(), e)));
+    match check {
+        ResponseCheck::Challenge => {
+            let refusals: Vec<_> = answers
+                .filter(|(_, e)| matches!(e.status, Some(401 | 403)))
+                .collect();
+            let bare: Vec<_> = refusals
+                .iter()
+                .filter(|(_, e)| {
+                    !e.challenge
+                        .as_deref()
+                        .is_some_and(|c| c.to_ascii_lowercase().starts_with("bearer"))
+                })
+                .collect();
+            let Some((first, evidence)) = bare.first() else {
+                return Outcome::new(
+                    case,
+                    Verdict::Pass,
+                    format!(
+                        "all {} 401/403 answers carry a Bearer challenge",
+                        refusals.len()
+                    ),
+                    vec![],
+                );
+            };
+            let verdict = if profile.require_challenge {
+                Verdict::WarnConformance
+            } else {
+                Verdict::PassTolerated
+            };
+            Outcome::new(
+                case,
+                verdict,
+                format!(
+                    "{} of {} 401/403 answers lack `WWW-Authenticate: Bearer` (first: {first}){}",
+                    bare.len(),
+                    refusals.len(),
+                    if profile.require_challenge {
+                        String::new()
+                    } else {
+                        format!("; tolerated by {}", profile.name)
+                    }
+                ),
+                vec![(*evidence).clone()],
+            )
+        }
+        ResponseCheck::Leak => {
+            let mut leaks = answers.filter_map(|(id, e)| leak(e, "").map(|why| (id, e, why)));
+            match leaks.next() {
+                None => Outcome::new(
+                    case,
+                    Verdict::Pass,
+                    "no refusal leaks internals".into(),
+                    vec![],
+                ),
+                Some((id, evidence, why)) => Outcome::new(
+                    case,
+                    Verdict::WarnConformance,
+                    format!("{why} (first: {id}; {} more)", leaks.count()),
+                    vec![evidence.clone()],
+                ),
+            }
+        }
+    }
+}
+
+/// An answer to a `sleep` in the `kid` slower than this means the `kid` reached a shell or a
+/// database: the injection ran, whatever the status.
+pub const KID_DELAY_MS: u64 = 2_500;
+
+/// The timing half of kid-sqli and kid-cmdi: their `kid`s sleep 5 or 10 s if executed.
+fn delayed_by_kid(case: &Case, outcome: &mut Outcome) {
+    if !matches!(case.source, "kid-sqli" | "kid-cmdi") {
+        return;
+    }
+    let Some(slow) = outcome
+        .exchanges
+        .iter()
+        .find(|e| e.status.is_some() && e.elapsed_ms >= KID_DELAY_MS)
+    else {
+        return;
+    };
+    outcome.verdict = Verdict::FailUnsafe;
+    outcome.note = format!(
+        "answered after {} ms: the `kid` looks executed (an injected sleep)",
+        slow.elapsed_ms
+    );
+}
+
+/// What the profile's knobs make of a case's expectation: leeway, `exp` required, scope source
+/// and transports.
 fn expectation(case: &Case, profile: &Profile) -> Expect {
+    use crate::profile::{ScopeSource, Transports};
+    match (case.source, profile.scope_source, profile.transports) {
+        ("exp-absent", ..) if !profile.exp_required => return Expect::Discouraged,
+        ("perm-claim", ScopeSource::ScopeAndPermissions, _) => return Expect::Ok,
+        ("scp-claim", ScopeSource::ScopeAndScp, _) => return Expect::Ok,
+        ("perm-claim" | "scp-claim", ..) => return Expect::Scope,
+        ("alt-transport", _, Transports::HeaderQueryBody) if case.id != "alt-transport-cookie" => {
+            return Expect::Ok;
+        }
+        ("two-methods", _, Transports::HeaderQueryBody) => return Expect::Discouraged,
+        _ => {}
+    }
     let within = case
         .id
         .strip_prefix("exp-past-")

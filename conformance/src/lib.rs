@@ -18,18 +18,21 @@ mod exec;
 mod html;
 mod junit;
 mod profile;
+mod raw;
 mod report;
 mod snapshots;
 mod table;
 mod tenant;
 mod verdict;
 
-pub use case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity, Transport};
+pub use case::{
+    Case, Category, Endpoint, Expect, JwksOp, Recipe, ResponseCheck, Severity, Transport,
+};
 pub use driver::Target;
 pub use exec::Exec;
 pub use html::to_html;
 pub use junit::to_junit;
-pub use profile::Profile;
+pub use profile::{Profile, ScopeSource, Transports};
 pub use report::{Outcome, Report};
 pub use snapshots::{SnapshotCheck, check as check_snapshots};
 pub use table::cases;

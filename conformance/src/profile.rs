@@ -28,6 +28,60 @@ pub struct Profile {
     pub scoped_path: String,
     /// The scope it needs.
     pub scope: String,
+    /// Whether a token without `exp` must be refused. With `false` (the PyJWT and python-jose
+    /// samples), accepting one is reported as a warning instead of failing the run.
+    pub exp_required: bool,
+    /// Where the API reads scopes from: decides whether `permissions` or `scp` alone grant the
+    /// scope.
+    pub scope_source: ScopeSource,
+    /// Where the API accepts tokens: decides what the query, form and two-methods cases expect.
+    pub transports: Transports,
+}
+
+/// Where an API reads scopes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ScopeSource {
+    /// The `scope` string only (Auth0's quickstarts).
+    #[default]
+    #[serde(rename = "scope")]
+    Scope,
+    /// `scope`, or `permissions` (Auth0 RBAC, "Add Permissions in the Access Token").
+    #[serde(rename = "scope+permissions")]
+    ScopeAndPermissions,
+    /// `scope`, or `scp` (Spring and Microsoft defaults).
+    #[serde(rename = "scope+scp")]
+    ScopeAndScp,
+}
+
+impl std::str::FromStr for ScopeSource {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+            format!("unknown scope source {s:?}: scope, scope+permissions or scope+scp")
+        })
+    }
+}
+
+/// Where an API accepts tokens (RFC 6750 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transports {
+    /// The `Authorization` header only (Flask, Spring).
+    #[default]
+    Header,
+    /// The header, `?access_token=` and a form body (express-oauth2-jwt-bearer); a request
+    /// using two of them must get 400 `invalid_request` (RFC 6750 §3.1).
+    HeaderQueryBody,
+}
+
+impl std::str::FromStr for Transports {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned()))
+            .map_err(|_| format!("unknown transports {s:?}: header or header-query-body"))
+    }
 }
 
 impl Default for Profile {
@@ -50,6 +104,9 @@ impl Profile {
             private_path: "/api/private".into(),
             scoped_path: "/api/private-scoped".into(),
             scope: "read:messages".into(),
+            exp_required: true,
+            scope_source: ScopeSource::Scope,
+            transports: Transports::Header,
         }
     }
 

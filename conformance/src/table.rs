@@ -1,7 +1,9 @@
 //! Every case, as one table: the request-shape and JWKS rows written here, and one row per named
 //! defect of the forge (whose table says what each breaks and what a correct API answers).
 
-use crate::case::{Case, Category, Endpoint, Expect, JwksOp, Recipe, Severity, Transport};
+use crate::case::{
+    Case, Category, Endpoint, Expect, JwksOp, Recipe, ResponseCheck, Severity, Transport,
+};
 use mock_tenant::{Verdict, defects};
 
 use Category::*;
@@ -48,6 +50,17 @@ const REQUESTS: &[Row] = &[
     ("multi-authz-one-header", Hdr, Medium, "multi-authz", "`Bearer T0, Bearer x` in one header", Endpoint::Private, |t| vec![format!("Bearer {t}, Bearer x")], Expect::Malformed),
     ("oversize-16k", Dos, Medium, "oversize", "a 16 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(16 * 1024))], Expect::ClientError),
     ("oversize-64k", Dos, Medium, "oversize", "a 64 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(64 * 1024))], Expect::ClientError),
+];
+
+/// A raw row: (id, about, header values given T0, expect).
+type RawRow = (&'static str, &'static str, fn(&str) -> Vec<Vec<u8>>, Expect);
+
+/// Rows with bytes no HTTP library sends. A form feed before a valid token is odd but not an
+/// attack: accepting it is reported, not failed.
+#[rustfmt::skip]
+const RAW: &[RawRow] = &[
+    ("ws-exotic-vt", "an Authorization value that is only a vertical tab (0x0B)", |_| vec![b"\x0b".to_vec()], Expect::Malformed),
+    ("ws-exotic-ff", "`Bearer<FF>T0`: a form feed (0x0C) where the space goes", |t| vec![[b"Bearer\x0c".as_slice(), t.as_bytes()].concat()], Expect::Discouraged),
 ];
 
 #[rustfmt::skip]
@@ -116,6 +129,20 @@ pub fn cases() -> Vec<Case> {
             expect: *expect,
         });
     }
+    for (id, about, values, expect) in RAW {
+        cases.push(Case {
+            id: (*id).to_owned(),
+            category: Hdr,
+            severity: Low,
+            source: "ws-exotic",
+            about: (*about).to_owned(),
+            recipe: Recipe::RawHeaders {
+                endpoint: Endpoint::Private,
+                values: *values,
+            },
+            expect: *expect,
+        });
+    }
     for (id, about, transport, expect) in TRANSPORTS {
         cases.push(Case {
             id: (*id).to_owned(),
@@ -175,6 +202,31 @@ pub fn cases() -> Vec<Case> {
     });
     for &(id, severity, source, about, op, expect) in warm {
         cases.push(jwks_case(id, severity, source, about, op, expect));
+    }
+    // Last: they look at every answer above.
+    for (id, severity, about, check) in [
+        (
+            "resp-challenge",
+            Low,
+            "every 401 and 403 of the run carries `WWW-Authenticate: Bearer`",
+            ResponseCheck::Challenge,
+        ),
+        (
+            "resp-leak",
+            Medium,
+            "no refusal of the run shows a stack trace, key material or the token it got",
+            ResponseCheck::Leak,
+        ),
+    ] {
+        cases.push(Case {
+            id: id.to_owned(),
+            category: Resp,
+            severity,
+            source: id,
+            about: about.to_owned(),
+            recipe: Recipe::Responses(check),
+            expect: Expect::Tolerated,
+        });
     }
     cases
 }

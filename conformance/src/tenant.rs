@@ -9,7 +9,13 @@ use serde_json::{Value, json};
 pub struct Tenant {
     url: String,
     http: reqwest::Client,
+    /// The scope the API's scoped endpoint needs, when not `read:messages`: the forge writes it
+    /// wherever its tokens say `read:messages`.
+    scope: Option<String>,
 }
+
+/// The scope the forge's tokens are written for.
+const DEFAULT_SCOPE: &str = "read:messages";
 
 impl Tenant {
     /// The tenant at `url` (`https://localhost:PORT`), trusting `ca_pem` if given.
@@ -25,6 +31,7 @@ impl Tenant {
         Ok(Self {
             url: url.trim_end_matches('/').to_owned(),
             http: builder.build().map_err(|e| e.to_string())?,
+            scope: None,
         })
     }
 
@@ -73,8 +80,19 @@ impl Tenant {
         self.mint_with(body).await
     }
 
+    /// The same tenant, minting tokens for an API whose scoped endpoint needs `scope`.
+    pub(crate) fn for_scope(&self, scope: &str) -> Self {
+        Self {
+            scope: (scope != DEFAULT_SCOPE).then(|| scope.to_owned()),
+            ..self.clone()
+        }
+    }
+
     /// A token from a full `POST /_mock/token` body.
-    pub(crate) async fn mint_with(&self, body: Value) -> Result<String, String> {
+    pub(crate) async fn mint_with(&self, mut body: Value) -> Result<String, String> {
+        if let Some(scope) = &self.scope {
+            body["scope_name"] = json!(scope);
+        }
         let answer = self
             .call(reqwest::Method::POST, "token", Some(body))
             .await?;

@@ -110,6 +110,11 @@ pub fn classify(expect: Expect, exchange: &Exchange, profile: &Profile) -> (Verd
             format!("{status}: accepts the token outside the Authorization header"),
         ),
         Expect::HeaderOnly => (Pass, format!("{status}: only the header carries tokens")),
+        Expect::Discouraged if ok => (
+            WarnConformance,
+            format!("{status}: accepted; not a failure, but reported"),
+        ),
+        Expect::Discouraged => (Pass, format!("{status}: refused")),
         _ if ok => (
             FailUnsafe,
             format!("{status}: accepted what must be refused"),

@@ -70,6 +70,14 @@ pub enum Flaw {
     MaxLifetime,
     /// Any failed JWKS fetch is a 500, even with keys in the cache.
     FetchErrors500,
+    /// Refusals carry no `WWW-Authenticate` header.
+    NoChallenge,
+    /// Refusals carry a Python stack trace in their body.
+    Traceback,
+    /// A `kid` with `sleep` in it reaches a shell or a database: the answer takes 3 s.
+    ExecutesKid,
+    /// The scoped endpoint needs `read:data`, not `read:messages` (not a flaw: another API).
+    NeedsReadData,
 }
 
 struct Api {
@@ -178,6 +186,22 @@ impl Api {
         if self.has(Flaw::ErrorsAre500) && res.status().is_client_error() {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
         }
+        self.disclose(res)
+    }
+
+    /// The response-level flaws: no challenge, a stack trace in the body.
+    fn disclose(&self, mut res: Response) -> Response {
+        if !res.status().is_client_error() {
+            return res;
+        }
+        if self.has(Flaw::NoChallenge) {
+            res.headers_mut().remove("www-authenticate");
+        }
+        if self.has(Flaw::Traceback) {
+            *res.body_mut() = "Traceback (most recent call last):\n  File \"/app/server.py\", \
+                line 42, in requires_auth\njwt.exceptions.DecodeError"
+                .into();
+        }
         res
     }
 
@@ -219,6 +243,13 @@ impl Api {
                 Some("Bearer error=\"invalid_token\""),
             );
         }
+        if self.has(Flaw::ExecutesKid)
+            && header_of(token)
+                .and_then(|h| h["kid"].as_str().map(str::to_ascii_lowercase))
+                .is_some_and(|kid| kid.contains("sleep"))
+        {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
         if self.has(Flaw::FollowJku)
             && let Some(jku) = header_of(token).and_then(|h| h["jku"].as_str().map(str::to_owned))
         {
@@ -237,7 +268,12 @@ impl Api {
             }
             None => return reply(StatusCode::SERVICE_UNAVAILABLE, None),
         };
-        let mut problems = problems(&keys, &self.issuer, token, self.has(Flaw::AnyKey));
+        let scope = if self.has(Flaw::NeedsReadData) {
+            "read:data"
+        } else {
+            "read:messages"
+        };
+        let mut problems = problems(&keys, &self.issuer, token, self.has(Flaw::AnyKey), scope);
         self.strictness(token, &mut problems);
         if problems.contains(&Check::Format) && self.has(Flaw::CrashOnGarbage) {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
@@ -359,7 +395,13 @@ fn now() -> f64 {
 }
 
 /// Everything a correct API finds wrong with `token` (the same rules as the forge's tests).
-fn problems(jwks: &JwkSet, issuer: &str, token: &str, any_key: bool) -> BTreeSet<Check> {
+fn problems(
+    jwks: &JwkSet,
+    issuer: &str,
+    token: &str,
+    any_key: bool,
+    scope: &str,
+) -> BTreeSet<Check> {
     use Check::*;
     let mut found = BTreeSet::new();
     let parts: Vec<&str> = token.split('.').collect();
@@ -453,7 +495,7 @@ fn problems(jwks: &JwkSet, issuer: &str, token: &str, any_key: bool) -> BTreeSet
     }
     if !claims["scope"]
         .as_str()
-        .is_some_and(|s| s.split(' ').any(|s| s == "read:messages"))
+        .is_some_and(|s| s.split(' ').any(|s| s == scope))
     {
         found.insert(Scope);
     }

@@ -25,6 +25,8 @@ struct MintRequest {
     header: Map<String, Value>,
     /// Base URL the `jku`/`x5u` defects point at.
     attacker: Option<String>,
+    /// The scope the target API needs, written wherever the token says `read:messages`.
+    scope_name: Option<String>,
 }
 
 /// POST /_mock/token and GET /_mock/defects
@@ -62,6 +64,9 @@ fn mint(mut builder: TokenBuilder, request: &MintRequest) -> Result<String, Stri
     builder = builder.overrides(&request.claims, &request.header);
     if let Some(name) = &request.defect {
         builder = builder.try_defect(name)?;
+    }
+    if let Some(scope) = &request.scope_name {
+        builder = builder.scope_name(scope);
     }
     Ok(builder.sign())
 }
