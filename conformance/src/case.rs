@@ -128,6 +128,9 @@ pub enum JwksOp {
     Storm,
     /// A key of the wrong kind (`use: enc`, EC) is published and signs a token.
     PoisonedKey,
+    /// Before the API's first look at the tenant, discovery names a `jwks_uri` on the attacker's
+    /// host, which publishes the key that signs the token sent.
+    DiscoveryForeignJwks,
 }
 
 /// A check over every answer the run collected, made once the other cases are done.

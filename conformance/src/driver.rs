@@ -26,6 +26,8 @@ struct Ctx<'a> {
     attacker: AttackerHost,
     /// Time spent in declared waits (rotation cooldown, cache lifetime, slow JWKS).
     waited: Duration,
+    /// JWKS fetches made while the suite held the JWKS down: the API got no keys from them.
+    failed_fetches: u64,
     /// Shows progress on stderr when it is a terminal.
     progress: Option<Progress>,
 }
@@ -69,6 +71,7 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
         profile,
         attacker: AttackerHost::start(None).await,
         waited: Duration::ZERO,
+        failed_fetches: 0,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| Progress {
             done: 0,
             total: cases.len(),
@@ -510,8 +513,42 @@ async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, Str
     let bearer = |t: &str| vec![format!("Bearer {t}")];
     let private = Endpoint::Private;
     let outcome = match op {
+        JwksOp::DiscoveryForeignJwks => {
+            const DISCOVERY: &str = "/.well-known/openid-configuration";
+            let before = ctx.tenant.requests(DISCOVERY).await?;
+            let fetches = ctx.tenant.jwks_fetches().await?;
+            let foreign = format!("{}/.well-known/jwks.json", ctx.attacker.url());
+            ctx.tenant
+                .set_discovery(serde_json::json!({ "jwks_uri": foreign }))
+                .await?;
+            // The tenant's own JWKS is down meanwhile, so an API that looks there gets no keys
+            // and jwks-down-cold still finds it cold.
+            ctx.tenant
+                .set_fault(&JwksFault::Status { status: 503 })
+                .await?;
+            let forged = ctx.tenant.mint("kid-unknown-attacker-jwks", None).await?;
+            let exchange = ctx.send(private, &bearer(&forged)).await;
+            let read = ctx.tenant.requests(DISCOVERY).await? > before;
+            ctx.tenant.clear_fault().await?;
+            ctx.tenant.set_discovery(serde_json::json!({})).await?;
+            ctx.failed_fetches += ctx.tenant.jwks_fetches().await? - fetches;
+            let accepted = exchange.status.is_some_and(|s| (200..300).contains(&s));
+            if !read && !accepted {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::PassTolerated,
+                    "not applicable: the API did not read the discovery document (it is configured \
+                     with its JWKS URL)"
+                        .into(),
+                    vec![exchange],
+                ));
+            }
+            // No recovery check here: sending T0 would warm the key cache that jwks-down-cold
+            // needs cold. That case checks that T0 works again, and says why if it does not.
+            judge(ctx, case, Expect::FailClosed, vec![exchange], &forged)
+        }
         JwksOp::DownCold => {
-            if ctx.tenant.jwks_fetches().await? > 0 {
+            if ctx.tenant.jwks_fetches().await? > ctx.failed_fetches {
                 return Ok(Outcome::new(
                     case,
                     Verdict::PassTolerated,
@@ -528,7 +565,10 @@ async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, Str
             // The API may wait out its cooldown before it retries: give it that long to recover.
             if let Some(note) = recover(ctx, &t0).await {
                 outcome.verdict = outcome.verdict.max(Verdict::FailRobustness);
-                outcome.note = note;
+                outcome.note = format!(
+                    "{note} (if it read the poisoned discovery document of disc-mismatch, it may \
+                     still be using it)"
+                );
             }
             outcome
         }

@@ -73,6 +73,7 @@ const TRANSPORTS: &[(&str, &str, Transport, Expect)] = &[
 
 #[rustfmt::skip]
 const JWKS: &[(&str, Severity, &str, &str, JwksOp, Expect)] = &[
+    ("disc-mismatch", Medium, "disc-mismatch", "before the API's first look, discovery's `jwks_uri` points at the attacker's host: never used (applies to APIs that read discovery)", JwksOp::DiscoveryForeignJwks, Expect::FailClosed),
     ("jwks-down-cold", Critical, "jwks-down-cold", "the JWKS answers 503 before the API's first fetch: fail closed", JwksOp::DownCold, Expect::FailClosed),
     ("jwks-down-warm", Medium, "jwks-down-warm", "the JWKS answers 503 after the API cached it: T0 still passes", JwksOp::DownWarm, Expect::Ok),
     ("jwks-slow", Medium, "jwks-slow", "the JWKS answers after 10 s: the API gives up within its own timeout, 401 or 503", JwksOp::Slow, Expect::FailClosed),
@@ -110,8 +111,11 @@ const TOKEN_ROWS: &[(&str, Category, Severity)] = &[
 /// Every case, in the order the runner fires them.
 pub fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
-    // The cold-JWKS case must come before anything makes the API fetch the keys.
-    let (cold, warm): (Vec<_>, Vec<_>) = JWKS.iter().partition(|j| j.4 == JwksOp::DownCold);
+    // The cold cases must come before anything makes the API read discovery or the keys.
+    let (cold, warm): (Vec<_>, Vec<_>) = JWKS
+        .iter()
+        .partition(|j| matches!(j.4, JwksOp::DiscoveryForeignJwks | JwksOp::DownCold));
+    // disc-mismatch first: it sends no valid token, so the key cache stays cold for the next.
     for &(id, severity, source, about, op, expect) in cold {
         cases.push(jwks_case(id, severity, source, about, op, expect));
     }

@@ -117,10 +117,20 @@ impl Tenant {
 
     /// How often the JWKS was requested.
     pub async fn jwks_fetches(&self) -> Result<u64, String> {
+        self.requests("/.well-known/jwks.json").await
+    }
+
+    /// How many requests the tenant has seen for `path`.
+    pub(crate) async fn requests(&self, path: &str) -> Result<u64, String> {
         let stats = self.call(reqwest::Method::GET, "stats", None).await?;
-        Ok(stats["requests"]["/.well-known/jwks.json"]
-            .as_u64()
-            .unwrap_or(0))
+        Ok(stats["requests"][path].as_u64().unwrap_or(0))
+    }
+
+    /// Replaces discovery fields (`PUT /_mock/discovery`); `{}` restores the real document.
+    pub(crate) async fn set_discovery(&self, fields: Value) -> Result<(), String> {
+        self.call(reqwest::Method::PUT, "discovery", Some(fields))
+            .await
+            .map(drop)
     }
 
     pub(crate) async fn rotate(&self) -> Result<(), String> {

@@ -101,6 +101,17 @@ impl State {
         self.update(|s| s.clock_offset = seconds);
     }
 
+    pub(crate) fn discovery_overrides(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.read(|s| s.discovery.clone())
+    }
+
+    pub(crate) fn set_discovery_overrides(
+        &self,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.update(|s| s.discovery = fields);
+    }
+
     pub(crate) fn request_stats(&self) -> Stats {
         Stats {
             requests: self.stats(),

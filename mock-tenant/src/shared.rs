@@ -21,6 +21,8 @@ struct Snapshot {
     keys: KeySetSnapshot,
     fault: Option<JwksFault>,
     clock_offset: i64,
+    #[serde(default)]
+    discovery: serde_json::Map<String, serde_json::Value>,
 }
 
 impl State {
@@ -52,6 +54,7 @@ impl State {
             s.keys = keys;
             s.fault = snap.fault;
             s.clock_offset = snap.clock_offset;
+            s.discovery = snap.discovery;
         });
         *self
             .shared_version
@@ -70,6 +73,7 @@ impl State {
             keys: s.keys.snapshot(),
             fault: s.fault.clone(),
             clock_offset: s.clock_offset,
+            discovery: s.discovery.clone(),
         });
         let text = serde_json::to_string(&snap).map_err(|e| e.to_string())?;
         let version = random_id(12);

@@ -39,6 +39,8 @@ pub(crate) struct Inner {
     pub(crate) fault: Option<JwksFault>,
     /// Seconds added to the wall clock for every minted `iat`/`exp`.
     pub(crate) clock_offset: i64,
+    /// Fields that replace (or, when `null`, remove) fields of the discovery document.
+    pub(crate) discovery: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Inner {
@@ -49,6 +51,7 @@ impl Inner {
             jwks: Bytes::new(),
             fault: None,
             clock_offset: 0,
+            discovery: serde_json::Map::new(),
         };
         inner.render_jwks();
         inner

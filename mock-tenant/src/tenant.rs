@@ -306,6 +306,19 @@ impl MockTenant {
         self.publish();
     }
 
+    /// Replaces fields of the discovery document (a `null` value removes the field), to test
+    /// what an API does with a poisoned one: another `issuer`, a `jwks_uri` on a foreign host.
+    pub fn set_discovery_overrides(&self, fields: serde_json::Map<String, serde_json::Value>) {
+        self.state.set_discovery_overrides(fields);
+        self.publish();
+    }
+
+    /// Serves the real discovery document again.
+    pub fn clear_discovery_overrides(&self) {
+        self.state.set_discovery_overrides(serde_json::Map::new());
+        self.publish();
+    }
+
     /// Requests per path since start or the last reset.
     pub fn stats(&self) -> Stats {
         self.state.request_stats()

@@ -78,6 +78,11 @@ pub enum Flaw {
     ExecutesKid,
     /// The scoped endpoint needs `read:data`, not `read:messages` (not a flaw: another API).
     NeedsReadData,
+    /// Finds the JWKS through discovery and refuses a `jwks_uri` off the issuer's host (not a
+    /// flaw: what a discovery-based API should do).
+    ReadsDiscovery,
+    /// Finds the JWKS through discovery and uses whatever `jwks_uri` it names.
+    FollowsDiscovery,
 }
 
 struct Api {
@@ -342,6 +347,20 @@ impl Api {
         }
     }
 
+    /// The JWKS URL: configured, or read from discovery (checked or not, by the flaws).
+    async fn jwks_uri(&self) -> Option<String> {
+        if !self.has(Flaw::ReadsDiscovery) && !self.has(Flaw::FollowsDiscovery) {
+            return Some(self.jwks_uri.clone());
+        }
+        let url = format!("{}.well-known/openid-configuration", self.issuer);
+        let doc: Value = self.http.get(url).send().await.ok()?.json().await.ok()?;
+        let uri = doc["jwks_uri"].as_str()?.to_owned();
+        if self.has(Flaw::ReadsDiscovery) && !uri.starts_with(&self.issuer) {
+            return None;
+        }
+        Some(uri)
+    }
+
     /// The key set, by the flaws' caching rules; `None` when it cannot be fetched.
     async fn keys(&self, token: &str) -> Option<JwkSet> {
         let mut cache = self.keys.lock().await;
@@ -358,7 +377,8 @@ impl Api {
         };
         if !fresh {
             let fetched = async {
-                let res = self.http.get(&self.jwks_uri).send().await.ok()?;
+                let uri = self.jwks_uri().await?;
+                let res = self.http.get(&uri).send().await.ok()?;
                 if !res.status().is_success() {
                     return None;
                 }

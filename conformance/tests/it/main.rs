@@ -261,12 +261,14 @@ async fn every_case_can_fail() {
         covered.extend(accepted_when_skipping(&skipped));
     }
     covered.extend(valid_requests());
-    // Proven in `knobs`: raw control bytes crash a server; whole-run response checks warn.
+    // Proven in `knobs`: raw control bytes crash a server; whole-run response checks warn; a
+    // discovery reader follows a foreign jwks_uri.
     covered.extend(ids(&[
         "ws-exotic-vt",
         "ws-exotic-ff",
         "resp-challenge",
         "resp-leak",
+        "disc-mismatch",
     ]));
     covered.extend(ids(&[
         "public-open-garbage",
@@ -319,7 +321,8 @@ async fn every_case_can_fail() {
 #[tokio::test]
 async fn key_handling_flaws_fail_the_jwks_cases() {
     let table: Vec<(Flaw, BTreeSet<String>)> = vec![
-        (Flaw::FailOpen, ids(&["jwks-down-cold"])),
+        // disc-mismatch holds the tenant's JWKS down too: failing open lets its forgery in.
+        (Flaw::FailOpen, ids(&["disc-mismatch", "jwks-down-cold"])),
         (Flaw::KeysError500, ids(&["jwks-down-cold"])),
         (Flaw::NoCache, ids(&["jwks-down-warm", "jwks-storm"])),
         (Flaw::StaticKeys, ids(&["rot-add", "rot-remove"])),

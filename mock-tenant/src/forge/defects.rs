@@ -288,6 +288,7 @@ static DEFECTS: &[Defect] = &[
     defect!("alg-garbage-array", "alg-garbage", Refuse, [Algorithm], "RFC 7515 §4.1.1", "`alg: [\"RS256\"]`", |b| b.header("alg", json!(["RS256"]))),
     // KID ----------------------------------------------------------------------------------
     defect!("kid-unknown", "kid-unknown", Refuse, [Key], "jwt_tool", "signed by an attacker's key under a random `kid`", |b| b.kid("Zq4uTg8Yc2Vx7Lm1Np0Rs").signer(attacker_rsa())),
+    defect!("kid-unknown-attacker-jwks", "kid-unknown", Refuse, [Key], "RFC 8414 §3.3", "signed by the attacker's key under the `kid` the attacker's JWKS publishes (what a poisoned discovery `jwks_uri` serves)", |b| { let kid = attacker_key().kid.clone(); b.kid(&kid).signer(attacker_rsa()) }),
     defect!("kid-absent", "kid-absent", Tolerated, [Key], "RFC 7515 §4.1.4", "a valid tenant signature without `kid`", |b| b.without_header("kid")),
     defect!("kid-type-number", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: 1`", |b| b.header("kid", 1)),
     defect!("kid-type-null", "kid-type", Refuse, [Key], "jwt_tool forced errors", "`kid: null`", |b| b.header("kid", Value::Null)),

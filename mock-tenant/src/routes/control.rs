@@ -136,6 +136,31 @@ pub(crate) fn routes(
                 Err(e) => bad_request(&e.to_string()),
             },
         );
+    // GET, PUT and DELETE /_mock/discovery
+    let get_discovery = warp::get()
+        .and(warp::path!("_mock" / "discovery"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.discovery_overrides()));
+    let put_discovery = warp::put()
+        .and(warp::path!("_mock" / "discovery"))
+        .and(s())
+        .and(json_body())
+        .map(|st: Arc<State>, body: bytes::Bytes| {
+            match serde_json::from_slice::<serde_json::Value>(&body) {
+                Ok(serde_json::Value::Object(fields)) => {
+                    st.set_discovery_overrides(fields);
+                    reply::no_content()
+                }
+                _ => bad_request("the body must be a JSON object of discovery fields"),
+            }
+        });
+    let delete_discovery = warp::delete()
+        .and(warp::path!("_mock" / "discovery"))
+        .and(s())
+        .map(|st: Arc<State>| {
+            st.set_discovery_overrides(serde_json::Map::new());
+            reply::no_content()
+        });
     // POST /_mock/reset
     let reset = warp::post()
         .and(warp::path!("_mock" / "reset"))
@@ -154,6 +179,12 @@ pub(crate) fn routes(
 
     get_config
         .or(put_config)
+        .unify()
+        .or(get_discovery)
+        .unify()
+        .or(put_discovery)
+        .unify()
+        .or(delete_discovery)
         .unify()
         .or(get_keys)
         .unify()

@@ -1,5 +1,6 @@
 //! `GET /.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`: the
-//! fields, values and key order of a real 2025 Auth0 tenant.
+//! fields, values and key order of a real 2025 Auth0 tenant, unless the control API replaced
+//! some (`PUT /_mock/discovery`).
 
 use super::reply;
 use crate::state::State;
@@ -17,9 +18,24 @@ pub(crate) fn routes(
     let body = bytes::Bytes::from(document(&state.issuer).to_string());
     let oidc = warp::path!(".well-known" / "openid-configuration");
     let oauth = warp::path!(".well-known" / "oauth-authorization-server");
-    warp::get()
-        .and(oidc.or(oauth).unify())
-        .map(move || reply::body(StatusCode::OK, reply::JSON_UTF8, body.clone()))
+    warp::get().and(oidc.or(oauth).unify()).map(move || {
+        let overrides = state.read(|s| s.discovery.clone());
+        if overrides.is_empty() {
+            return reply::body(StatusCode::OK, reply::JSON_UTF8, body.clone());
+        }
+        // Changed on purpose through the control API (a poisoned document).
+        let mut doc = document(&state.issuer);
+        if let Value::Object(fields) = &mut doc {
+            for (k, v) in overrides {
+                if v.is_null() {
+                    fields.remove(&k);
+                } else {
+                    fields.insert(k, v);
+                }
+            }
+        }
+        reply::body(StatusCode::OK, reply::JSON_UTF8, doc.to_string())
+    })
 }
 
 /// The discovery document for `issuer` (which ends in `/`).

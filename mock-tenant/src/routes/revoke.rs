@@ -2,7 +2,7 @@
 //! empty body, as Auth0 answers, also for a token it does not know (RFC 7009 §2.2).
 
 use super::reply;
-use super::token::{OAuthError, authenticate, parse_body, read_body, required};
+use super::token::{OAuthError, authenticate, oauth_post, parse_body, required};
 use crate::login::{Grant, purpose};
 use crate::state::State;
 use http::{HeaderMap, StatusCode};
@@ -14,20 +14,11 @@ use warp::reply::Response;
 pub(crate) fn route(
     state: Arc<State>,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
-    warp::post()
-        .and(warp::path!("oauth" / "revoke"))
-        .and(warp::header::headers_cloned())
-        .and(warp::body::stream())
-        .then(move |headers: HeaderMap, body| {
-            let state = state.clone();
-            async move {
-                let result = match read_body(body).await {
-                    Ok(bytes) => revoke(&state, &headers, &bytes).await,
-                    Err(e) => Err(e),
-                };
-                result.unwrap_or_else(OAuthError::into_response)
-            }
-        })
+    oauth_post(
+        warp::path!("oauth" / "revoke"),
+        state,
+        |state, headers, body| async move { revoke(&state, &headers, &body).await },
+    )
 }
 
 async fn revoke(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {

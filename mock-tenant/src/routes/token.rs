@@ -37,15 +37,33 @@ const KNOWN_GRANTS: &[&str] = &[
 pub(crate) fn route(
     state: Arc<State>,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
+    oauth_post(
+        warp::path!("oauth" / "token"),
+        state,
+        |state, headers, body| async move { token(&state, &headers, &body).await },
+    )
+}
+
+/// A `POST` endpoint taking an OAuth body (form or JSON, at most [`MAX_BODY`] bytes), answered
+/// by `handler` or with its error in Auth0's shape.
+pub(crate) fn oauth_post<H, F>(
+    path: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    state: Arc<State>,
+    handler: H,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone
+where
+    H: Fn(Arc<State>, HeaderMap, Vec<u8>) -> F + Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<Response, OAuthError>> + Send,
+{
     warp::post()
-        .and(warp::path!("oauth" / "token"))
+        .and(path)
         .and(warp::header::headers_cloned())
         .and(warp::body::stream())
         .then(move |headers: HeaderMap, body| {
-            let state = state.clone();
+            let (state, handler) = (state.clone(), handler.clone());
             async move {
                 let result = match read_body(body).await {
-                    Ok(bytes) => token(&state, &headers, &bytes).await,
+                    Ok(bytes) => handler(state, headers, bytes).await,
                     Err(e) => Err(e),
                 };
                 result.unwrap_or_else(OAuthError::into_response)
@@ -54,7 +72,7 @@ pub(crate) fn route(
 }
 
 /// Collects the body, refusing more than [`MAX_BODY`] bytes whatever `Content-Length` says.
-pub(crate) async fn read_body(
+async fn read_body(
     body: impl futures_util::Stream<Item = Result<impl Buf, warp::Error>>,
 ) -> Result<Vec<u8>, OAuthError> {
     futures_util::pin_mut!(body);
