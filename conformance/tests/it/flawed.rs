@@ -83,6 +83,81 @@ pub enum Flaw {
     ReadsDiscovery,
     /// Finds the JWKS through discovery and uses whatever `jwks_uri` it names.
     FollowsDiscovery,
+    /// A 500 on one odd but harmless request shape.
+    CrashOn(Trigger),
+}
+
+/// What a [`Flaw::CrashOn`] API trips on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Trigger {
+    /// Two spaces after `Bearer` (`value.split(' ')[1]` is empty).
+    DoubleSpace,
+    /// A token in the query string next to the header.
+    QueryToken,
+    /// A `cnf` claim (a half-done DPoP check).
+    Cnf,
+    /// A JSON member twice in the header or payload (a strict parser raising).
+    DuplicateKeys,
+    /// A token over 32 KiB.
+    HugeToken,
+    /// `exp` within 5 s before now (a leeway computed with the wrong sign).
+    ExpNow,
+    /// `nbf` within 10 s after now.
+    NbfSoon,
+}
+
+/// The top-level member names of a JSON object, duplicates kept (serde_json's maps drop them).
+struct TopKeys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for TopKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(TopKeys(keys))
+            }
+        }
+        d.deserialize_map(Names)
+    }
+}
+
+impl Trigger {
+    /// Whether this request trips it.
+    fn trips(self, values: &[&str], query: &str) -> bool {
+        let token = values
+            .first()
+            .and_then(|v| v.split_once(' '))
+            .map_or("", |(_, t)| t.trim());
+        let claims = part(token, 1).unwrap_or(Value::Null);
+        let time = |name: &str| claims[name].as_f64();
+        match self {
+            Self::DoubleSpace => values.iter().any(|v| v.contains("  ")),
+            Self::QueryToken => !values.is_empty() && query.contains("access_token="),
+            Self::Cnf => claims["cnf"].is_object(),
+            Self::DuplicateKeys => token.split('.').take(2).any(|segment| {
+                let keys = URL_SAFE_NO_PAD
+                    .decode(segment)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<TopKeys>(&b).ok())
+                    .map_or(Vec::new(), |k| k.0);
+                keys.iter().collect::<HashSet<_>>().len() < keys.len()
+            }),
+            Self::HugeToken => token.len() > 32 * 1024,
+            Self::ExpNow => time("exp").is_some_and(|e| e <= now() && e >= now() - 5.0),
+            Self::NbfSoon => time("nbf").is_some_and(|n| n > now() && n <= now() + 10.0),
+        }
+    }
 }
 
 struct Api {
@@ -119,9 +194,10 @@ impl FlawedApi {
         });
         let routes = warp::path!("api" / String)
             .and(warp::header::headers_cloned())
-            .then(move |path: String, headers: HeaderMap| {
+            .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+            .then(move |path: String, headers: HeaderMap, query: String| {
                 let api = api.clone();
-                async move { api.answer(&path, &headers).await }
+                async move { api.answer(&path, &headers, &query).await }
             });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -157,12 +233,19 @@ impl Api {
         self.flaws.contains(&flaw)
     }
 
-    async fn answer(&self, path: &str, headers: &HeaderMap) -> Response {
+    async fn answer(&self, path: &str, headers: &HeaderMap, query: &str) -> Response {
         let values: Vec<&str> = headers
             .get_all("authorization")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .collect();
+        if self
+            .flaws
+            .iter()
+            .any(|f| matches!(f, Flaw::CrashOn(t) if t.trips(&values, query)))
+        {
+            return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
+        }
         if path == "public" {
             if self.has(Flaw::PublicParsesToken) && !values.is_empty() {
                 return self.authorize(&values, false).await;
