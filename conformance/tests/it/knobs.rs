@@ -1,7 +1,7 @@
 //! The profile's knobs, the timing check on `kid` injections, the response checks over a whole
 //! run, and the raw-byte header cases: each shown to change or fail exactly what it should.
 
-use crate::flawed::{Flaw, FlawedApi};
+use crate::flawed::Flaw;
 use crate::profile;
 use conformance::{
     Case, Profile, Report, ScopeSource, Target, Transports, Verdict, cases, run_cases, tenant_of,
@@ -10,14 +10,7 @@ use mock_tenant::{Check, MockTenant};
 use std::collections::BTreeMap;
 
 async fn run(flaws: &[Flaw], profile: &Profile, only: impl Fn(&Case) -> bool) -> Report {
-    let tenant = MockTenant::start().await;
-    let api = FlawedApi::start(&tenant, flaws).await;
-    let selected: Vec<Case> = cases().into_iter().filter(|c| only(c)).collect();
-    let target = Target {
-        api: api.url(),
-        tenant: tenant_of(&tenant),
-    };
-    run_cases(&target, profile, &selected).await
+    crate::run_flawed_with(flaws, profile, only).await
 }
 
 fn verdicts(report: &Report) -> BTreeMap<String, Verdict> {

@@ -38,6 +38,15 @@ pub(crate) fn profile() -> Profile {
 }
 
 async fn run_flawed(flaws: &[Flaw], only: impl Fn(&Case) -> bool) -> Report {
+    run_flawed_with(flaws, &profile(), only).await
+}
+
+/// The selected cases against the test API with these flaws, under `profile`.
+pub(crate) async fn run_flawed_with(
+    flaws: &[Flaw],
+    profile: &Profile,
+    only: impl Fn(&Case) -> bool,
+) -> Report {
     let tenant = MockTenant::start().await;
     let api = FlawedApi::start(&tenant, flaws).await;
     let selected: Vec<Case> = cases().into_iter().filter(|c| only(c)).collect();
@@ -45,7 +54,7 @@ async fn run_flawed(flaws: &[Flaw], only: impl Fn(&Case) -> bool) -> Report {
         api: api.url(),
         tenant: tenant_of(&tenant),
     };
-    run_cases(&target, &profile(), &selected).await
+    run_cases(&target, profile, &selected).await
 }
 
 fn failing(report: &Report) -> BTreeSet<String> {

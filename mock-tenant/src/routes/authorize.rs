@@ -325,15 +325,13 @@ fn redirect(auth: &Authorization, fields: &[(&str, &str)]) -> Response {
         _ => "?",
     };
     let location = format!("{}{separator}{encoded}", auth.redirect_uri);
-    let mut res = super::reply::body(
-        StatusCode::FOUND,
-        "text/plain; charset=utf-8",
-        format!("Found. Redirecting to {location}"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        res.headers_mut().insert(header::LOCATION, value);
-    }
-    res
+    super::reply::found(&location).unwrap_or_else(|| {
+        html::error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The redirect_uri is not a valid header value",
+        )
+    })
 }
 
 /// The login page: one button per user, and a form for any other subject.

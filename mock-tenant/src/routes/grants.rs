@@ -2,7 +2,7 @@
 //! `redirect_uri` and PKCE verified), `refresh_token` (rotation and reuse detection as Auth0
 //! does them), `password` and `password-realm`.
 
-use super::token::{OAuthError, PASSWORD_REALM, Params, access_denied, required};
+use super::token::{OAuthError, PASSWORD_REALM, Params, access_denied, required, store_failed};
 use crate::config::{Client, TenantConfig};
 use crate::login::{
     CODE_LIFETIME, Grant, ROTATING_REFRESH_LIFETIME, find_user, granted_scope, has_scope, purpose,
@@ -44,14 +44,6 @@ fn invalid_grant(description: &str) -> OAuthError {
     OAuthError::new(StatusCode::FORBIDDEN, "invalid_grant", description)
 }
 
-fn unavailable(e: String) -> OAuthError {
-    OAuthError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "temporarily_unavailable",
-        &format!("The mock tenant's shared store failed: {e}"),
-    )
-}
-
 async fn authorization_code(
     state: &State,
     client: &Client,
@@ -74,7 +66,7 @@ async fn authorization_code(
             Duration::from_secs(2 * CODE_LIFETIME as u64 + 60),
         )
         .await
-        .map_err(unavailable)?;
+        .map_err(store_failed)?;
     if !first {
         return Err(invalid_code());
     }
@@ -145,7 +137,7 @@ async fn refresh(
         .store
         .get(&revoked)
         .await
-        .map_err(unavailable)?
+        .map_err(store_failed)?
         .is_some()
     {
         return Err(invalid());
@@ -158,14 +150,14 @@ async fn refresh(
                 Duration::from_secs(ROTATING_REFRESH_LIFETIME as u64),
             )
             .await
-            .map_err(unavailable)?;
+            .map_err(store_failed)?;
         if !first {
             // Reuse of a rotated token: Auth0 revokes the whole family.
             state
                 .store
                 .put(&revoked, "reused", None)
                 .await
-                .map_err(unavailable)?;
+                .map_err(store_failed)?;
             return Err(invalid());
         }
         Some(new_refresh_token(state, client, &grant, family))

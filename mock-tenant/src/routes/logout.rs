@@ -70,18 +70,7 @@ async fn end_session(state: &State, cookie: Option<&str>, mut res: Response) -> 
 }
 
 fn found(location: &str) -> Response {
-    let mut res = reply::body(
-        StatusCode::FOUND,
-        "text/plain; charset=utf-8",
-        format!("Found. Redirecting to {location}"),
-    );
-    match HeaderValue::from_str(location) {
-        Ok(value) => {
-            res.headers_mut().insert(header::LOCATION, value);
-            res
-        }
-        Err(_) => bad("The logout URL is not a valid header value"),
-    }
+    reply::found(location).unwrap_or_else(|| bad("The logout URL is not a valid header value"))
 }
 
 fn bad(description: &str) -> Response {

@@ -36,6 +36,18 @@ pub(crate) fn no_store(mut res: Response) -> Response {
     res
 }
 
+/// 302 to `location`, with Express-style text; `None` when `location` cannot be a header.
+pub(crate) fn found(location: &str) -> Option<Response> {
+    let value = HeaderValue::from_str(location).ok()?;
+    let mut res = body(
+        StatusCode::FOUND,
+        "text/plain; charset=utf-8",
+        format!("Found. Redirecting to {location}"),
+    );
+    res.headers_mut().insert(header::LOCATION, value);
+    Some(res)
+}
+
 /// 204 No Content, for control operations.
 pub(crate) fn no_content() -> Response {
     let mut res = Response::new(Bytes::new().into());

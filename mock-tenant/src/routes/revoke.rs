@@ -2,7 +2,7 @@
 //! empty body, as Auth0 answers, also for a token it does not know (RFC 7009 §2.2).
 
 use super::reply;
-use super::token::{OAuthError, authenticate, oauth_post, parse_body, required};
+use super::token::{OAuthError, authenticate, oauth_post, parse_body, required, store_failed};
 use crate::login::{Grant, purpose};
 use crate::state::State;
 use http::{HeaderMap, StatusCode};
@@ -40,13 +40,7 @@ async fn revoke(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respo
             .store
             .put(&format!("revoked-family:{family}"), "revoked", None)
             .await
-            .map_err(|e| {
-                OAuthError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "temporarily_unavailable",
-                    &format!("The mock tenant's shared store failed: {e}"),
-                )
-            })?;
+            .map_err(store_failed)?;
     }
     Ok(reply::body(StatusCode::OK, "text/plain; charset=utf-8", ""))
 }

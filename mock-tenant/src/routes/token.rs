@@ -403,6 +403,15 @@ pub(crate) fn unauthorized() -> OAuthError {
     OAuthError::new(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized")
 }
 
+/// 503 `temporarily_unavailable` when the shared store (Redis) fails.
+pub(crate) fn store_failed(e: String) -> OAuthError {
+    OAuthError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "temporarily_unavailable",
+        &format!("The mock tenant's shared store failed: {e}"),
+    )
+}
+
 pub(crate) fn access_denied(description: &str) -> OAuthError {
     OAuthError::new(StatusCode::FORBIDDEN, "access_denied", description)
 }
