@@ -1,6 +1,8 @@
 //! What a case is: an id, a category, a severity, its catalogue row, a recipe and an
 //! expectation. The cases themselves are in [`table`](crate::table).
 
+use crate::profile::{Profile, ScopeSource, Transports};
+use crate::verdict::Verdict;
 use serde::Serialize;
 
 /// The catalogue's categories.
@@ -128,9 +130,56 @@ pub enum JwksOp {
     Storm,
     /// A key of the wrong kind (`use: enc`, EC) is published and signs a token.
     PoisonedKey,
-    /// Before the API's first look at the tenant, discovery names a `jwks_uri` on the attacker's
-    /// host, which publishes the key that signs the token sent.
-    DiscoveryForeignJwks,
+    /// Discovery names another `issuer` than the tenant's (OIDC Discovery §4.3: the document
+    /// must be refused), and a tenant-signed token carries that issuer.
+    DiscoveryIssuerMismatch,
+}
+
+impl JwksOp {
+    /// What a correct API answers to the scenario's main request.
+    pub fn expect(self) -> Expect {
+        match self {
+            Self::DownCold | Self::Slow | Self::Junk => Expect::FailClosed,
+            Self::DownWarm | Self::RotateAdd => Expect::Ok,
+            Self::PoisonedKey | Self::RotateRemove | Self::DiscoveryIssuerMismatch => {
+                Expect::Invalid
+            }
+            Self::Storm => Expect::ClientError,
+        }
+    }
+
+    /// Why the scenario has its verdicts.
+    pub fn why(self) -> &'static str {
+        match self {
+            Self::DownCold => {
+                "no keys, no trust: a 2xx would need keys the API never had; a 5xx or no recovery once the JWKS is back is a failure"
+            }
+            Self::DownWarm => {
+                "a cached key keeps working while the JWKS is down; a forged token under a new kid is still refused (anyone can make it)"
+            }
+            Self::Slow => {
+                "a slow key source must not hang the API (its own timeout) nor starve the public endpoint"
+            }
+            Self::Junk => {
+                "a key source serving junk fails closed; the tokens are signed by a key the tenant never publishes, so a 2xx is a forgery accepted"
+            }
+            Self::PoisonedKey => {
+                "keys the tenant publishes for encryption or of another type must not verify signatures; only the issuer holds them, so a 2xx is `warn strict`"
+            }
+            Self::Storm => {
+                "unknown kids must not make the API fetch the keys once per request (RFC 8725 §3.10 guidance; a denial of service of the tenant)"
+            }
+            Self::RotateAdd => {
+                "Auth0 rotates keys: a new kid is fetched within the declared cooldown, or the API breaks on every rotation"
+            }
+            Self::RotateRemove => {
+                "a key the tenant stopped publishing (rotated after a leak) must stop working within the declared cache lifetime; longer than 60 s and the case is not run"
+            }
+            Self::DiscoveryIssuerMismatch => {
+                "OIDC Discovery §4.3: a document whose `issuer` is not the expected issuer must not be used; only whoever serves the tenant's domain can publish it, so trusting it is `warn strict`. A `jwks_uri` on another host is legal and not tested"
+            }
+        }
+    }
 }
 
 /// A check over every answer the run collected, made once the other cases are done.
@@ -141,6 +190,72 @@ pub enum ResponseCheck {
     Challenge,
     /// No refusal's body holds a stack trace, key material or the token sent.
     Leak,
+}
+
+/// Who could send a case's request in real life. Decides what accepting it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Threat {
+    /// Anyone: no credentials, a forged or unsigned token, an attacker's key, injected keys or
+    /// URLs. Accepting it lets a stranger in: `FAIL unsafe`.
+    Anyone,
+    /// Only the issuer: signed by the tenant's own key, odd but parseable. Accepting it is
+    /// `warn strict`, unless a policy the API owns was skipped (see [`Policy`]).
+    Issuer,
+    /// Only a client that holds the valid token: the request's shape is odd (two headers, an
+    /// unknown scheme, quotes). Accepting it is `warn strict`.
+    Client,
+}
+
+/// A check the API owns whatever the issuer signs: skipping it is `FAIL unsafe` even for a
+/// token only the issuer could make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// `aud` names this API.
+    Audience,
+    /// `iss` is the tenant.
+    Issuer,
+    /// `exp` is in the future (and present, where the profile requires it).
+    Expiry,
+    /// `nbf` is not in the future.
+    NotBefore,
+    /// The scope the endpoint needs is granted.
+    Scope,
+}
+
+/// A profile setting that changes what a case expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Knob {
+    /// The token has no usable `exp`: refused when the profile requires `exp`; otherwise
+    /// accepting it is discouraged, not a failure.
+    ExpRequired,
+    /// Expired this many seconds ago: any answer is fine within the profile's leeway.
+    Leeway {
+        /// How long ago `exp` passed.
+        late_secs: u64,
+    },
+    /// The scope sits in `permissions` only: granted under `scope+permissions`.
+    PermissionsClaim,
+    /// The scope sits in `scp` only: granted under `scope+scp`.
+    ScpClaim,
+    /// The valid token in the query or a form body: accepted under `header-query-body`.
+    QueryOrBody,
+    /// The valid token in the header and the query: discouraged under `header-query-body`.
+    TwoMethods,
+}
+
+/// A check made on the answers besides their status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostCheck {
+    /// The token asks a shell or a database to sleep: an answer later than
+    /// [`KID_DELAY_MS`](crate::KID_DELAY_MS) means the injection ran, whatever the status.
+    SlowMeansExecuted,
+    /// Sent with `POST`: a 404 or 405 means the API has no such route, so the case does not
+    /// apply.
+    NeedsPostRoute,
 }
 
 /// How a case builds its request.
@@ -191,6 +306,57 @@ pub struct Case {
     pub about: String,
     /// How to build the request.
     pub recipe: Recipe,
-    /// What a correct API answers.
+    /// What a correct API answers (before the profile's knob, if any).
     pub expect: Expect,
+    /// Who could send it.
+    pub threat: Threat,
+    /// The policy at stake when the API accepts it, if any.
+    pub policy: Option<Policy>,
+    /// The profile setting that changes the expectation, if any.
+    pub knob: Option<Knob>,
+    /// A check on the answers besides their status, if any.
+    pub post: Option<PostCheck>,
+    /// Why the case has its verdicts: the spec clause, the advisory, the threat.
+    pub why: &'static str,
+}
+
+impl Case {
+    /// What a correct API answers under this profile.
+    pub fn expectation(&self, profile: &Profile) -> Expect {
+        match self.knob {
+            Some(Knob::ExpRequired) if !profile.exp_required => Expect::Discouraged,
+            Some(Knob::Leeway { late_secs }) if late_secs <= profile.leeway_secs.min(60) => {
+                Expect::Tolerated
+            }
+            Some(Knob::PermissionsClaim) => match profile.scope_source {
+                ScopeSource::ScopeAndPermissions => Expect::Ok,
+                _ => Expect::Scope,
+            },
+            Some(Knob::ScpClaim) => match profile.scope_source {
+                ScopeSource::ScopeAndScp => Expect::Ok,
+                _ => Expect::Scope,
+            },
+            Some(Knob::QueryOrBody) if profile.transports == Transports::HeaderQueryBody => {
+                Expect::Ok
+            }
+            Some(Knob::TwoMethods) if profile.transports == Transports::HeaderQueryBody => {
+                Expect::Discouraged
+            }
+            _ => self.expect,
+        }
+    }
+
+    /// The verdict for a 2xx to a request that must be refused: `FAIL unsafe` when anyone
+    /// could send it or a policy the API owns was skipped, `warn strict` otherwise.
+    pub fn if_accepted(&self, profile: &Profile) -> Verdict {
+        let policy = match (self.policy, self.knob) {
+            (Some(Policy::Expiry), Some(Knob::ExpRequired)) => profile.exp_required,
+            (policy, _) => policy.is_some(),
+        };
+        if self.threat == Threat::Anyone || policy {
+            Verdict::FailUnsafe
+        } else {
+            Verdict::WarnStrict
+        }
+    }
 }

@@ -105,7 +105,7 @@ pub fn run() -> ExitCode {
         Err(e) => return usage(&format!("cannot start the async runtime: {e}")),
     };
     match runtime.block_on(main(cli)) {
-        Ok((report, changed)) if report.failed() == 0 && !changed => ExitCode::SUCCESS,
+        Ok((report, changed)) if !report.is_failure() && !changed => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => usage(&e),
     }
@@ -204,8 +204,24 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
             }
             (None, None) => return Err("--tenant needs --api or --exec".into()),
         };
-        let report =
-            crate::run_cases(&Target { api, tenant }, &profile, &selected(&cli.only)).await;
+        // Ctrl-C: put the tenant's state back (the driver does at the end of a run) and stop.
+        let saved = tenant.state().await.ok();
+        let target = Target {
+            api,
+            tenant: tenant.clone(),
+        };
+        let chosen = selected(&cli.only);
+        let report = tokio::select! {
+            report = crate::run_cases(&target, &profile, &chosen) => report,
+            _ = tokio::signal::ctrl_c() => {
+                if let Some(state) = &saved {
+                    let _ = tenant.put_state(state).await;
+                }
+                drop(exec);
+                eprintln!("conformance: interrupted; the tenant's state was put back");
+                std::process::exit(130);
+            }
+        };
         drop(exec);
         drop(embedded);
         report

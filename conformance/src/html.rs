@@ -17,7 +17,8 @@ fn class(v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => "pass",
         Verdict::PassTolerated => "tolerated",
-        Verdict::WarnConformance => "warn",
+        Verdict::NotApplicable => "na",
+        Verdict::WarnConformance | Verdict::WarnStrict => "warn",
         _ => "fail",
     }
 }
@@ -30,7 +31,7 @@ pub fn to_html(report: &Report) -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Conformance: {}</title>\
          <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:80em}}\
          table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}\
-         .pass{{background:#e6f4ea}}.tolerated{{background:#e8f0fe}}.warn{{background:#fef7e0}}.fail{{background:#fce8e6;font-weight:bold}}\
+         .pass{{background:#e6f4ea}}.tolerated{{background:#e8f0fe}}.na{{color:#666}}.warn{{background:#fef7e0}}.fail{{background:#fce8e6;font-weight:bold}}\
          pre{{white-space:pre-wrap;margin:0;font-size:.85em}}</style></head><body>",
         escape(&report.target)
     );
@@ -58,7 +59,9 @@ pub fn to_html(report: &Report) -> String {
         let verdicts = [
             Verdict::Pass,
             Verdict::PassTolerated,
+            Verdict::NotApplicable,
             Verdict::WarnConformance,
+            Verdict::WarnStrict,
             Verdict::FailRobustness,
             Verdict::FailFunctional,
             Verdict::FailUnsafe,

@@ -50,7 +50,7 @@ pub fn to_junit(report: &Report) -> String {
             .map(|e| format!("{} -> {:?} {}", e.request, e.status, e.body))
             .collect::<Vec<_>>()
             .join("\n");
-        if o.verdict.is_failure() {
+        if o.verdict.is_failure() && o.contaminated_by.is_none() {
             let _ = writeln!(
                 out,
                 ">\n      <failure message=\"{}: {}\" type=\"{}\">{}</failure>\n    </testcase>",
@@ -59,11 +59,24 @@ pub fn to_junit(report: &Report) -> String {
                 o.verdict.label(),
                 escape(&format!("{}\n{detail}", o.about))
             );
-        } else if o.verdict == Verdict::WarnConformance {
+        } else if o.verdict == Verdict::NotApplicable {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                escape(&o.note)
+            );
+        } else if let Some(case) = &o.contaminated_by {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"contaminated by {}: {}\"/>\n    </testcase>",
+                escape(case),
+                escape(&o.note)
+            );
+        } else if matches!(o.verdict, Verdict::WarnConformance | Verdict::WarnStrict) {
             let _ = writeln!(
                 out,
                 ">\n      <system-out>{}</system-out>\n    </testcase>",
-                escape(&format!("warning: {}\n{detail}", o.note))
+                escape(&format!("{}: {}\n{detail}", o.verdict.label(), o.note))
             );
         } else {
             out.push_str("/>\n");

@@ -12,6 +12,7 @@
 //! ```
 
 mod case;
+mod catalogue;
 pub mod cli;
 mod driver;
 mod exec;
@@ -26,9 +27,11 @@ mod tenant;
 mod verdict;
 
 pub use case::{
-    Case, Category, Endpoint, Expect, JwksOp, Recipe, ResponseCheck, Severity, Transport,
+    Case, Category, Endpoint, Expect, JwksOp, Knob, Policy, PostCheck, Recipe, ResponseCheck,
+    Severity, Threat, Transport,
 };
-pub use driver::Target;
+pub use catalogue::cases_markdown;
+pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Target};
 pub use exec::Exec;
 pub use html::to_html;
 pub use junit::to_junit;

@@ -8,7 +8,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Profile {
-    /// `auth0-quickstart` (the default) or `rfc6750-strict`.
+    /// `auth0-quickstart` (the default), `rfc6750-strict`, or an SDK's defaults
+    /// (`express-oauth2-jwt-bearer`, `auth0-api-python`, `auth0-fastapi-api`, `pyjwt`).
     pub name: String,
     /// Whether a 401/403 without `WWW-Authenticate: Bearer` is a warning (strict) or tolerated.
     pub require_challenge: bool,
@@ -119,13 +120,72 @@ impl Profile {
         }
     }
 
-    /// A profile by name.
+    /// express-oauth2-jwt-bearer's documented defaults: `clockTolerance` 5 s, `cooldownDuration`
+    /// 30 s, `cacheMaxAge` 600 s, `timeoutDuration` 5 s; tokens in the header, the query or a
+    /// form body (RFC 6750 §2, two at once is 400); RFC 6750 challenges on every refusal.
+    pub fn express_oauth2_jwt_bearer() -> Self {
+        Self {
+            name: "express-oauth2-jwt-bearer".into(),
+            require_challenge: true,
+            leeway_secs: 5,
+            jwks_cooldown_secs: 30,
+            jwks_ttl_secs: 600,
+            transports: Transports::HeaderQueryBody,
+            ..Self::auth0_quickstart()
+        }
+    }
+
+    /// auth0-api-python's (and so auth0-fastapi-api's) documented defaults: discovery and JWKS
+    /// cached `cache_ttl_seconds` = 600 s with no refetch for an unknown kid before then, so the
+    /// cooldown is the cache lifetime; header tokens only; RFC 6750 challenges.
+    pub fn auth0_api_python() -> Self {
+        Self {
+            name: "auth0-api-python".into(),
+            require_challenge: true,
+            leeway_secs: 0,
+            jwks_cooldown_secs: 600,
+            jwks_ttl_secs: 600,
+            ..Self::auth0_quickstart()
+        }
+    }
+
+    /// PyJWT's `PyJWKClient` defaults: the key set cached 300 s (`lifespan`), refetched at once
+    /// for an unknown kid, no leeway; header tokens only.
+    pub fn pyjwt() -> Self {
+        Self {
+            name: "pyjwt".into(),
+            leeway_secs: 0,
+            jwks_cooldown_secs: 1,
+            jwks_ttl_secs: 300,
+            ..Self::auth0_quickstart()
+        }
+    }
+
+    /// The names [`named`](Self::named) knows.
+    pub const NAMES: &'static [&'static str] = &[
+        "auth0-quickstart",
+        "rfc6750-strict",
+        "express-oauth2-jwt-bearer",
+        "auth0-api-python",
+        "auth0-fastapi-api",
+        "pyjwt",
+    ];
+
+    /// A profile by name (see [`NAMES`](Self::NAMES)).
     pub fn named(name: &str) -> Result<Self, String> {
         match name {
             "auth0-quickstart" => Ok(Self::auth0_quickstart()),
             "rfc6750-strict" => Ok(Self::rfc6750_strict()),
+            "express-oauth2-jwt-bearer" => Ok(Self::express_oauth2_jwt_bearer()),
+            "auth0-api-python" => Ok(Self::auth0_api_python()),
+            "auth0-fastapi-api" => Ok(Self {
+                name: "auth0-fastapi-api".into(),
+                ..Self::auth0_api_python()
+            }),
+            "pyjwt" => Ok(Self::pyjwt()),
             other => Err(format!(
-                "unknown profile {other:?}: auth0-quickstart or rfc6750-strict"
+                "unknown profile {other:?}: one of {}",
+                Self::NAMES.join(", ")
             )),
         }
     }

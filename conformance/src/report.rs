@@ -1,6 +1,6 @@
 //! The report: one outcome per case, and the readable terminal table grouped by category.
 
-use crate::case::{Case, Category, Expect, Severity};
+use crate::case::{Case, Category, Expect, Severity, Threat};
 use crate::verdict::{Exchange, Verdict};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,12 +21,18 @@ pub struct Outcome {
     pub about: String,
     /// What a correct API answers.
     pub expect: Expect,
+    /// Who could send it.
+    pub threat: Threat,
     /// The verdict.
     pub verdict: Verdict,
     /// Why.
     pub note: String,
     /// The requests and answers.
     pub exchanges: Vec<Exchange>,
+    /// The stateful case after which the valid token stopped passing, if this case ran after
+    /// it: its verdict is not to be trusted, and it does not fail the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contaminated_by: Option<String>,
 }
 
 impl Outcome {
@@ -43,9 +49,11 @@ impl Outcome {
             source: case.source.to_owned(),
             about: case.about.clone(),
             expect: case.expect,
+            threat: case.threat,
             verdict,
             note,
             exchanges,
+            contaminated_by: None,
         }
     }
 }
@@ -63,6 +71,10 @@ pub struct Report {
     pub wall_ms: u64,
     /// Of which declared waits (rotation cooldown, cache lifetime, slow JWKS).
     pub waited_ms: u64,
+    /// The stateful case after which the valid token no longer passed: every later outcome is
+    /// contaminated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contaminated_by: Option<String>,
 }
 
 impl Report {
@@ -71,19 +83,25 @@ impl Report {
         self.outcomes.len() - self.failed()
     }
 
-    /// Cases that failed.
+    /// Cases that failed (contaminated outcomes are not counted: they are not trusted).
     pub fn failed(&self) -> usize {
         self.outcomes
             .iter()
-            .filter(|o| o.verdict.is_failure())
+            .filter(|o| o.verdict.is_failure() && o.contaminated_by.is_none())
             .count()
+    }
+
+    /// Whether the run should exit non-zero: a failure, or a contaminated run (its later
+    /// verdicts cannot be trusted).
+    pub fn is_failure(&self) -> bool {
+        self.failed() > 0 || self.contaminated_by.is_some()
     }
 
     /// Cases with a conformance warning.
     pub fn warned(&self) -> usize {
         self.outcomes
             .iter()
-            .filter(|o| o.verdict == Verdict::WarnConformance)
+            .filter(|o| matches!(o.verdict, Verdict::WarnConformance | Verdict::WarnStrict))
             .count()
     }
 
@@ -116,12 +134,27 @@ impl Report {
             let code = match verdict {
                 Verdict::Pass => "32",
                 Verdict::PassTolerated => "36",
-                Verdict::WarnConformance => "33",
+                Verdict::NotApplicable => "2",
+                Verdict::WarnConformance | Verdict::WarnStrict => "33",
                 _ => "1;31",
             };
             format!("\x1b[{code}m{text}\x1b[0m")
         };
         let mut out = format!("conformance: {} (profile {})\n", self.target, self.profile);
+        if let Some(case) = &self.contaminated_by {
+            let later = self
+                .outcomes
+                .iter()
+                .filter(|o| o.contaminated_by.is_some())
+                .count();
+            let _ = writeln!(
+                out,
+                "\nCONTAMINATED: after {case}, the valid token no longer passed within the declared \
+                 cooldown, even with the tenant's state put back. The {later} results after it are \
+                 marked `contaminated by {case}` and are not failures; run {case} alone \
+                 (--only {case}) or declare the API's cooldown and cache lifetime."
+            );
+        }
         let mut groups: BTreeMap<Category, Vec<&Outcome>> = BTreeMap::new();
         for o in &self.outcomes {
             groups.entry(o.category).or_default().push(o);
@@ -141,7 +174,11 @@ impl Report {
                     continue;
                 }
                 let label = paint(o.verdict, &format!("{:<17}", o.verdict.label()));
-                let _ = writeln!(out, "  {label} {:<34} {:?}  {}", o.id, o.severity, o.note);
+                let note = match &o.contaminated_by {
+                    Some(case) => format!("[contaminated by {case}] {}", o.note),
+                    None => o.note.clone(),
+                };
+                let _ = writeln!(out, "  {label} {:<34} {:?}  {note}", o.id, o.severity);
             }
         }
         let counts = self

@@ -2,15 +2,17 @@
 //! defect of the forge (whose table says what each breaks and what a correct API answers).
 
 use crate::case::{
-    Case, Category, Endpoint, Expect, JwksOp, Recipe, ResponseCheck, Severity, Transport,
+    Case, Category, Endpoint, Expect, JwksOp, Knob, Policy, PostCheck, Recipe, ResponseCheck,
+    Severity, Threat, Transport,
 };
-use mock_tenant::{Verdict, defects};
+use mock_tenant::{Answer, Defect, Forger, Row, TokenBuilder, defects};
 
 use Category::*;
 use Severity::*;
 
-/// A request-shape row: (id, category, severity, catalogue row, about, endpoint, header values, expect).
-type Row = (
+/// A request-shape row: (id, category, severity, catalogue row, about, endpoint, header values,
+/// expect, who could send it).
+type RequestRow = (
     &'static str,
     Category,
     Severity,
@@ -19,48 +21,55 @@ type Row = (
     Endpoint,
     fn(&str) -> Vec<String>,
     Expect,
+    Threat,
 );
 
 #[rustfmt::skip] // one row per line reads as the table it is
-const REQUESTS: &[Row] = &[
-    ("hdr-absent", Hdr, Critical, "hdr-absent", "no Authorization header", Endpoint::Private, |_| vec![], Expect::Challenge),
-    ("hdr-absent-scoped", Hdr, Critical, "hdr-absent", "no Authorization header on the scoped endpoint", Endpoint::Scoped, |_| vec![], Expect::Challenge),
-    ("public-open", Hdr, Info, "public-open", "/api/public with no token", Endpoint::Public, |_| vec![], Expect::Ok),
-    ("public-open-garbage", Hdr, Info, "public-open", "/api/public with `Bearer garbage`: a public endpoint ignores tokens", Endpoint::Public, |_| vec!["Bearer garbage".into()], Expect::Ok),
-    ("valid", Hdr, Critical, "baseline", "the valid token (T0)", Endpoint::Private, |t| vec![format!("Bearer {t}")], Expect::Ok),
-    ("valid-scoped", Scope, Critical, "baseline", "the valid token with read:messages on the scoped endpoint", Endpoint::Scoped, |t| vec![format!("Bearer {t}")], Expect::Ok),
-    ("scheme-case-lower", Hdr, Info, "scheme-case", "`bearer T0`: schemes are case-insensitive (RFC 9110 §11.1)", Endpoint::Private, |t| vec![format!("bearer {t}")], Expect::Ok),
-    ("scheme-case-upper", Hdr, Info, "scheme-case", "`BEARER T0`", Endpoint::Private, |t| vec![format!("BEARER {t}")], Expect::Ok),
-    ("scheme-case-mixed", Hdr, Info, "scheme-case", "`bEaReR T0`", Endpoint::Private, |t| vec![format!("bEaReR {t}")], Expect::Ok),
-    ("scheme-other-basic", Hdr, Critical, "scheme-other", "`Basic dXNlcjpwYXNz`", Endpoint::Private, |_| vec!["Basic dXNlcjpwYXNz".into()], Expect::Challenge),
-    ("scheme-other-token", Hdr, Critical, "scheme-other", "`Token T0`", Endpoint::Private, |t| vec![format!("Token {t}")], Expect::Challenge),
-    ("scheme-other-jwt", Hdr, Critical, "scheme-other", "`JWT T0`", Endpoint::Private, |t| vec![format!("JWT {t}")], Expect::Challenge),
-    ("scheme-other-dpop", Hdr, Critical, "scheme-other", "`DPoP T0` with no proof", Endpoint::Private, |t| vec![format!("DPoP {t}")], Expect::Challenge),
-    ("bearer-empty", Hdr, Critical, "bearer-empty", "`Bearer`", Endpoint::Private, |_| vec!["Bearer".into()], Expect::Malformed),
-    ("bearer-empty-space", Hdr, Critical, "bearer-empty", "`Bearer ` (trailing space)", Endpoint::Private, |_| vec!["Bearer ".into()], Expect::Malformed),
-    ("bearer-extra-words", Hdr, Critical, "bearer-extra", "`Bearer invalidToken abc`", Endpoint::Private, |_| vec!["Bearer invalidToken abc".into()], Expect::Malformed),
-    ("bearer-extra-after-token", Hdr, Critical, "bearer-extra", "`Bearer T0 x`", Endpoint::Private, |t| vec![format!("Bearer {t} x")], Expect::Malformed),
-    ("ws-variants-two-spaces", Hdr, Info, "ws-variants", "`Bearer  T0` (RFC 6750 allows 1*SP)", Endpoint::Private, |t| vec![format!("Bearer  {t}")], Expect::Tolerated),
-    ("ws-variants-tab", Hdr, Info, "ws-variants", "`Bearer<TAB>T0`", Endpoint::Private, |t| vec![format!("Bearer\t{t}")], Expect::Tolerated),
-    ("not-b64token-bang", Hdr, Critical, "not-b64token", "T0 with `!` inserted (not a b64token)", Endpoint::Private, |t| vec![format!("Bearer {}!{}", &t[..20], &t[20..])], Expect::Malformed),
-    ("not-b64token-comma", Hdr, Critical, "not-b64token", "T0 with `,` inserted", Endpoint::Private, |t| vec![format!("Bearer {}{}{}", &t[..20], ',', &t[20..])], Expect::Malformed),
-    ("not-b64token-quoted", Hdr, Critical, "not-b64token", "T0 in double quotes", Endpoint::Private, |t| vec![format!("Bearer \"{t}\"")], Expect::Malformed),
-    ("multi-authz-valid-first", Hdr, Medium, "multi-authz", "two Authorization headers: T0, then garbage", Endpoint::Private, |t| vec![format!("Bearer {t}"), "Bearer garbage".into()], Expect::Malformed),
-    ("multi-authz-valid-last", Hdr, Medium, "multi-authz", "two Authorization headers: garbage, then T0", Endpoint::Private, |t| vec!["Bearer garbage".into(), format!("Bearer {t}")], Expect::Malformed),
-    ("multi-authz-one-header", Hdr, Medium, "multi-authz", "`Bearer T0, Bearer x` in one header", Endpoint::Private, |t| vec![format!("Bearer {t}, Bearer x")], Expect::Malformed),
-    ("oversize-16k", Dos, Medium, "oversize", "a 16 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(16 * 1024))], Expect::ClientError),
-    ("oversize-64k", Dos, Medium, "oversize", "a 64 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(64 * 1024))], Expect::ClientError),
+const REQUESTS: &[RequestRow] = &[
+    ("hdr-absent", Hdr, Critical, "hdr-absent", "no Authorization header", Endpoint::Private, |_| vec![], Expect::Challenge, Threat::Anyone),
+    ("hdr-absent-scoped", Hdr, Critical, "hdr-absent", "no Authorization header on the scoped endpoint", Endpoint::Scoped, |_| vec![], Expect::Challenge, Threat::Anyone),
+    ("public-open", Hdr, Info, "public-open", "/api/public with no token", Endpoint::Public, |_| vec![], Expect::Ok, Threat::Anyone),
+    ("public-open-garbage", Hdr, Info, "public-open", "/api/public with `Bearer garbage`: a public endpoint ignores tokens", Endpoint::Public, |_| vec!["Bearer garbage".into()], Expect::Ok, Threat::Anyone),
+    ("valid", Hdr, Critical, "baseline", "the valid token (T0)", Endpoint::Private, |t| vec![format!("Bearer {t}")], Expect::Ok, Threat::Client),
+    ("valid-scoped", Scope, Critical, "baseline", "the valid token with read:messages on the scoped endpoint", Endpoint::Scoped, |t| vec![format!("Bearer {t}")], Expect::Ok, Threat::Client),
+    ("scheme-case-lower", Hdr, Info, "scheme-case", "`bearer T0`: schemes are case-insensitive (RFC 9110 §11.1)", Endpoint::Private, |t| vec![format!("bearer {t}")], Expect::Ok, Threat::Client),
+    ("scheme-case-upper", Hdr, Info, "scheme-case", "`BEARER T0`", Endpoint::Private, |t| vec![format!("BEARER {t}")], Expect::Ok, Threat::Client),
+    ("scheme-case-mixed", Hdr, Info, "scheme-case", "`bEaReR T0`", Endpoint::Private, |t| vec![format!("bEaReR {t}")], Expect::Ok, Threat::Client),
+    ("scheme-other-basic", Hdr, Critical, "scheme-other", "`Basic dXNlcjpwYXNz`", Endpoint::Private, |_| vec!["Basic dXNlcjpwYXNz".into()], Expect::Challenge, Threat::Anyone),
+    ("scheme-other-token", Hdr, Critical, "scheme-other", "`Token T0`", Endpoint::Private, |t| vec![format!("Token {t}")], Expect::Challenge, Threat::Client),
+    ("scheme-other-jwt", Hdr, Critical, "scheme-other", "`JWT T0`", Endpoint::Private, |t| vec![format!("JWT {t}")], Expect::Challenge, Threat::Client),
+    ("scheme-other-dpop", Hdr, Critical, "scheme-other", "`DPoP T0` with no proof", Endpoint::Private, |t| vec![format!("DPoP {t}")], Expect::Challenge, Threat::Client),
+    ("bearer-empty", Hdr, Critical, "bearer-empty", "`Bearer`", Endpoint::Private, |_| vec!["Bearer".into()], Expect::Malformed, Threat::Anyone),
+    ("bearer-empty-space", Hdr, Critical, "bearer-empty", "`Bearer ` (trailing space)", Endpoint::Private, |_| vec!["Bearer ".into()], Expect::Malformed, Threat::Anyone),
+    ("bearer-extra-words", Hdr, Critical, "bearer-extra", "`Bearer invalidToken abc`", Endpoint::Private, |_| vec!["Bearer invalidToken abc".into()], Expect::Malformed, Threat::Anyone),
+    ("bearer-extra-after-token", Hdr, Critical, "bearer-extra", "`Bearer T0 x`", Endpoint::Private, |t| vec![format!("Bearer {t} x")], Expect::Malformed, Threat::Client),
+    ("ws-variants-two-spaces", Hdr, Info, "ws-variants", "`Bearer  T0` (RFC 6750 allows 1*SP)", Endpoint::Private, |t| vec![format!("Bearer  {t}")], Expect::Tolerated, Threat::Client),
+    ("ws-variants-tab", Hdr, Info, "ws-variants", "`Bearer<TAB>T0`", Endpoint::Private, |t| vec![format!("Bearer\t{t}")], Expect::Tolerated, Threat::Client),
+    ("not-b64token-bang", Hdr, Critical, "not-b64token", "T0 with `!` inserted (not a b64token)", Endpoint::Private, |t| vec![format!("Bearer {}!{}", &t[..20], &t[20..])], Expect::Malformed, Threat::Client),
+    ("not-b64token-comma", Hdr, Critical, "not-b64token", "T0 with `,` inserted", Endpoint::Private, |t| vec![format!("Bearer {}{}{}", &t[..20], ',', &t[20..])], Expect::Malformed, Threat::Client),
+    ("not-b64token-quoted", Hdr, Critical, "not-b64token", "T0 in double quotes", Endpoint::Private, |t| vec![format!("Bearer \"{t}\"")], Expect::Malformed, Threat::Client),
+    ("multi-authz-valid-first", Hdr, Medium, "multi-authz", "two Authorization headers: T0, then garbage", Endpoint::Private, |t| vec![format!("Bearer {t}"), "Bearer garbage".into()], Expect::Malformed, Threat::Client),
+    ("multi-authz-valid-last", Hdr, Medium, "multi-authz", "two Authorization headers: garbage, then T0", Endpoint::Private, |t| vec!["Bearer garbage".into(), format!("Bearer {t}")], Expect::Malformed, Threat::Client),
+    ("multi-authz-one-header", Hdr, Medium, "multi-authz", "`Bearer T0, Bearer x` in one header", Endpoint::Private, |t| vec![format!("Bearer {t}, Bearer x")], Expect::Malformed, Threat::Client),
+    ("oversize-16k", Dos, Medium, "oversize", "a 16 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(16 * 1024))], Expect::ClientError, Threat::Anyone),
+    ("oversize-64k", Dos, Medium, "oversize", "a 64 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(64 * 1024))], Expect::ClientError, Threat::Anyone),
 ];
 
-/// A raw row: (id, about, header values given T0, expect).
-type RawRow = (&'static str, &'static str, fn(&str) -> Vec<Vec<u8>>, Expect);
+/// A raw row: (id, about, header values given T0, expect, who could send it).
+type RawRow = (
+    &'static str,
+    &'static str,
+    fn(&str) -> Vec<Vec<u8>>,
+    Expect,
+    Threat,
+);
 
 /// Rows with bytes no HTTP library sends. A form feed before a valid token is odd but not an
 /// attack: accepting it is reported, not failed.
 #[rustfmt::skip]
 const RAW: &[RawRow] = &[
-    ("ws-exotic-vt", "an Authorization value that is only a vertical tab (0x0B)", |_| vec![b"\x0b".to_vec()], Expect::Malformed),
-    ("ws-exotic-ff", "`Bearer<FF>T0`: a form feed (0x0C) where the space goes", |t| vec![[b"Bearer\x0c".as_slice(), t.as_bytes()].concat()], Expect::Discouraged),
+    ("ws-exotic-vt", "an Authorization value that is only a vertical tab (0x0B)", |_| vec![b"\x0b".to_vec()], Expect::Malformed, Threat::Anyone),
+    ("ws-exotic-ff", "`Bearer<FF>T0`: a form feed (0x0C) where the space goes", |t| vec![[b"Bearer\x0c".as_slice(), t.as_bytes()].concat()], Expect::Discouraged, Threat::Client),
 ];
 
 #[rustfmt::skip]
@@ -71,126 +80,313 @@ const TRANSPORTS: &[(&str, &str, Transport, Expect)] = &[
     ("two-methods", "T0 in the header and in `?access_token=` (RFC 6750 §2: one method only)", Transport::HeaderAndQuery, Expect::Tolerated),
 ];
 
+/// A JWKS row: (id, severity, catalogue row, about, scenario, who could send its tokens). The
+/// scenario owns its expectation ([`JwksOp::expect`]).
+type JwksRow = (
+    &'static str,
+    Severity,
+    &'static str,
+    &'static str,
+    JwksOp,
+    Threat,
+);
+
 #[rustfmt::skip]
-const JWKS: &[(&str, Severity, &str, &str, JwksOp, Expect)] = &[
-    ("disc-mismatch", Medium, "disc-mismatch", "before the API's first look, discovery's `jwks_uri` points at the attacker's host: never used (applies to APIs that read discovery)", JwksOp::DiscoveryForeignJwks, Expect::FailClosed),
-    ("jwks-down-cold", Critical, "jwks-down-cold", "the JWKS answers 503 before the API's first fetch: fail closed", JwksOp::DownCold, Expect::FailClosed),
-    ("jwks-down-warm", Medium, "jwks-down-warm", "the JWKS answers 503 after the API cached it: T0 still passes", JwksOp::DownWarm, Expect::Ok),
-    ("jwks-slow", Medium, "jwks-slow", "the JWKS answers after 10 s: the API gives up within its own timeout, 401 or 503", JwksOp::Slow, Expect::FailClosed),
-    ("jwks-junk", Medium, "jwks-junk", "the JWKS serves junk (HTML, bad JSON, no keys, an oct key): never 2xx, never 5xx", JwksOp::Junk, Expect::FailClosed),
-    ("jwks-poisoned", High, "jwks-junk", "`use: enc` and EC keys published and signing tokens: never used", JwksOp::PoisonedKey, Expect::Invalid),
-    ("jwks-storm", Medium, "jwks-storm", "100 random kids and 100 garbage tokens: at most one JWKS fetch", JwksOp::Storm, Expect::ClientError),
-    ("rot-add", High, "rot-add", "a key the API never saw signs (two rotations): accepted within the declared cooldown", JwksOp::RotateAdd, Expect::Ok),
-    ("rot-remove", Medium, "rot-remove", "the signing kid is re-bound to a new key: the old token is refused within the cache TTL", JwksOp::RotateRemove, Expect::Invalid),
+const JWKS: &[JwksRow] = &[
+    ("jwks-down-cold", Critical, "jwks-down-cold", "the JWKS answers 503 before the API's first fetch: fail closed, then recover", JwksOp::DownCold, Threat::Client),
+    ("jwks-down-warm", Medium, "jwks-down-warm", "the JWKS answers 503 after the API cached it: T0 still passes, a forged token under a new kid does not", JwksOp::DownWarm, Threat::Anyone),
+    ("jwks-slow", Medium, "jwks-slow", "the JWKS answers after 10 s: the API gives up within its own timeout, 401 or 503", JwksOp::Slow, Threat::Anyone),
+    ("jwks-junk", Medium, "jwks-junk", "the JWKS serves junk (HTML, bad JSON, no keys, an oct key): never 2xx, never 5xx", JwksOp::Junk, Threat::Anyone),
+    ("jwks-poisoned", High, "jwks-junk", "`use: enc` and EC keys published and signing tokens: never used", JwksOp::PoisonedKey, Threat::Issuer),
+    ("jwks-storm", Medium, "jwks-storm", "100 random kids and 100 garbage tokens: at most one JWKS fetch per declared cooldown", JwksOp::Storm, Threat::Anyone),
+    ("rot-add", High, "rot-add", "a key the API never saw signs (two rotations): accepted within the declared cooldown", JwksOp::RotateAdd, Threat::Issuer),
+    ("rot-remove", Medium, "rot-remove", "a kid new to this run is re-bound to a new key: the old token is refused within the declared cache lifetime", JwksOp::RotateRemove, Threat::Anyone),
+    ("disc-mismatch", Medium, "disc-mismatch", "discovery names another issuer (OIDC Discovery §4.3) and a tenant-signed token carries it: the document must not be trusted", JwksOp::DiscoveryIssuerMismatch, Threat::Issuer),
 ];
 
-/// Category and severity of each token row of the catalogue.
-#[rustfmt::skip]
-const TOKEN_ROWS: &[(&str, Category, Severity)] = &[
-    ("sig-broken", Sig, Critical), ("sig-strip", Sig, Critical), ("tamper", Sig, Critical),
-    ("sig-noncanon", Sig, Info), ("b64-garbage", Sig, Critical), ("sig-huge", Dos, Medium),
-    ("alg-none", Alg, Critical), ("hs-pubkey", Alg, Critical), ("hs-blank", Alg, Critical),
-    ("hs-weak", Alg, Critical), ("es-psychic", Alg, Critical), ("es-attacker", Alg, Critical),
-    ("alg-swap-legit", Alg, Low), ("alg-garbage", Alg, Low), ("jws-json", Fmt, Critical),
-    ("kid-unknown", Kid, Critical), ("kid-absent", Kid, Low), ("kid-type", Kid, Low),
-    ("kid-path", Kid, Critical), ("kid-sqli", Kid, Critical), ("kid-cmdi", Kid, Critical),
-    ("jwk-embed", Key, Critical), ("jku-attacker", Key, Critical), ("jku-lookalike", Key, Critical),
-    ("x5-attacker", Key, Critical), ("hdr-urls-ignored", Key, Medium), ("other-tenant", Key, Critical),
-    ("exp-past", Time, Medium), ("exp-absent", Time, High), ("exp-type", Time, Medium),
-    ("nbf-future", Time, Medium), ("iat-odd", Time, Low), ("aud-wrong", Aud, High),
-    ("aud-array", Aud, High), ("aud-empty", Aud, High), ("aud-near", Aud, High),
-    ("iss-wrong", Iss, High), ("iss-near", Iss, Medium), ("id-token", Type, High),
-    ("typ-at", Type, Medium), ("typ-other", Type, Medium), ("cty-nested", Fmt, Medium),
-    ("jwe", Fmt, Medium), ("crit", Fmt, High), ("json-dup", Fmt, Medium), ("json-bad", Fmt, Low),
-    ("many-dots", Dos, Medium), ("oversize", Dos, Medium), ("scope-missing", Scope, High),
-    ("scope-other", Scope, High), ("scope-multi", Scope, High), ("scope-substr", Scope, High),
-    ("scope-sep", Scope, Medium), ("scope-type", Scope, Low), ("perm-claim", Scope, Medium),
-    ("scp-claim", Scope, Medium), ("cnf-bearer", Bind, Medium),
-];
+/// Category, severity, the policy a 2xx would skip, the post-check and why, for each token row.
+/// Who could make the token is the forge's column ([`mock_tenant::Forger`]); the time rows
+/// decide their policy from the token itself ([`time_policy`]).
+fn token_row(
+    row: Row,
+) -> (
+    Category,
+    Severity,
+    Option<Policy>,
+    Option<PostCheck>,
+    &'static str,
+) {
+    use Row::*;
+    const FORGED: &str =
+        "anyone can make it without the tenant's key: accepting it lets a stranger in";
+    const ODD: &str = "signed by the tenant's own key: only the issuer can make it, so accepting it is `warn strict`; refusing is best";
+    match row {
+        SigBroken | SigStrip | Tamper | B64Garbage => (Sig, Critical, None, None, FORGED),
+        SigNoncanon => (
+            Sig,
+            Info,
+            None,
+            None,
+            "the tenant's signature bytes in another base64 form: only a holder of a tenant-signed token can make it",
+        ),
+        SigHuge => (Dos, Medium, None, None, FORGED),
+        AlgNone | HsPubkey | HsBlank | HsWeak | EsPsychic | EsAttacker => {
+            (Alg, Critical, None, None, FORGED)
+        }
+        AlgSwapLegit => (
+            Alg,
+            Low,
+            None,
+            None,
+            "signed by the tenant's key under another RS/PS algorithm: outside the allow-list, but only the issuer can make it",
+        ),
+        AlgGarbage => (
+            Alg,
+            Low,
+            None,
+            None,
+            "a garbled `alg` over the tenant's RS256 signature: only the issuer can make it; a 5xx is still a failure",
+        ),
+        KidUnknown | KidPath => (Kid, Critical, None, None, FORGED),
+        KidAbsent | KidType => (
+            Kid,
+            Low,
+            None,
+            None,
+            "the tenant's signature under a missing or strange `kid`: an API that tries every trusted key may accept it",
+        ),
+        KidSqli | KidCmdi => (
+            Kid,
+            Critical,
+            None,
+            Some(PostCheck::SlowMeansExecuted),
+            "an injection in `kid`: it shows in behaviour (the answer waits for the injected sleep, or the attacker's host is contacted), not in the status of a tenant-signed token",
+        ),
+        OtherTenant | JwkEmbed | JkuAttacker | JkuLookalike | X5Attacker => {
+            (Key, Critical, None, None, FORGED)
+        }
+        HdrUrlsIgnored => (
+            Key,
+            Medium,
+            None,
+            None,
+            "a valid token carrying URLs at the attacker: the attacker's host must see no request",
+        ),
+        ExpPast | ExpAbsent | ExpType => (
+            Time,
+            Medium,
+            None,
+            None,
+            "an `exp` the API must enforce when it can be read as a past instant (CVE-2026-25537 treated unparsable dates as absent); odd forms of a future instant are only the issuer's oddity",
+        ),
+        NbfFuture => (
+            Time,
+            Medium,
+            None,
+            None,
+            "an `nbf` in the future must be enforced, whatever its form",
+        ),
+        IatOdd => (Time, Low, None, None, ODD),
+        AudWrong | AudEmpty | AudNear => (
+            Aud,
+            High,
+            Some(Policy::Audience),
+            None,
+            "the API owns its audience check: a token for another audience is refused whoever signed it",
+        ),
+        AudArray => (
+            Aud,
+            High,
+            Some(Policy::Audience),
+            None,
+            "`aud` as an array that names the API is valid",
+        ),
+        IssWrong | IssNear => (
+            Iss,
+            High,
+            Some(Policy::Issuer),
+            None,
+            "the API owns its issuer check (RFC 8725 §3.8)",
+        ),
+        IdToken => (
+            Type,
+            High,
+            Some(Policy::Audience),
+            None,
+            "an ID token's audience is a client, not the API (RFC 8725 §2.8)",
+        ),
+        TypAt | TypOther => (Type, Medium, None, None, ODD),
+        CtyNested | Crit | JsonDup | JsonBad => (Fmt, Low, None, None, ODD),
+        JwsJson => (
+            Fmt,
+            Low,
+            None,
+            None,
+            "the tenant's token re-serialized as JWS JSON: only a holder of the token can make it",
+        ),
+        Jwe => (
+            Fmt,
+            Medium,
+            None,
+            None,
+            "anyone can encrypt to a public key: a JWE is no proof of the issuer",
+        ),
+        Oversize => (
+            Dos,
+            Medium,
+            None,
+            None,
+            "a large but valid token: any 4xx or a 2xx, never a 5xx",
+        ),
+        ManyDots => (Dos, Medium, None, None, FORGED),
+        ScopeMissing | ScopeOther | ScopeMulti | ScopeSubstr | ScopeSep | ScopeType | PermClaim
+        | ScpClaim => (
+            Scope,
+            High,
+            Some(Policy::Scope),
+            None,
+            "the API owns its scope check: a scope it cannot find exactly, space-separated in `scope`, is not granted",
+        ),
+        CnfBearer => (
+            Bind,
+            Medium,
+            None,
+            None,
+            "a sender-constrained token as a bearer token: the profile decides",
+        ),
+    }
+}
 
-/// Every case, in the order the runner fires them.
+/// Unix time now.
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A NumericDate read leniently: a number, or a string that parses as one. What a verifier that
+/// coerces types would see.
+fn lenient_instant(value: Option<&serde_json::Value>) -> Option<f64> {
+    match value? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The policy and knob of a time row, from the defect's own token: if a lenient reading of
+/// `exp` is a past instant (or of `nbf` a future one), accepting skipped a check the API owns;
+/// if `exp` cannot be read at all, it counts as absent (policy under `exp_required`); an odd
+/// form of a future `exp` is only the issuer's oddity.
+fn time_policy(defect: &Defect) -> (Option<Policy>, Option<Knob>) {
+    let token = TokenBuilder::offline("https://time-policy.invalid/")
+        .defect(defect.name)
+        .sign();
+    let claims = token
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok());
+    let Some(claims) = claims else {
+        return (None, None); // not JSON a parser reads (`1e400`): an oddity
+    };
+    let now = now();
+    if let Some(nbf) = lenient_instant(claims.get("nbf"))
+        && nbf > now
+    {
+        return (Some(Policy::NotBefore), None);
+    }
+    match lenient_instant(claims.get("exp")) {
+        None => (Some(Policy::Expiry), Some(Knob::ExpRequired)),
+        Some(exp) if exp <= now => (
+            Some(Policy::Expiry),
+            Some(Knob::Leeway {
+                late_secs: (now - exp) as u64,
+            }),
+        ),
+        Some(_) => (None, None),
+    }
+}
+
+/// Every case, in the order the runner fires them: jwks-down-cold before anything warms the
+/// API's key cache; the stateless cases; then the stateful JWKS scenarios (the runner puts the
+/// tenant's state back after each and checks that T0 still passes); disc-mismatch after them,
+/// where a document the API caches cannot reach another case; the checks over every answer last.
 pub fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
-    // The cold cases must come before anything makes the API read discovery or the keys.
-    let (cold, warm): (Vec<_>, Vec<_>) = JWKS
-        .iter()
-        .partition(|j| matches!(j.4, JwksOp::DiscoveryForeignJwks | JwksOp::DownCold));
-    // disc-mismatch first: it sends no valid token, so the key cache stays cold for the next.
-    for &(id, severity, source, about, op, expect) in cold {
-        cases.push(jwks_case(id, severity, source, about, op, expect));
-    }
-    for (id, category, severity, source, about, endpoint, values, expect) in REQUESTS {
+    let (cold, warm): (Vec<_>, Vec<_>) = JWKS.iter().partition(|j| j.4 == JwksOp::DownCold);
+    let (last, warm): (Vec<_>, Vec<_>) = warm
+        .into_iter()
+        .partition(|j: &&JwksRow| j.4 == JwksOp::DiscoveryIssuerMismatch);
+    cases.extend(cold.into_iter().map(jwks_case));
+    for &(id, category, severity, source, about, endpoint, values, expect, threat) in REQUESTS {
         cases.push(Case {
-            id: (*id).to_owned(),
-            category: *category,
-            severity: *severity,
+            id: id.to_owned(),
+            category,
+            severity,
             source,
-            about: (*about).to_owned(),
-            recipe: Recipe::Headers {
-                endpoint: *endpoint,
-                values: *values,
-            },
-            expect: *expect,
+            about: about.to_owned(),
+            recipe: Recipe::Headers { endpoint, values },
+            expect,
+            threat,
+            policy: None,
+            knob: None,
+            post: None,
+            why: request_why(threat, expect),
         });
     }
-    for (id, about, values, expect) in RAW {
+    for &(id, about, values, expect, threat) in RAW {
         cases.push(Case {
-            id: (*id).to_owned(),
+            id: id.to_owned(),
             category: Hdr,
             severity: Low,
             source: "ws-exotic",
-            about: (*about).to_owned(),
+            about: about.to_owned(),
             recipe: Recipe::RawHeaders {
                 endpoint: Endpoint::Private,
-                values: *values,
+                values,
             },
-            expect: *expect,
+            expect,
+            threat,
+            policy: None,
+            knob: None,
+            post: None,
+            why: request_why(threat, expect),
         });
     }
-    for (id, about, transport, expect) in TRANSPORTS {
+    for &(id, about, transport, expect) in TRANSPORTS {
+        let (source, knob, post) = match transport {
+            Transport::HeaderAndQuery => ("two-methods", Some(Knob::TwoMethods), None),
+            Transport::Query => ("alt-transport", Some(Knob::QueryOrBody), None),
+            Transport::Form => (
+                "alt-transport",
+                Some(Knob::QueryOrBody),
+                Some(PostCheck::NeedsPostRoute),
+            ),
+            Transport::Cookie => ("alt-transport", None, None),
+        };
         cases.push(Case {
-            id: (*id).to_owned(),
+            id: id.to_owned(),
             category: Hdr,
             severity: Low,
-            source: if *transport == Transport::HeaderAndQuery {
-                "two-methods"
-            } else {
-                "alt-transport"
-            },
-            about: (*about).to_owned(),
-            recipe: Recipe::Transport(*transport),
-            expect: *expect,
+            source,
+            about: about.to_owned(),
+            recipe: Recipe::Transport(transport),
+            expect,
+            threat: Threat::Client,
+            policy: None,
+            knob,
+            post,
+            why: "the valid token carried another way: RFC 6750 §5.3 discourages tokens outside the header, so a 2xx is a warning",
         });
     }
     for defect in defects() {
-        let (category, severity) = TOKEN_ROWS
-            .iter()
-            .find(|r| r.0 == defect.row)
-            .map_or((Fmt, Medium), |r| (r.1, r.2));
-        let scope_case = category == Scope || defect.verdict == Verdict::InsufficientScope;
-        let endpoint = if scope_case {
-            Endpoint::Scoped
-        } else {
-            Endpoint::Private
-        };
-        let expect = match defect.verdict {
-            Verdict::Refuse => Expect::Invalid,
-            Verdict::InsufficientScope => Expect::Scope,
-            Verdict::Accept => Expect::Ok,
-            Verdict::Tolerated => Expect::Tolerated,
-        };
-        cases.push(Case {
-            id: defect.name.to_owned(),
-            category,
-            severity,
-            source: defect.row,
-            about: defect.about.to_owned(),
-            recipe: Recipe::Token {
-                endpoint,
-                defect: defect.name,
-            },
-            expect,
-        });
+        cases.push(token_case(defect));
     }
     cases.push(Case {
         id: "persistence".into(),
@@ -203,10 +399,14 @@ pub fn cases() -> Vec<Case> {
             defect: "",
         },
         expect: Expect::Ok,
+        threat: Threat::Client,
+        policy: None,
+        knob: None,
+        post: None,
+        why: "the valid token after every attack: a refusal means an earlier case broke the API",
     });
-    for &(id, severity, source, about, op, expect) in warm {
-        cases.push(jwks_case(id, severity, source, about, op, expect));
-    }
+    cases.extend(warm.into_iter().map(jwks_case));
+    cases.extend(last.into_iter().map(jwks_case));
     // Last: they look at every answer above.
     for (id, severity, about, check) in [
         (
@@ -230,19 +430,18 @@ pub fn cases() -> Vec<Case> {
             about: about.to_owned(),
             recipe: Recipe::Responses(check),
             expect: Expect::Tolerated,
+            threat: Threat::Client,
+            policy: None,
+            knob: None,
+            post: None,
+            why: "a property of every answer: reported as a warning, never a failure",
         });
     }
     cases
 }
 
-fn jwks_case(
-    id: &str,
-    severity: Severity,
-    source: &'static str,
-    about: &str,
-    op: JwksOp,
-    expect: Expect,
-) -> Case {
+fn jwks_case(row: &JwksRow) -> Case {
+    let &(id, severity, source, about, op, threat) = row;
     Case {
         id: id.to_owned(),
         category: Jwks,
@@ -250,6 +449,78 @@ fn jwks_case(
         source,
         about: about.to_owned(),
         recipe: Recipe::Jwks(op),
-        expect,
+        expect: op.expect(),
+        threat,
+        policy: None,
+        knob: None,
+        post: None,
+        why: op.why(),
     }
 }
+
+/// Why a request-shape row has its verdicts.
+fn request_why(threat: Threat, expect: Expect) -> &'static str {
+    match (threat, expect) {
+        (_, Expect::Ok | Expect::Tolerated) => {
+            "a legal request: it must not be refused (or either answer is fine)"
+        }
+        (Threat::Anyone, _) => {
+            "no valid token in it: anyone can send it, so a 2xx lets a stranger in"
+        }
+        _ => {
+            "it carries the valid token in an odd shape: only its holder can send it, so a 2xx is `warn strict`"
+        }
+    }
+}
+
+/// A forge defect as a case.
+fn token_case(defect: &Defect) -> Case {
+    let (category, severity, mut policy, post, why) = token_row(defect.row);
+    let mut knob = None;
+    if category == Time {
+        (policy, knob) = time_policy(defect);
+    }
+    match defect.row {
+        Row::PermClaim => knob = Some(Knob::PermissionsClaim),
+        Row::ScpClaim => knob = Some(Knob::ScpClaim),
+        _ => {}
+    }
+    let endpoint = if category == Scope || defect.answer == Answer::InsufficientScope {
+        Endpoint::Scoped
+    } else {
+        Endpoint::Private
+    };
+    Case {
+        id: defect.name.to_owned(),
+        category,
+        severity,
+        source: defect.row.as_str(),
+        about: defect.about.to_owned(),
+        recipe: Recipe::Token {
+            endpoint,
+            defect: defect.name,
+        },
+        expect: match defect.answer {
+            Answer::Refuse => Expect::Invalid,
+            Answer::InsufficientScope => Expect::Scope,
+            Answer::Accept => Expect::Ok,
+            Answer::Tolerated => Expect::Tolerated,
+        },
+        threat: match defect.forger {
+            Forger::Anyone => Threat::Anyone,
+            Forger::Issuer => Threat::Issuer,
+        },
+        policy,
+        knob,
+        post,
+        why: if defect.forger == Forger::Anyone && defect.row.forger() != Forger::Anyone {
+            FORGED_VARIANT
+        } else {
+            why
+        },
+    }
+}
+
+/// Why a defect that anyone can make sits in a row of tenant-signed oddities.
+const FORGED_VARIANT: &str =
+    "this variant is signed with a key the attacker chose: accepting it lets a stranger in";

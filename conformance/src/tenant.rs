@@ -133,6 +133,18 @@ impl Tenant {
             .map(drop)
     }
 
+    /// Everything the control API can change (`GET /_mock/state`), to put back later.
+    pub async fn state(&self) -> Result<Value, String> {
+        self.call(reqwest::Method::GET, "state", None).await
+    }
+
+    /// Puts a state from [`state`](Self::state) back (`PUT /_mock/state`).
+    pub async fn put_state(&self, state: &Value) -> Result<(), String> {
+        self.call(reqwest::Method::PUT, "state", Some(state.clone()))
+            .await
+            .map(drop)
+    }
+
     pub(crate) async fn rotate(&self) -> Result<(), String> {
         self.call(reqwest::Method::POST, "keys/rotate", None)
             .await

@@ -12,8 +12,15 @@ pub enum Verdict {
     Pass,
     /// An answer the profile tolerates (for example no challenge header in the quickstart profile).
     PassTolerated,
+    /// The case does not apply to this API (it has no POST route, it does not read discovery,
+    /// its declared cache outlives what a run can wait). Not a failure; the note says why.
+    NotApplicable,
     /// The answer is safe but not what the profile expects (missing challenge, another status).
     WarnConformance,
+    /// A token only the issuer could sign, or a request only a holder of the valid token could
+    /// send, was accepted although it is odd: stricter is better, but nobody else can send it.
+    /// Reported; not a failure.
+    WarnStrict,
     /// A 5xx, no answer in time, a dropped connection, a JWKS fetch storm, or a request to the
     /// attacker's host.
     FailRobustness,
@@ -37,7 +44,9 @@ impl Verdict {
         match self {
             Self::Pass => "pass",
             Self::PassTolerated => "pass (tolerated)",
+            Self::NotApplicable => "n/a",
             Self::WarnConformance => "warn",
+            Self::WarnStrict => "warn strict",
             Self::FailRobustness => "FAIL robustness",
             Self::FailFunctional => "FAIL functional",
             Self::FailUnsafe => "FAIL unsafe",
@@ -64,8 +73,15 @@ pub struct Exchange {
     pub error: Option<String>,
 }
 
-/// Classifies one answer against the expectation. Returns the verdict and a short reason.
-pub fn classify(expect: Expect, exchange: &Exchange, profile: &Profile) -> (Verdict, String) {
+/// Classifies one answer against the expectation. `accepted` is the verdict for a 2xx to what
+/// must be refused ([`Case::if_accepted`](crate::Case::if_accepted)). Returns the verdict and a
+/// short reason.
+pub fn classify(
+    expect: Expect,
+    accepted: Verdict,
+    exchange: &Exchange,
+    profile: &Profile,
+) -> (Verdict, String) {
     use Verdict::*;
     let Some(status) = exchange.status else {
         let error = exchange.error.as_deref().unwrap_or("no answer");
@@ -115,10 +131,13 @@ pub fn classify(expect: Expect, exchange: &Exchange, profile: &Profile) -> (Verd
             format!("{status}: accepted; not a failure, but reported"),
         ),
         Expect::Discouraged => (Pass, format!("{status}: refused")),
-        _ if ok => (
-            FailUnsafe,
-            format!("{status}: accepted what must be refused"),
+        _ if ok && accepted == WarnStrict => (
+            WarnStrict,
+            format!(
+                "{status}: accepted; only the issuer or a holder of the valid token can send this"
+            ),
         ),
+        _ if ok => (accepted, format!("{status}: accepted what must be refused")),
         Expect::Invalid => match status {
             401 if challenge.contains("invalid_token") => (Pass, "401 invalid_token".into()),
             401 => missing_challenge(PassTolerated, "without error=\"invalid_token\""),

@@ -135,7 +135,7 @@ fn list_defects(json: bool) -> ExitCode {
             .max()
             .unwrap_or(0);
         crate::defects().iter().try_for_each(|d| {
-            let verdict = format!("{:?}", d.verdict);
+            let verdict = format!("{:?}", d.answer);
             writeln!(out, "{:width$}  {verdict:<17}  {}", d.name, d.about)
         })
     };

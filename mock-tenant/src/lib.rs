@@ -46,8 +46,8 @@ pub use config::{Api, Client, ClientGrant, TenantConfig};
 pub use control::{KeysSummary, Stats};
 pub use faults::{BadKey, JunkBody, JwksFault};
 pub use forge::{
-    AttackerHost, Check, DEFAULT_ATTACKER, Defect, FORGE_CLIENT_ID, RsaKey, Signer, TokenBuilder,
-    Verdict, defects, find_defect,
+    Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, FORGE_CLIENT_ID, Forger, Row, RsaKey,
+    Signer, TokenBuilder, defects, find_defect,
 };
 pub use keys::KeySource;
 pub use tenant::{MockTenant, MockTenantBuilder};

@@ -14,9 +14,10 @@ use std::sync::PoisonError;
 const VERSION: &str = "control:version";
 const SNAPSHOT: &str = "control:state";
 
-/// The control state as data.
+/// The control state as data: what `GET /_mock/state` returns and `PUT /_mock/state` puts back.
 #[derive(Debug, Serialize, Deserialize)]
-struct Snapshot {
+#[serde(deny_unknown_fields)]
+pub(crate) struct Snapshot {
     config: TenantConfig,
     keys: KeySetSnapshot,
     fault: Option<JwksFault>,
@@ -48,6 +49,29 @@ impl State {
         };
         let snap: Snapshot =
             serde_json::from_str(&text).map_err(|e| format!("bad shared control state: {e}"))?;
+        self.restore_control(snap)?;
+        *self
+            .shared_version
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = version;
+        Ok(())
+    }
+
+    /// The control state: config, keys (private parts included), JWKS fault, clock offset and
+    /// discovery overrides.
+    pub(crate) fn control_state(&self) -> Snapshot {
+        self.read(|s| Snapshot {
+            config: TenantConfig::clone(&s.config),
+            keys: s.keys.snapshot(),
+            fault: s.fault.clone(),
+            clock_offset: s.clock_offset,
+            discovery: s.discovery.clone(),
+        })
+    }
+
+    /// Puts a control state back, as [`control_state`](Self::control_state) returned it.
+    pub(crate) fn restore_control(&self, snap: Snapshot) -> Result<(), String> {
+        snap.config.check()?;
         let keys = self.read(|s| s.keys.restore(&snap.keys))?;
         self.update(|s| {
             s.config = std::sync::Arc::new(snap.config);
@@ -56,10 +80,6 @@ impl State {
             s.clock_offset = snap.clock_offset;
             s.discovery = snap.discovery;
         });
-        *self
-            .shared_version
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = version;
         Ok(())
     }
 
@@ -68,13 +88,7 @@ impl State {
         if !matches!(self.store, Store::Redis(_)) {
             return Ok(());
         }
-        let snap = self.read(|s| Snapshot {
-            config: TenantConfig::clone(&s.config),
-            keys: s.keys.snapshot(),
-            fault: s.fault.clone(),
-            clock_offset: s.clock_offset,
-            discovery: s.discovery.clone(),
-        });
+        let snap = self.control_state();
         let text = serde_json::to_string(&snap).map_err(|e| e.to_string())?;
         let version = random_id(12);
         self.store.put(SNAPSHOT, &text, None).await?;

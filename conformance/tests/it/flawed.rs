@@ -78,10 +78,11 @@ pub enum Flaw {
     ExecutesKid,
     /// The scoped endpoint needs `read:data`, not `read:messages` (not a flaw: another API).
     NeedsReadData,
-    /// Finds the JWKS through discovery and refuses a `jwks_uri` off the issuer's host (not a
-    /// flaw: what a discovery-based API should do).
+    /// Finds the JWKS through discovery and refuses a document whose `issuer` is not the one
+    /// it was configured with (not a flaw: OIDC Discovery §4.3).
     ReadsDiscovery,
-    /// Finds the JWKS through discovery and uses whatever `jwks_uri` it names.
+    /// Reads discovery on every request and takes the `issuer` it names as the expected one
+    /// (trusts a document whose issuer differs).
     FollowsDiscovery,
     /// A 500 on one odd but harmless request shape.
     CrashOn(Trigger),
@@ -361,7 +362,12 @@ impl Api {
         } else {
             "read:messages"
         };
-        let mut problems = problems(&keys, &self.issuer, token, self.has(Flaw::AnyKey), scope);
+        let issuer = match self.has(Flaw::FollowsDiscovery) {
+            true => self.discovery().await.map(|d| d.1),
+            false => None,
+        };
+        let issuer = issuer.unwrap_or_else(|| self.issuer.clone());
+        let mut problems = problems(&keys, &issuer, token, self.has(Flaw::AnyKey), scope);
         self.strictness(token, &mut problems);
         if problems.contains(&Check::Format) && self.has(Flaw::CrashOnGarbage) {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
@@ -435,13 +441,21 @@ impl Api {
         if !self.has(Flaw::ReadsDiscovery) && !self.has(Flaw::FollowsDiscovery) {
             return Some(self.jwks_uri.clone());
         }
-        let url = format!("{}.well-known/openid-configuration", self.issuer);
-        let doc: Value = self.http.get(url).send().await.ok()?.json().await.ok()?;
-        let uri = doc["jwks_uri"].as_str()?.to_owned();
-        if self.has(Flaw::ReadsDiscovery) && !uri.starts_with(&self.issuer) {
+        let (uri, issuer) = self.discovery().await?;
+        if self.has(Flaw::ReadsDiscovery) && issuer != self.issuer {
             return None;
         }
         Some(uri)
+    }
+
+    /// `jwks_uri` and `issuer` from the tenant's discovery document.
+    async fn discovery(&self) -> Option<(String, String)> {
+        let url = format!("{}.well-known/openid-configuration", self.issuer);
+        let doc: Value = self.http.get(url).send().await.ok()?.json().await.ok()?;
+        Some((
+            doc["jwks_uri"].as_str()?.to_owned(),
+            doc["issuer"].as_str()?.to_owned(),
+        ))
     }
 
     /// The key set, by the flaws' caching rules; `None` when it cannot be fetched.

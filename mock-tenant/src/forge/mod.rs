@@ -4,10 +4,12 @@
 mod attacker;
 mod defects;
 mod encodings;
+mod rows;
 
 pub use attacker::AttackerHost;
-pub use defects::{Check, Defect, Verdict, defects, find_defect};
+pub use defects::{Answer, Check, Defect, defects, find_defect};
 pub(crate) use encodings::PublicKeyEncoding;
+pub use rows::{Forger, Row};
 
 use crate::b64;
 use crate::keys::SigningKey;

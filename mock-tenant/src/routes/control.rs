@@ -14,6 +14,8 @@ use warp::reply::Response;
 
 /// Control bodies are small; anything larger is refused.
 const MAX_BODY: u64 = 256 * 1024;
+/// A saved state carries the tenant file and three private keys.
+const MAX_STATE_BODY: u64 = 4 * 1024 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +163,22 @@ pub(crate) fn routes(
             st.set_discovery_overrides(serde_json::Map::new());
             reply::no_content()
         });
+    // GET and PUT /_mock/state: everything the control API can change, to save and put back.
+    let get_state = warp::get()
+        .and(warp::path!("_mock" / "state"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.control_state()));
+    let put_state = warp::put()
+        .and(warp::path!("_mock" / "state"))
+        .and(s())
+        .and(warp::body::content_length_limit(MAX_STATE_BODY).and(warp::body::bytes()))
+        .map(|st: Arc<State>, body: bytes::Bytes| {
+            let snap = serde_json::from_slice(&body).map_err(|e| e.to_string());
+            match snap.and_then(|snap| st.restore_control(snap)) {
+                Ok(()) => reply::no_content(),
+                Err(e) => bad_request(&format!("not a state from GET /_mock/state: {e}")),
+            }
+        });
     // POST /_mock/reset
     let reset = warp::post()
         .and(warp::path!("_mock" / "reset"))
@@ -177,7 +195,8 @@ pub(crate) fn routes(
             }
         });
 
-    get_config
+    // Boxed in groups: one long chain of `or`s makes a type that takes rustc minutes.
+    let config = get_config
         .or(put_config)
         .unify()
         .or(get_discovery)
@@ -186,8 +205,8 @@ pub(crate) fn routes(
         .unify()
         .or(delete_discovery)
         .unify()
-        .or(get_keys)
-        .unify()
+        .boxed();
+    let keys = get_keys
         .or(rotate)
         .unify()
         .or(rebind)
@@ -200,8 +219,8 @@ pub(crate) fn routes(
         .unify()
         .or(clear_fault)
         .unify()
-        .or(get_stats)
-        .unify()
+        .boxed();
+    let rest = get_stats
         .or(clear_stats)
         .unify()
         .or(get_clock)
@@ -210,6 +229,12 @@ pub(crate) fn routes(
         .unify()
         .or(reset)
         .unify()
+        .or(get_state)
+        .unify()
+        .or(put_state)
+        .unify()
+        .boxed();
+    config.or(keys).unify().or(rest).unify().boxed()
 }
 
 fn found(ok: bool, kid: &str, state: &State) -> Response {

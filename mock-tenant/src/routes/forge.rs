@@ -76,8 +76,8 @@ pub(crate) fn defects_json() -> Value {
     defects()
         .iter()
         .map(|d| {
-            json!({"name": d.name, "row": d.row, "about": d.about, "source": d.source,
-                   "verdict": d.verdict, "breaks": d.breaks})
+            json!({"name": d.name, "row": d.row.as_str(), "forger": d.forger, "about": d.about,
+                   "source": d.source, "answer": d.answer, "breaks": d.breaks})
         })
         .collect()
 }

@@ -119,8 +119,8 @@ def test_pyjwt_as_a_correct_api_gives_every_defect_its_verdict(tenant):
             "insufficient_scope": claims is not None and not scoped,
             "accept": scoped,
             "tolerated": True,
-        }[defect["verdict"]]
+        }[defect["answer"]]
         if not ok:
-            failures.append(f"{defect['name']} ({defect['verdict']}): {claims}")
+            failures.append(f"{defect['name']} ({defect['answer']}): {claims}")
     assert not failures, "\n".join(failures)
     assert len(defects) > 150

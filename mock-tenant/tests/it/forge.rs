@@ -1,7 +1,7 @@
 use super::*;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use mock_tenant::{Check, DEFAULT_ATTACKER, TokenBuilder, Verdict, defects};
+use mock_tenant::{Answer, Check, DEFAULT_ATTACKER, TokenBuilder, defects};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -217,16 +217,16 @@ async fn jsonwebtoken_as_a_correct_api_refuses_what_must_be_refused_and_accepts_
                 .as_str()
                 .is_some_and(|s| s.split(' ').any(|s| s == "read:messages"))
         });
-        let ok = match defect.verdict {
-            Verdict::Refuse => verified.is_err(),
-            Verdict::InsufficientScope => verified.is_ok() && !scoped,
-            Verdict::Accept => scoped,
-            Verdict::Tolerated => true,
+        let ok = match defect.answer {
+            Answer::Refuse => verified.is_err(),
+            Answer::InsufficientScope => verified.is_ok() && !scoped,
+            Answer::Accept => scoped,
+            Answer::Tolerated => true,
         };
         if !ok {
             failures.push(format!(
                 "{} ({:?}): {verified:?}",
-                defect.name, defect.verdict
+                defect.name, defect.answer
             ));
         }
     }
@@ -239,28 +239,28 @@ fn defect_names_are_unique_start_with_their_row_and_cover_every_token_row() {
     for d in defects() {
         assert!(names.insert(d.name), "duplicate {}", d.name);
         assert!(
-            d.name.starts_with(d.row),
+            d.name.starts_with(d.row.as_str()),
             "{} is not in row {}",
             d.name,
             d.row
         );
         assert!(
-            TOKEN_ROWS.contains(&d.row),
+            TOKEN_ROWS.contains(&d.row.as_str()),
             "{}: unknown row {}",
             d.name,
             d.row
         );
         assert!(!d.about.is_empty() && !d.source.is_empty(), "{}", d.name);
-        match d.verdict {
-            Verdict::Accept => assert!(d.breaks.is_empty(), "{}", d.name),
-            Verdict::InsufficientScope => assert_eq!(d.breaks, [Check::Scope], "{}", d.name),
-            Verdict::Refuse => assert!(!d.breaks.is_empty(), "{}", d.name),
-            Verdict::Tolerated => {}
+        match d.answer {
+            Answer::Accept => assert!(d.breaks.is_empty(), "{}", d.name),
+            Answer::InsufficientScope => assert_eq!(d.breaks, [Check::Scope], "{}", d.name),
+            Answer::Refuse => assert!(!d.breaks.is_empty(), "{}", d.name),
+            Answer::Tolerated => {}
         }
     }
     for row in TOKEN_ROWS {
         assert!(
-            defects().iter().any(|d| d.row == *row),
+            defects().iter().any(|d| d.row.as_str() == *row),
             "no defect for row {row}"
         );
     }

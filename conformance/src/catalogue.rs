@@ -1,0 +1,114 @@
+//! `docs/cases.md`, generated from the table: every case with who could send it, what a correct
+//! API answers, what accepting it means, and why. A test keeps the file in step with the table.
+
+use crate::case::{Case, Expect, Knob, Policy, Threat};
+use crate::table::cases;
+use std::fmt::Write;
+
+fn expect_text(expect: Expect) -> &'static str {
+    match expect {
+        Expect::Ok => "200",
+        Expect::Challenge => "401 with a bare `Bearer` challenge",
+        Expect::Invalid => "401 `invalid_token`",
+        Expect::Malformed => "400 or 401",
+        Expect::Scope => "403 `insufficient_scope`",
+        Expect::Tolerated => "anything but a 5xx",
+        Expect::FailClosed => "401 or 503",
+        Expect::ClientError => "any 4xx",
+        Expect::HeaderOnly => "401 (a 2xx is a warning)",
+        Expect::Discouraged => "a refusal (a 2xx is a warning)",
+    }
+}
+
+/// What a 2xx means for a case that must be refused, in words.
+fn if_accepted(case: &Case) -> String {
+    if matches!(
+        case.expect,
+        Expect::Ok | Expect::Tolerated | Expect::HeaderOnly | Expect::Discouraged
+    ) {
+        return "-".into();
+    }
+    let policy = |p: Policy| match p {
+        Policy::Audience => "aud",
+        Policy::Issuer => "iss",
+        Policy::Expiry => "exp",
+        Policy::NotBefore => "nbf",
+        Policy::Scope => "scope",
+    };
+    match (case.threat, case.policy, case.knob) {
+        (Threat::Anyone, ..) => "FAIL unsafe".into(),
+        (_, Some(Policy::Expiry), Some(Knob::ExpRequired)) => {
+            "FAIL unsafe under `exp_required` (policy: exp), else a warning".into()
+        }
+        (_, Some(p), _) => format!("FAIL unsafe (policy: {})", policy(p)),
+        _ => "warn strict".into(),
+    }
+}
+
+fn threat_text(threat: Threat) -> &'static str {
+    match threat {
+        Threat::Anyone => "anyone",
+        Threat::Issuer => "issuer only",
+        Threat::Client => "token holder",
+    }
+}
+
+/// The whole of `docs/cases.md`.
+pub fn cases_markdown() -> String {
+    let mut out = String::from(
+        "# The cases\n\n\
+         Generated from the suite's table (`conformance/src/table.rs` and the forge's defects in \
+         `mock-tenant/src/forge/defects.rs`) by `cargo test -p conformance --test it cases_md`; \
+         do not edit by hand (`UPDATE_DOCS=1` rewrites it).\n\n\
+         **Who could send it** decides what accepting a case that must be refused means:\n\n\
+         - *anyone*: no credentials, a forged or unsigned token, an attacker's key, injected keys \
+         or URLs. Accepting it is `FAIL unsafe`.\n\
+         - *issuer only*: signed by the tenant's own key, odd but parseable. Accepting it is \
+         `warn strict` (reported, exit 0), unless a policy the API owns was skipped (`aud`, \
+         `iss`, `exp` in the past, `nbf` in the future, a missing `exp` under `exp_required`, \
+         the scope): then it is `FAIL unsafe`. The time rows decide this from the token: if a \
+         lenient reading of `exp` (a number, or a string that parses as one) is a past instant, \
+         the policy was skipped (CVE-2026-25537); an odd form of a future instant is only an \
+         oddity.\n\
+         - *token holder*: the valid token in an odd request shape (two headers, quotes, an \
+         unknown scheme). Accepting it is `warn strict`.\n\n\
+         A 5xx, a hang or a contact with the attacker's host is `FAIL robustness` whoever could \
+         send the case. Refusing stays the best answer everywhere.\n\n\
+         Where this differs from the catalogue (`jwt-cases.md`): `json-bad`, `crit`, `kid-type`, \
+         `alg-garbage`, `alg-swap-legit`, `sig-noncanon` and `jwks-poisoned` are signed by the \
+         tenant, so accepting them is `warn strict`, not a forgery; `multi-authz` carries the \
+         valid token, so it is `warn strict`; `disc-mismatch` is the issuer variant of OIDC \
+         Discovery §4.3 (a `jwks_uri` on another host is legal and not tested); `kid-sqli` and \
+         `kid-cmdi` fail on behaviour (an injected sleep that ran, a request to the attacker's \
+         host), not on the status of a tenant-signed token.\n\n\
+         | case | row | who could send it | a correct API answers | if accepted | knob | source | why |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for case in cases() {
+        let knob = case.knob.map_or("-".to_owned(), |k| match k {
+            Knob::Leeway { .. } => "within the leeway: any answer".into(),
+            other => format!("{other:?}"),
+        });
+        let source = match case.recipe {
+            crate::Recipe::Token { defect, .. } => mock_tenant::find_defect(defect)
+                .map_or("", |d| d.source)
+                .to_owned(),
+            _ => "-".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            case.id,
+            case.source,
+            threat_text(case.threat),
+            expect_text(case.expect),
+            if_accepted(&case),
+            knob,
+            source.replace('|', "\\|"),
+            format!("{}: {}", case.about, case.why)
+                .replace('|', "\\|")
+                .replace('\n', " "),
+        );
+    }
+    out
+}

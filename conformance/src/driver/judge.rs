@@ -1,0 +1,140 @@
+//! Judging: answers against the case's expectation, the post-checks, and the checks over a
+//! whole run (resp-challenge, resp-leak).
+
+use super::Ctx;
+use crate::case::{Case, Expect, PostCheck, ResponseCheck};
+use crate::profile::Profile;
+use crate::report::Outcome;
+use crate::verdict::{Exchange, Verdict, classify, leak};
+
+/// resp-challenge and resp-leak: one verdict over every answer of the run so far, with the
+/// first offending exchange as evidence.
+pub(super) fn responses(
+    case: &Case,
+    check: ResponseCheck,
+    done: &[Outcome],
+    profile: &Profile,
+) -> Outcome {
+    let answers = done
+        .iter()
+        .flat_map(|o| o.exchanges.iter().map(move |e| (o.id.as_str(), e)));
+    match check {
+        ResponseCheck::Challenge => {
+            let refusals: Vec<_> = answers
+                .filter(|(_, e)| matches!(e.status, Some(401 | 403)))
+                .collect();
+            let bare: Vec<_> = refusals
+                .iter()
+                .filter(|(_, e)| {
+                    !e.challenge
+                        .as_deref()
+                        .is_some_and(|c| c.to_ascii_lowercase().starts_with("bearer"))
+                })
+                .collect();
+            let Some((first, evidence)) = bare.first() else {
+                return Outcome::new(
+                    case,
+                    Verdict::Pass,
+                    format!(
+                        "all {} 401/403 answers carry a Bearer challenge",
+                        refusals.len()
+                    ),
+                    vec![],
+                );
+            };
+            let verdict = if profile.require_challenge {
+                Verdict::WarnConformance
+            } else {
+                Verdict::PassTolerated
+            };
+            Outcome::new(
+                case,
+                verdict,
+                format!(
+                    "{} of {} 401/403 answers lack `WWW-Authenticate: Bearer` (first: {first}){}",
+                    bare.len(),
+                    refusals.len(),
+                    if profile.require_challenge {
+                        String::new()
+                    } else {
+                        format!("; tolerated by {}", profile.name)
+                    }
+                ),
+                vec![(*evidence).clone()],
+            )
+        }
+        ResponseCheck::Leak => {
+            let mut leaks = answers.filter_map(|(id, e)| leak(e, "").map(|why| (id, e, why)));
+            match leaks.next() {
+                None => Outcome::new(
+                    case,
+                    Verdict::Pass,
+                    "no refusal leaks internals".into(),
+                    vec![],
+                ),
+                Some((id, evidence, why)) => Outcome::new(
+                    case,
+                    Verdict::WarnConformance,
+                    format!("{why} (first: {id}; {} more)", leaks.count()),
+                    vec![evidence.clone()],
+                ),
+            }
+        }
+    }
+}
+
+/// The worst verdict over the exchanges, each also checked for leaks.
+pub(super) fn judge(
+    ctx: &Ctx<'_>,
+    case: &Case,
+    expect: Expect,
+    exchanges: Vec<Exchange>,
+    token: &str,
+) -> Outcome {
+    let accepted = case.if_accepted(ctx.profile);
+    let mut worst = (Verdict::Pass, String::new());
+    for exchange in &exchanges {
+        let mut verdict = classify(expect, accepted, exchange, ctx.profile);
+        if let Some(reason) = leak(exchange, token)
+            && verdict.0 < Verdict::WarnConformance
+        {
+            verdict = (Verdict::WarnConformance, reason);
+        }
+        if verdict.0 > worst.0 || worst.1.is_empty() {
+            worst = verdict;
+        }
+    }
+    Outcome::new(case, worst.0, worst.1, exchanges)
+}
+
+/// An answer to a `sleep` in the `kid` slower than this means the `kid` reached a shell or a
+/// database: the injection ran, whatever the status.
+pub const KID_DELAY_MS: u64 = 2_500;
+
+/// Applies the case's post-check to its outcome.
+pub(super) fn post_check(case: &Case, outcome: &mut Outcome) {
+    match case.post {
+        None => {}
+        Some(PostCheck::SlowMeansExecuted) => {
+            let Some(slow) = outcome
+                .exchanges
+                .iter()
+                .find(|e| e.status.is_some() && e.elapsed_ms >= KID_DELAY_MS)
+            else {
+                return;
+            };
+            outcome.verdict = Verdict::FailUnsafe;
+            outcome.note = format!(
+                "answered after {} ms: the `kid` looks executed (an injected sleep)",
+                slow.elapsed_ms
+            );
+        }
+        Some(PostCheck::NeedsPostRoute) => {
+            if let Some(status @ (404 | 405)) = outcome.exchanges.first().and_then(|e| e.status) {
+                outcome.verdict = Verdict::NotApplicable;
+                outcome.note =
+                    format!("not applicable: {status} to POST, the API has no POST route here");
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The one driver: fires every case at the API, turns every answer (or failure to answer) into an
+//! outcome on its row, and always finishes. It saves the tenant's state first and puts it back
+//! after every stateful case and at the end; after a stateful case it checks that the valid
+//! token still passes, and marks what follows as contaminated if it does not.
+
+mod judge;
+mod progress;
+mod scenarios;
+mod send;
+
+pub use judge::KID_DELAY_MS;
+pub use scenarios::MAX_TTL_WAIT_SECS;
+
+use crate::case::{Case, Recipe};
+use crate::profile::Profile;
+use crate::report::{Outcome, Report};
+use crate::tenant::Tenant;
+use crate::verdict::Verdict;
+use judge::{judge, post_check, responses};
+use mock_tenant::AttackerHost;
+use progress::Progress;
+use std::time::{Duration, Instant};
+
+/// What the suite runs against.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The API's base URL, e.g. `http://127.0.0.1:3010`.
+    pub api: String,
+    /// The mock tenant the API trusts.
+    pub tenant: Tenant,
+}
+
+struct Ctx<'a> {
+    http: reqwest::Client,
+    api: String,
+    tenant: &'a Tenant,
+    profile: &'a Profile,
+    attacker: AttackerHost,
+    /// The tenant's issuer.
+    issuer: String,
+    /// JWKS fetches the tenant had counted when the run started.
+    fetches_at_start: u64,
+    /// Time spent in declared waits (rotation cooldown, cache lifetime, slow JWKS).
+    waited: Duration,
+    /// Shows progress on stderr when it is a terminal.
+    progress: Option<Progress>,
+}
+
+/// Runs `cases` against `target` and reports every outcome. Never panics on what the API does.
+pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Report {
+    let started = Instant::now();
+    let http = reqwest::Client::builder()
+        .timeout(profile.timeout())
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .expect("an HTTP client with default TLS");
+    let tenant = target.tenant.for_scope(&profile.scope);
+    let saved = tenant.state().await;
+    let mut ctx = Ctx {
+        http,
+        api: target.api.trim_end_matches('/').to_owned(),
+        tenant: &tenant,
+        profile,
+        attacker: AttackerHost::start(None).await,
+        issuer: tenant.issuer().await.unwrap_or_default(),
+        fetches_at_start: tenant.jwks_fetches().await.unwrap_or(0),
+        waited: Duration::ZERO,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| Progress {
+            done: 0,
+            total: cases.len(),
+            case: String::new(),
+        }),
+    };
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(cases.len());
+    let mut contaminated_by: Option<String> = None;
+    for (i, case) in cases.iter().enumerate() {
+        if let Some(p) = &mut ctx.progress {
+            p.done = i;
+            p.case.clone_from(&case.id);
+            p.show(None);
+        }
+        if let Recipe::Responses(check) = case.recipe {
+            outcomes.push(responses(case, check, &outcomes, profile));
+            continue;
+        }
+        let hits_before = attacker_hits(&ctx.attacker);
+        let mut outcome = match run_case(&mut ctx, case).await {
+            Ok(outcome) => outcome,
+            Err(setup) => Outcome::new(
+                case,
+                Verdict::FailRobustness,
+                format!("setup failed: {setup}"),
+                vec![],
+            ),
+        };
+        let hits = attacker_hits(&ctx.attacker) - hits_before;
+        if hits > 0 {
+            outcome.verdict = Verdict::FailRobustness;
+            outcome.note = format!(
+                "the API contacted the attacker's host ({hits} connection(s) and request(s)); {}",
+                outcome.note
+            );
+        }
+        outcome.contaminated_by.clone_from(&contaminated_by);
+        outcomes.push(outcome);
+        if matches!(case.recipe, Recipe::Jwks(_)) {
+            if let Ok(state) = &saved {
+                let _ = ctx.tenant.put_state(state).await;
+            }
+            if contaminated_by.is_none() && !still_valid(&mut ctx).await {
+                contaminated_by = Some(case.id.clone());
+            }
+        }
+    }
+    if ctx.progress.is_some() {
+        eprint!("\r\x1b[2K");
+    }
+    match &saved {
+        Ok(state) => {
+            let _ = ctx.tenant.put_state(state).await;
+        }
+        Err(_) => {
+            let _ = ctx.tenant.clear_fault().await;
+        }
+    }
+    Report {
+        target: target.api.clone(),
+        profile: profile.name.clone(),
+        outcomes,
+        wall_ms: started.elapsed().as_millis() as u64,
+        waited_ms: ctx.waited.as_millis() as u64,
+        contaminated_by,
+    }
+}
+
+/// Whether the valid token passes again (within the declared cooldown) after a stateful case.
+async fn still_valid(ctx: &mut Ctx<'_>) -> bool {
+    let Ok(t0) = ctx.tenant.mint("", None).await else {
+        return false;
+    };
+    scenarios::until_accepted(ctx, &t0).await.status == Some(200)
+}
+
+/// Connections plus requests: a kept-alive connection carries later requests without a new one.
+fn attacker_hits(attacker: &AttackerHost) -> u64 {
+    attacker.connections() + attacker.requests().len() as u64
+}
+
+async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
+    let expect = case.expectation(ctx.profile);
+    let mut outcome = match case.recipe {
+        Recipe::Headers { endpoint, values } => {
+            let t0 = ctx.tenant.mint("", None).await?;
+            let exchange = ctx.send(endpoint, &values(&t0)).await;
+            judge(ctx, case, expect, vec![exchange], &t0)
+        }
+        Recipe::RawHeaders { endpoint, values } => {
+            let Some(authority) = crate::raw::plain_http_authority(&ctx.api) else {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    "not run: raw requests are sent to plain-HTTP APIs only".into(),
+                    vec![],
+                ));
+            };
+            let t0 = ctx.tenant.mint("", None).await?;
+            let path = ctx.path(endpoint).to_owned();
+            let exchange =
+                crate::raw::send(&authority, &path, &values(&t0), ctx.profile.timeout()).await;
+            judge(ctx, case, expect, vec![exchange], &t0)
+        }
+        Recipe::Token { endpoint, defect } => {
+            let token = ctx.tenant.mint(defect, Some(&ctx.attacker.url())).await?;
+            let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
+            judge(ctx, case, expect, vec![exchange], &token)
+        }
+        Recipe::Transport(transport) => {
+            let t0 = ctx.tenant.mint("", None).await?;
+            let exchange = ctx.send_transport(transport, &t0).await;
+            judge(ctx, case, expect, vec![exchange], &t0)
+        }
+        Recipe::Jwks(op) => scenarios::jwks(ctx, case, op).await?,
+        Recipe::Responses(check) => Outcome::new(
+            case,
+            Verdict::NotApplicable,
+            format!("{check:?} is checked over a whole run"),
+            vec![],
+        ),
+    };
+    post_check(case, &mut outcome);
+    Ok(outcome)
+}

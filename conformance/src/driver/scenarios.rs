@@ -1,0 +1,347 @@
+//! The JWKS scenarios: each changes the tenant's key set or its JWKS answer, watches what the
+//! API does, and leaves the fault cleared (the runner puts the rest of the state back).
+
+use super::Ctx;
+use super::judge::judge;
+use crate::case::{Case, Endpoint, Expect, JwksOp};
+use crate::report::Outcome;
+use crate::verdict::{Exchange, Verdict, classify};
+use mock_tenant::{BadKey, JunkBody, JwksFault, RsaKey, Signer, TokenBuilder};
+use std::time::{Duration, Instant};
+
+/// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or its declared
+/// cooldown has passed, and returns the last answer: the API is given every chance to use the
+/// key set as it stands, without waiting longer than needed.
+async fn until_fetched(ctx: &mut Ctx<'_>, token: &str) -> Result<Exchange, String> {
+    let before = ctx.tenant.jwks_fetches().await?;
+    let deadline = Instant::now() + ctx.cooldown();
+    loop {
+        let exchange = ctx
+            .send(Endpoint::Private, &[format!("Bearer {token}")])
+            .await;
+        if ctx.tenant.jwks_fetches().await? > before || Instant::now() >= deadline {
+            return Ok(exchange);
+        }
+        ctx.wait(Duration::from_millis(500)).await;
+    }
+}
+
+/// Sends `token` until the API accepts it or its declared cooldown (and 2 s) has passed, and
+/// returns the last answer.
+pub(super) async fn until_accepted(ctx: &mut Ctx<'_>, token: &str) -> Exchange {
+    let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
+    loop {
+        let exchange = ctx
+            .send(Endpoint::Private, &[format!("Bearer {token}")])
+            .await;
+        if exchange.status == Some(200) || Instant::now() >= deadline {
+            return exchange;
+        }
+        ctx.wait(Duration::from_millis(250)).await;
+    }
+}
+
+/// The longest declared wait a run sits out: the cooldown or cache lifetime beyond which
+/// `rot-add` and `rot-remove` are not run, and the cap on every other wait for a refetch.
+pub const MAX_TTL_WAIT_SECS: u64 = 60;
+
+/// Waits (a declared wait, bounded by the cooldown) until T0 passes again after a JWKS outage.
+pub(super) async fn recover(ctx: &mut Ctx<'_>, t0: &str) -> Option<String> {
+    let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
+    loop {
+        let exchange = ctx.send(Endpoint::Private, &[format!("Bearer {t0}")]).await;
+        if exchange.status == Some(200) {
+            return None;
+        }
+        if Instant::now() >= deadline {
+            return Some(format!(
+                "the valid token still fails {} s after the JWKS came back ({:?})",
+                ctx.cooldown().as_secs() + 2,
+                exchange.status
+            ));
+        }
+        ctx.wait(Duration::from_millis(250)).await;
+    }
+}
+
+/// A token under a `kid` the API has never seen, signed by a key the tenant does not publish:
+/// a kid-aware API must fetch the keys to refuse it, and an API that tries every trusted key
+/// refuses it too. Accepting it is accepting a forgery.
+fn unknown_kid_token(ctx: &Ctx<'_>, n: usize) -> String {
+    TokenBuilder::offline(&ctx.issuer)
+        .kid(&format!("conformance-unknown-{n}-{}", std::process::id()))
+        .signer(Signer::Rsa {
+            key: RsaKey::Attacker,
+            bits: 256,
+        })
+        .sign()
+}
+
+pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, String> {
+    let t0 = ctx.tenant.mint("", None).await?;
+    let bearer = |t: &str| vec![format!("Bearer {t}")];
+    let private = Endpoint::Private;
+    let outcome = match op {
+        JwksOp::DiscoveryIssuerMismatch => {
+            const DISCOVERY: &str = "/.well-known/openid-configuration";
+            const OTHER: &str = "https://other-tenant.example.com/";
+            let before = ctx.tenant.requests(DISCOVERY).await?;
+            ctx.tenant
+                .set_discovery(serde_json::json!({ "issuer": OTHER }))
+                .await?;
+            // Signed by the tenant, issued by the issuer the altered document names.
+            let token = ctx.tenant.mint("iss-wrong-other-tenant", None).await?;
+            let exchange = ctx.send(private, &bearer(&token)).await;
+            let read = ctx.tenant.requests(DISCOVERY).await? > before;
+            ctx.tenant.set_discovery(serde_json::json!({})).await?;
+            if !read {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    "not applicable: the API did not read the discovery document during the case \
+                     (it is configured with its JWKS URL, or it keeps the document it read earlier)"
+                        .into(),
+                    vec![exchange],
+                ));
+            }
+            judge(ctx, case, case.expect, vec![exchange], &token)
+        }
+        JwksOp::DownCold => {
+            if ctx.tenant.jwks_fetches().await? > ctx.fetches_at_start {
+                let note = recover(ctx, &t0)
+                    .await
+                    .map_or(String::new(), |n| format!("; {n}"));
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    format!("not applicable: the API fetched the keys before this case{note}"),
+                    vec![],
+                ));
+            }
+            ctx.tenant
+                .set_fault(&JwksFault::Status { status: 503 })
+                .await?;
+            let exchange = ctx.send(private, &bearer(&t0)).await;
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(ctx, case, case.expect, vec![exchange], &t0);
+            // The API may wait out its cooldown before it retries: give it that long to recover.
+            if let Some(note) = recover(ctx, &t0).await {
+                outcome.verdict = outcome.verdict.max(Verdict::FailRobustness);
+                outcome.note = note;
+            }
+            outcome
+        }
+        JwksOp::DownWarm => {
+            let warm = ctx.send(private, &bearer(&t0)).await;
+            ctx.tenant
+                .set_fault(&JwksFault::Status { status: 503 })
+                .await?;
+            let cached = ctx.send(private, &bearer(&t0)).await;
+            // An unknown kid makes the API try the JWKS, which is down (once its cooldown allows).
+            let unknown = unknown_kid_token(ctx, 0);
+            let refused = until_fetched(ctx, &unknown).await?;
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(ctx, case, case.expect, vec![warm, cached], &t0);
+            let (v, note) = classify(
+                Expect::FailClosed,
+                case.if_accepted(ctx.profile),
+                &refused,
+                ctx.profile,
+            );
+            outcome.exchanges.push(refused);
+            if v > outcome.verdict {
+                outcome.verdict = v;
+                outcome.note = format!("unknown kid while the JWKS is down: {note}");
+            }
+            outcome
+        }
+        JwksOp::Slow => {
+            // Longer than the suite waits for an answer, after the API's cooldown allows a fetch.
+            let delay = Duration::from_secs(ctx.profile.timeout_secs.max(2) + 2);
+            ctx.tenant
+                .set_fault(&JwksFault::Delay {
+                    ms: delay.as_millis() as u64,
+                })
+                .await?;
+            let token = unknown_kid_token(ctx, 1);
+            let auth = bearer(&token);
+            // Retry until the API actually asks the slow JWKS (its cooldown may hold it back).
+            let deadline = Instant::now() + ctx.cooldown();
+            let before = ctx.tenant.jwks_fetches().await?;
+            let (slow, public) = loop {
+                let started = Instant::now();
+                let (slow, public) = tokio::join!(ctx.send(private, &auth), async {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    ctx.send(Endpoint::Public, &[]).await
+                });
+                ctx.waited += started.elapsed();
+                if ctx.tenant.jwks_fetches().await? > before || Instant::now() >= deadline {
+                    break (slow, public);
+                }
+                ctx.wait(Duration::from_millis(500)).await;
+            };
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(ctx, case, case.expect, vec![slow], &token);
+            if public.status != Some(200) || public.elapsed_ms > 2000 {
+                outcome.verdict = outcome.verdict.max(Verdict::FailRobustness);
+                outcome.note = format!(
+                    "the public endpoint starved while the JWKS was slow ({} ms)",
+                    public.elapsed_ms
+                );
+            }
+            outcome.exchanges.push(public);
+            outcome
+        }
+        JwksOp::Junk => {
+            let mut exchanges = Vec::new();
+            let bodies = [
+                JunkBody::Html,
+                JunkBody::InvalidJson,
+                JunkBody::Empty,
+                JunkBody::KeysNotArray,
+                JunkBody::KeyMissingFields,
+                JunkBody::OctKey,
+            ];
+            for (i, body) in bodies.into_iter().enumerate() {
+                ctx.tenant.set_fault(&JwksFault::Junk { body }).await?;
+                let token = unknown_kid_token(ctx, 10 + i);
+                let mut exchange = ctx.send(private, &bearer(&token)).await;
+                exchange.request = format!("[JWKS: {body:?}] {}", exchange.request);
+                exchanges.push(exchange);
+            }
+            ctx.tenant.clear_fault().await?;
+            judge(ctx, case, case.expect, exchanges, &t0)
+        }
+        JwksOp::PoisonedKey => {
+            let issuer = ctx.issuer.clone();
+            let enc_kid = BadKey::Enc.jwk()["kid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let ec_kid = BadKey::Ec.jwk()["kid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let enc = TokenBuilder::offline(&issuer)
+                .kid(&enc_kid)
+                .signer(Signer::Rsa {
+                    key: RsaKey::Enc,
+                    bits: 256,
+                })
+                .sign();
+            let ec = TokenBuilder::offline(&issuer)
+                .kid(&ec_kid)
+                .alg("ES256")
+                .signer(Signer::Es256Attacker)
+                .sign();
+            let mut exchanges = Vec::new();
+            for (key, token) in [(BadKey::Enc, enc), (BadKey::Ec, ec)] {
+                ctx.tenant.set_fault(&JwksFault::ExtraKey { key }).await?;
+                // The new kid makes the API fetch the poisoned set (once its cooldown allows).
+                let mut exchange = until_fetched(ctx, &token).await?;
+                exchange.request = format!("[JWKS + {key:?} key] {}", exchange.request);
+                exchanges.push(exchange);
+            }
+            ctx.tenant.clear_fault().await?;
+            judge(ctx, case, case.expect, exchanges, &t0)
+        }
+        JwksOp::Storm => {
+            let before = ctx.tenant.jwks_fetches().await?;
+            let started = Instant::now();
+            let mut exchanges = Vec::new();
+            for i in 0..100 {
+                let token = unknown_kid_token(ctx, 100 + i);
+                exchanges.push(ctx.send(private, &bearer(&token)).await);
+                exchanges.push(ctx.send(private, &bearer("garbage")).await);
+            }
+            let fetches = ctx.tenant.jwks_fetches().await? - before;
+            // One fetch per declared cooldown window, and one more for the window in progress.
+            let cooldown = ctx.profile.jwks_cooldown_secs.max(1);
+            let allowed = 1 + started.elapsed().as_secs() / cooldown;
+            let mut outcome = judge(ctx, case, case.expect, exchanges, &t0);
+            outcome.exchanges.truncate(4); // the rest look the same
+            if fetches > allowed && outcome.verdict < Verdict::FailRobustness {
+                outcome.verdict = Verdict::FailRobustness;
+                outcome.note = format!(
+                    "{fetches} JWKS fetches for 200 bad tokens (a fetch storm; at most {allowed} allowed)"
+                );
+            } else if !outcome.verdict.is_failure() {
+                outcome.note = format!("{fetches} JWKS fetch(es) for 200 bad tokens");
+            }
+            outcome
+        }
+        JwksOp::RotateAdd => {
+            if ctx.profile.jwks_cooldown_secs > MAX_TTL_WAIT_SECS {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    format!(
+                        "not run: the declared cooldown ({} s) is longer than a run waits \
+                         ({MAX_TTL_WAIT_SECS} s); declare a shorter one with --jwks-cooldown to run it",
+                        ctx.profile.jwks_cooldown_secs
+                    ),
+                    vec![],
+                ));
+            }
+            ctx.tenant.rotate().await?;
+            ctx.tenant.rotate().await?;
+            let token = ctx.tenant.mint("", None).await?;
+            let exchange = until_accepted(ctx, &token).await;
+            judge(ctx, case, case.expect, vec![exchange], &token)
+        }
+        JwksOp::RotateRemove => {
+            if ctx.profile.jwks_ttl_secs > MAX_TTL_WAIT_SECS {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    format!(
+                        "not run: the declared JWKS cache lifetime ({} s) is longer than a run waits \
+                         ({MAX_TTL_WAIT_SECS} s); declare a shorter one with --jwks-ttl to run it",
+                        ctx.profile.jwks_ttl_secs
+                    ),
+                    vec![],
+                ));
+            }
+            // Three rotations sign with a random key: a kid no earlier run has seen, so the
+            // re-binding below cannot spoil a kid the tenant signs with after the run.
+            for _ in 0..3 {
+                ctx.tenant.rotate().await?;
+            }
+            let token = ctx.tenant.mint("", None).await?;
+            let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
+            let first = loop {
+                let exchange = ctx.send(private, &bearer(&token)).await;
+                if exchange.status == Some(200) || Instant::now() >= deadline {
+                    break exchange;
+                }
+                ctx.wait(Duration::from_millis(500)).await;
+            };
+            let kid = ctx.tenant.current_kid().await?;
+            ctx.tenant.rebind(&kid).await?;
+            let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_ttl_secs + 2);
+            let last = loop {
+                let exchange = ctx.send(private, &bearer(&token)).await;
+                if exchange.status != Some(200) || Instant::now() >= deadline {
+                    break exchange;
+                }
+                ctx.wait(Duration::from_millis(500)).await;
+            };
+            let fresh = ctx.tenant.mint("", None).await?;
+            let after = until_accepted(ctx, &fresh).await;
+            let mut outcome = judge(ctx, case, case.expect, vec![last], &token);
+            for (exchange, what) in [
+                (first, "before the re-binding"),
+                (after, "a fresh token after it"),
+            ] {
+                let (v, note) = classify(Expect::Ok, Verdict::FailUnsafe, &exchange, ctx.profile);
+                if v > outcome.verdict {
+                    outcome.verdict = v;
+                    outcome.note = format!("{what}: {note}");
+                }
+                outcome.exchanges.push(exchange);
+            }
+            outcome
+        }
+    };
+    Ok(outcome)
+}
