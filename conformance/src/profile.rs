@@ -149,13 +149,13 @@ impl Profile {
         }
     }
 
-    /// PyJWT's `PyJWKClient` defaults: the key set cached 300 s (`lifespan`), refetched at once
-    /// for an unknown kid, no leeway; header tokens only.
+    /// PyJWT's `PyJWKClient` defaults (2.15): the key set cached 300 s (`lifespan`), refetched
+    /// for an unknown kid at most every 30 s (`cooldown_duration`), no leeway; header tokens only.
     pub fn pyjwt() -> Self {
         Self {
             name: "pyjwt".into(),
             leeway_secs: 0,
-            jwks_cooldown_secs: 1,
+            jwks_cooldown_secs: 30,
             jwks_ttl_secs: 300,
             ..Self::auth0_quickstart()
         }

@@ -3,7 +3,8 @@ tenant's JWKS by `kid` (PyJWKClient), the scope split on spaces, RFC 6750 answer
 
 A correct API: the conformance suite must find nothing unsafe in it (examples/README.md lists the
 warnings it reports, and why). Configuration: AUTH0_DOMAIN (host[:port]), API_IDENTIFIER, PORT;
-JWKS_CACHE_SECS (default 300, PyJWKClient's own default). Trusts the tenant's CA through
+JWKS_CACHE_SECS and JWKS_COOLDOWN_SECS (PyJWKClient's `lifespan`, default 300, and
+`cooldown_duration`, default 30) shorten its waits for test runs. Trusts the tenant's CA through
 SSL_CERT_FILE, which `conformance --exec` sets.
 """
 
@@ -21,6 +22,7 @@ app = Flask(__name__)
 jwks_client = jwt.PyJWKClient(
     f"{ISSUER}.well-known/jwks.json",
     lifespan=int(os.environ.get("JWKS_CACHE_SECS", "300")),
+    cooldown_duration=float(os.environ.get("JWKS_COOLDOWN_SECS", "30")),
     timeout=5,
     ssl_context=ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE")),
 )

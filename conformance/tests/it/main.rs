@@ -464,3 +464,68 @@ async fn snapshots_record_answers_and_report_every_change_with_a_diff() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// docs/cases.md is the table, generated: who could send each case, what accepting it means,
+/// and why. `UPDATE_DOCS=1` rewrites it.
+#[test]
+fn docs_cases_md_is_generated_from_the_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cases.md");
+    let generated = conformance::cases_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/cases.md is stale: UPDATE_DOCS=1 cargo test -p conformance --test it cases_md"
+    );
+    for case in cases() {
+        assert!(!case.why.is_empty(), "{} has no reason", case.id);
+    }
+}
+
+/// Stateful cases cannot change another case's verdict, and a run leaves the tenant as it
+/// found it: the whole suite twice against the same API and tenant, forwards and backwards,
+/// gives the same verdicts (but for the cases that need a cold key cache or a whole run).
+#[tokio::test]
+async fn two_runs_in_two_orders_give_the_same_verdicts() {
+    let tenant = MockTenant::start().await;
+    let api = conformance::start_sample_api(&tenant).await.unwrap();
+    let target = Target {
+        api: api.url(),
+        tenant: tenant_of(&tenant),
+    };
+    let profile = Profile {
+        jwks_cooldown_secs: 2,
+        jwks_ttl_secs: 3,
+        ..Profile::default()
+    };
+    let keys_before = tenant.keys();
+    let mut selected: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| !matches!(c.recipe, Recipe::Responses(_)))
+        .collect();
+    let forwards = run_cases(&target, &profile, &selected).await;
+    selected.reverse();
+    let backwards = run_cases(&target, &profile, &selected).await;
+    api.shutdown().await;
+    assert_eq!(tenant.keys(), keys_before, "the runs left the key set changed");
+    let verdicts = |r: &Report| -> Vec<(String, Verdict)> {
+        let mut v: Vec<_> = r
+            .outcomes
+            .iter()
+            .filter(|o| o.id != "jwks-down-cold") // cold only before anything warmed the cache
+            .map(|o| (o.id.clone(), o.verdict))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(backwards.contaminated_by, None, "{}", backwards.to_text(false, false));
+    assert_eq!(
+        verdicts(&forwards),
+        verdicts(&backwards),
+        "{}\n{}",
+        forwards.to_text(false, false),
+        backwards.to_text(false, false)
+    );
+}

@@ -15,8 +15,8 @@ pub enum Forger {
 
 macro_rules! rows {
     ($($variant:ident => $id:literal, $forger:ident;)*) => {
-        /// A catalogue row: the family a defect belongs to.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        /// A catalogue row: the family a defect belongs to. Shown and serialized as its id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Row {
             $(
                 #[doc = concat!("Row `", $id, "`.")]
@@ -103,4 +103,16 @@ rows! {
     PermClaim => "perm-claim", Issuer;
     ScpClaim => "scp-claim", Issuer;
     CnfBearer => "cnf-bearer", Issuer;
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
