@@ -139,11 +139,11 @@ impl JwksOp {
     /// What a correct API answers to the scenario's main request.
     pub fn expect(self) -> Expect {
         match self {
-            Self::DownCold | Self::Slow | Self::Junk => Expect::FailClosed,
-            Self::DownWarm | Self::RotateAdd => Expect::Ok,
-            Self::PoisonedKey | Self::RotateRemove | Self::DiscoveryIssuerMismatch => {
-                Expect::Invalid
+            Self::DownCold | Self::Slow | Self::Junk | Self::DiscoveryIssuerMismatch => {
+                Expect::FailClosed
             }
+            Self::DownWarm | Self::RotateAdd => Expect::Ok,
+            Self::PoisonedKey | Self::RotateRemove => Expect::Invalid,
             Self::Storm => Expect::ClientError,
         }
     }

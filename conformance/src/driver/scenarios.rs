@@ -205,7 +205,8 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             for (i, body) in bodies.into_iter().enumerate() {
                 ctx.tenant.set_fault(&JwksFault::Junk { body }).await?;
                 let token = unknown_kid_token(ctx, 10 + i);
-                let mut exchange = ctx.send(private, &bearer(&token)).await;
+                // Until the API asks the JWKS (once its cooldown allows): else it never sees junk.
+                let mut exchange = until_fetched(ctx, &token).await?;
                 exchange.request = format!("[JWKS: {body:?}] {}", exchange.request);
                 exchanges.push(exchange);
             }

@@ -509,7 +509,11 @@ async fn two_runs_in_two_orders_give_the_same_verdicts() {
     selected.reverse();
     let backwards = run_cases(&target, &profile, &selected).await;
     api.shutdown().await;
-    assert_eq!(tenant.keys(), keys_before, "the runs left the key set changed");
+    assert_eq!(
+        tenant.keys(),
+        keys_before,
+        "the runs left the key set changed"
+    );
     let verdicts = |r: &Report| -> Vec<(String, Verdict)> {
         let mut v: Vec<_> = r
             .outcomes
@@ -520,7 +524,12 @@ async fn two_runs_in_two_orders_give_the_same_verdicts() {
         v.sort();
         v
     };
-    assert_eq!(backwards.contaminated_by, None, "{}", backwards.to_text(false, false));
+    assert_eq!(
+        backwards.contaminated_by,
+        None,
+        "{}",
+        backwards.to_text(false, false)
+    );
     assert_eq!(
         verdicts(&forwards),
         verdicts(&backwards),
