@@ -86,7 +86,7 @@ pub fn cases_markdown() -> String {
     );
     for case in cases() {
         let knob = case.knob.map_or("-".to_owned(), |k| match k {
-            Knob::Leeway { .. } => "within the leeway: any answer".into(),
+            Knob::Leeway { .. } => "leeway: any answer if `exp` passed within it".into(),
             other => format!("{other:?}"),
         });
         let source = match case.recipe {
