@@ -35,7 +35,8 @@ pub struct Cli {
     /// How long to wait for the API to answer before starting, in seconds.
     #[arg(long, default_value_t = 60)]
     wait: u64,
-    /// auth0-quickstart or rfc6750-strict.
+    /// auth0-quickstart, rfc6750-strict, or an SDK's documented defaults:
+    /// express-oauth2-jwt-bearer, auth0-api-python, auth0-fastapi-api, pyjwt.
     #[arg(long, default_value = "auth0-quickstart")]
     profile: String,
     /// A profile file (JSON; any subset of the profile's fields). Flags below override it.

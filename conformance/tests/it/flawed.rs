@@ -84,6 +84,9 @@ pub enum Flaw {
     /// Reads discovery on every request and takes the `issuer` it names as the expected one
     /// (trusts a document whose issuer differs).
     FollowsDiscovery,
+    /// A key set it cannot parse replaces the cached one, for an hour: after `jwks-junk`, the
+    /// valid token is refused (the state a stateful case leaves behind in the API).
+    KeepsBrokenKeys,
     /// A 500 on one odd but harmless request shape.
     CrashOn(Trigger),
 }
@@ -485,6 +488,10 @@ impl Api {
             match fetched {
                 Some(set) => *cache = Some((set, Instant::now())),
                 None if self.has(Flaw::FetchErrors500) => return None,
+                None if self.has(Flaw::KeepsBrokenKeys) => {
+                    let later = Instant::now() + Duration::from_secs(3600);
+                    *cache = Some((JwkSet { keys: vec![] }, later));
+                }
                 None if cache.is_some() && !self.has(Flaw::NoCache) => {} // stale if error
                 None => return None,
             }

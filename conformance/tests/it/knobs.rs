@@ -301,3 +301,36 @@ async fn a_discovery_document_naming_another_issuer_is_not_trusted() {
     assert_eq!(o.verdict, Verdict::WarnStrict, "{}", o.note);
     assert_eq!(trusting.failed(), 0);
 }
+
+/// A stateful case that breaks the API for the cases after it: the runner notices (the valid
+/// token no longer passes), marks every later result `contaminated by` it, does not count them
+/// as failures, says so first in the report, and exits non-zero.
+#[tokio::test]
+async fn a_case_that_breaks_the_api_contaminates_what_follows() {
+    let only = |c: &Case| matches!(c.id.as_str(), "jwks-junk" | "rot-add" | "jwks-storm");
+    let report = run(&[Flaw::KeepsBrokenKeys], &profile(), only).await;
+    assert_eq!(report.contaminated_by.as_deref(), Some("jwks-junk"));
+    let later: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.contaminated_by.is_some())
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(
+        later,
+        ["jwks-storm", "rot-add"],
+        "{}",
+        report.to_text(false, false)
+    );
+    assert_eq!(report.failed(), 0, "{}", report.to_text(false, false));
+    assert!(report.is_failure());
+    let text = report.to_text(false, true);
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap_or("")
+            .starts_with("CONTAMINATED: after jwks-junk"),
+        "{text}"
+    );
+    assert!(text.contains("[contaminated by jwks-junk]"), "{text}");
+}
