@@ -45,6 +45,17 @@ def wait_port(port: int, proc: subprocess.Popen, what: str):
     raise RuntimeError(f"{what} did not listen on {port} within 20 s")
 
 
+def wait_file(path: pathlib.Path, end: str, proc: subprocess.Popen, what: str):
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        if path.exists() and end in path.read_text():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{what} did not write {path} within 20 s")
+
+
 @pytest.fixture(scope="module")
 def cluster():
     for tool in ("redis-server", "nginx"):
@@ -70,6 +81,8 @@ def cluster():
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             procs.append(first)
             wait_port(ports[0], first, "mock-tenant 1")
+            # The port accepts connections once bound, a moment before --ca-out is written.
+            wait_file(tmp / "ca.pem", "-----END CERTIFICATE-----", first, "mock-tenant 1")
             second = subprocess.Popen(
                 [BIN, "--port", str(ports[1]), *common, "--ca-cert", str(tmp / "ca.pem"),
                  "--ca-key", str(tmp / "ca-key.pem"), "--ca-out", str(tmp / "ca-2.pem")],
