@@ -145,19 +145,11 @@ async fn still_valid(ctx: &mut Ctx<'_>) -> bool {
         return false;
     };
     let ttl = Duration::from_secs(ctx.profile.jwks_ttl_secs.min(MAX_TTL_WAIT_SECS));
-    let deadline = Instant::now() + ctx.cooldown().max(ttl) + Duration::from_secs(2);
-    loop {
-        let exchange = ctx
-            .send(crate::case::Endpoint::Private, &[format!("Bearer {t0}")])
-            .await;
-        if exchange.status == Some(200) {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        ctx.wait(Duration::from_millis(250)).await;
-    }
+    let within = ctx.cooldown().max(ttl) + Duration::from_secs(2);
+    scenarios::until_accepted_within(ctx, &t0, within)
+        .await
+        .status
+        == Some(200)
 }
 
 /// Connections plus requests: a kept-alive connection carries later requests without a new one.

@@ -26,10 +26,13 @@ async fn until_fetched(ctx: &mut Ctx<'_>, token: &str) -> Result<Exchange, Strin
     }
 }
 
-/// Sends `token` until the API accepts it or its declared cooldown (and 2 s) has passed, and
-/// returns the last answer.
-pub(super) async fn until_accepted(ctx: &mut Ctx<'_>, token: &str) -> Exchange {
-    let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
+/// Sends `token` until the API accepts it or `within` has passed, and returns the last answer.
+pub(super) async fn until_accepted_within(
+    ctx: &mut Ctx<'_>,
+    token: &str,
+    within: Duration,
+) -> Exchange {
+    let deadline = Instant::now() + within;
     loop {
         let exchange = ctx
             .send(Endpoint::Private, &[format!("Bearer {token}")])
@@ -41,27 +44,41 @@ pub(super) async fn until_accepted(ctx: &mut Ctx<'_>, token: &str) -> Exchange {
     }
 }
 
+/// [`until_accepted_within`] the declared cooldown and 2 s.
+async fn until_accepted(ctx: &mut Ctx<'_>, token: &str) -> Exchange {
+    let within = ctx.cooldown() + Duration::from_secs(2);
+    until_accepted_within(ctx, token, within).await
+}
+
 /// The longest declared wait a run sits out: the cooldown or cache lifetime beyond which
 /// `rot-add` and `rot-remove` are not run, and the cap on every other wait for a refetch.
 pub const MAX_TTL_WAIT_SECS: u64 = 60;
 
 /// Waits (a declared wait, bounded by the cooldown) until T0 passes again after a JWKS outage.
 pub(super) async fn recover(ctx: &mut Ctx<'_>, t0: &str) -> Option<String> {
-    let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
-    loop {
-        let exchange = ctx.send(Endpoint::Private, &[format!("Bearer {t0}")]).await;
-        if exchange.status == Some(200) {
-            return None;
-        }
-        if Instant::now() >= deadline {
-            return Some(format!(
-                "the valid token still fails {} s after the JWKS came back ({:?})",
-                ctx.cooldown().as_secs() + 2,
-                exchange.status
-            ));
-        }
-        ctx.wait(Duration::from_millis(250)).await;
-    }
+    let exchange = until_accepted(ctx, t0).await;
+    (exchange.status != Some(200)).then(|| {
+        format!(
+            "the valid token still fails {} s after the JWKS came back ({:?})",
+            ctx.cooldown().as_secs() + 2,
+            exchange.status
+        )
+    })
+}
+
+/// `not run` for a scenario whose declared wait (`what`, `secs`) is longer than a run waits.
+fn wait_too_long(case: &Case, what: &str, flag: &str, secs: u64) -> Option<Outcome> {
+    (secs > MAX_TTL_WAIT_SECS).then(|| {
+        Outcome::new(
+            case,
+            Verdict::NotApplicable,
+            format!(
+                "not run: the declared {what} ({secs} s) is longer than a run waits \
+                 ({MAX_TTL_WAIT_SECS} s); declare a shorter one with {flag} to run it"
+            ),
+            vec![],
+        )
+    })
 }
 
 /// A token under a `kid` the API has never seen, signed by a key the tenant does not publish:
@@ -272,17 +289,9 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             outcome
         }
         JwksOp::RotateAdd => {
-            if ctx.profile.jwks_cooldown_secs > MAX_TTL_WAIT_SECS {
-                return Ok(Outcome::new(
-                    case,
-                    Verdict::NotApplicable,
-                    format!(
-                        "not run: the declared cooldown ({} s) is longer than a run waits \
-                         ({MAX_TTL_WAIT_SECS} s); declare a shorter one with --jwks-cooldown to run it",
-                        ctx.profile.jwks_cooldown_secs
-                    ),
-                    vec![],
-                ));
+            let cooldown = ctx.profile.jwks_cooldown_secs;
+            if let Some(outcome) = wait_too_long(case, "cooldown", "--jwks-cooldown", cooldown) {
+                return Ok(outcome);
             }
             ctx.tenant.rotate().await?;
             ctx.tenant.rotate().await?;
@@ -291,17 +300,9 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             judge(ctx, case, case.expect, vec![exchange], &token)
         }
         JwksOp::RotateRemove => {
-            if ctx.profile.jwks_ttl_secs > MAX_TTL_WAIT_SECS {
-                return Ok(Outcome::new(
-                    case,
-                    Verdict::NotApplicable,
-                    format!(
-                        "not run: the declared JWKS cache lifetime ({} s) is longer than a run waits \
-                         ({MAX_TTL_WAIT_SECS} s); declare a shorter one with --jwks-ttl to run it",
-                        ctx.profile.jwks_ttl_secs
-                    ),
-                    vec![],
-                ));
+            let ttl = ctx.profile.jwks_ttl_secs;
+            if let Some(outcome) = wait_too_long(case, "JWKS cache lifetime", "--jwks-ttl", ttl) {
+                return Ok(outcome);
             }
             // Three rotations sign with a random key: a kid no earlier run has seen, so the
             // re-binding below cannot spoil a kid the tenant signs with after the run.
