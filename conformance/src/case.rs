@@ -41,6 +41,13 @@ pub enum Category {
     Resp,
 }
 
+impl std::fmt::Display for Category {
+    /// The catalogue's spelling (`HDR`, `JWKS`), the same in the table, JSON, JUnit and HTML.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format!("{self:?}").to_uppercase())
+    }
+}
+
 /// How bad it is when an API gets the case wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Severity {

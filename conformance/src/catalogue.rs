@@ -58,7 +58,7 @@ pub fn cases_markdown() -> String {
     let mut out = String::from(
         "# The cases\n\n\
          Generated from the suite's table (`conformance/src/table.rs` and the forge's defects in \
-         `mock-tenant/src/forge/defects.rs`) by `cargo test -p conformance --test it cases_md`; \
+         `mock-tenant/src/forge/defects.rs`) by `cargo test -p auth0-offline-conformance --test it cases_md`; \
          do not edit by hand (`UPDATE_DOCS=1` rewrites it).\n\n\
          **Who could send it** decides what accepting a case that must be refused means:\n\n\
          - *anyone*: no credentials, a forged or unsigned token, an attacker's key, injected keys \

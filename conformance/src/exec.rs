@@ -1,13 +1,36 @@
 //! `--exec "CMD"`: starts the API under test as a child process with the tenant's environment,
-//! waits until it answers, and stops it when dropped, even when the run fails.
+//! waits until it answers, and stops it when dropped, even when the run fails. Its output goes
+//! to a log file (kept with `--exec-log`), whose last lines are shown when the API dies or never
+//! answers.
 
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// How many of the log's last lines a failure shows.
+const TAIL_LINES: usize = 20;
+
+/// Numbers the temporary logs of one process.
+static LOGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How to start the API.
+#[derive(Debug, Clone, Default)]
+pub struct ExecOptions {
+    /// Keep the API's output in this file (otherwise a temporary file, removed at the end).
+    pub log: Option<PathBuf>,
+    /// The port the API listens on whatever `PORT` says (Auth0's Express sample uses 3010);
+    /// otherwise a free port, passed as `PORT`.
+    pub port: Option<u16>,
+}
 
 /// A running API process.
 #[derive(Debug)]
 pub struct Exec {
     child: Child,
+    command: String,
+    log: PathBuf,
+    /// Whether the log is a temporary file to remove.
+    temporary_log: bool,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
 }
@@ -20,11 +43,37 @@ impl Exec {
         env: &[(String, String)],
         public_path: &str,
         wait: Duration,
+        options: &ExecOptions,
     ) -> Result<Self, String> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port: {e}"))?
-            .port();
+        let port = match options.port {
+            Some(port) => {
+                // Else the wait below could take another server's answer for the API's.
+                std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+                    format!("--exec-port {port}: the port is taken before the API starts ({e})")
+                })?;
+                port
+            }
+            None => std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| format!("no free port: {e}"))?
+                .port(),
+        };
+        let (log, temporary_log) = match &options.log {
+            Some(path) => (path.clone(), false),
+            None => (
+                std::env::temp_dir().join(format!(
+                    "conformance-exec-{}-{}.log",
+                    std::process::id(),
+                    LOGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                )),
+                true,
+            ),
+        };
+        let out = std::fs::File::create(&log)
+            .map_err(|e| format!("cannot write the API's log {}: {e}", log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("cannot write the API's log {}: {e}", log.display()))?;
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(format!("exec {command}"))
@@ -32,10 +81,8 @@ impl Exec {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        // The API's own logging would interleave with the report.
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        // The API's own logging would interleave with the report: it goes to the log file.
+        cmd.stdin(Stdio::null()).stdout(out).stderr(err);
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
@@ -46,6 +93,9 @@ impl Exec {
             .map_err(|e| format!("cannot start {command:?}: {e}"))?;
         let mut exec = Self {
             child,
+            command: command.to_owned(),
+            log,
+            temporary_log,
             url: format!("http://127.0.0.1:{port}"),
         };
         let client = reqwest::Client::builder()
@@ -55,8 +105,8 @@ impl Exec {
             .map_err(|e| e.to_string())?;
         let deadline = Instant::now() + wait;
         loop {
-            if let Ok(Some(status)) = exec.child.try_wait() {
-                return Err(format!("{command:?} exited with {status} before answering"));
+            if let Some(died) = exec.died() {
+                return Err(format!("{died} before answering on {}", exec.url));
             }
             if client
                 .get(format!("{}{public_path}", exec.url))
@@ -68,14 +118,60 @@ impl Exec {
             }
             if Instant::now() >= deadline {
                 exec.stop();
+                let hint = if options.port.is_none() {
+                    " (if it ignores PORT, name its port with --exec-port)"
+                } else {
+                    ""
+                };
                 return Err(format!(
-                    "{command:?} did not answer on {} within {} s",
+                    "{:?} did not answer on {} within {} s{hint}{}",
+                    exec.command,
                     exec.url,
-                    wait.as_secs()
+                    wait.as_secs(),
+                    exec.tail()
                 ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// If the API has exited: the command, its status and the last lines of its output.
+    pub fn died(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok().flatten()?;
+        Some(format!(
+            "{:?} exited with {status}{}",
+            self.command,
+            self.tail()
+        ))
+    }
+
+    /// The last lines of the log, as a block to append to a message (empty when there are none).
+    fn tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.is_empty() {
+            return format!("; it printed nothing (log: {})", self.shown_log());
+        }
+        let start = lines.len().saturating_sub(TAIL_LINES);
+        format!(
+            "; its last {} line(s) (log: {}):\n{}",
+            lines.len() - start,
+            self.shown_log(),
+            lines[start..].join("\n")
+        )
+    }
+
+    fn shown_log(&self) -> String {
+        if self.temporary_log {
+            "not kept; keep it with --exec-log FILE".into()
+        } else {
+            self.log.display().to_string()
+        }
+    }
+
+    /// The file the API's output goes to.
+    pub fn log(&self) -> &Path {
+        &self.log
     }
 
     fn stop(&mut self) {
@@ -98,5 +194,8 @@ impl Exec {
 impl Drop for Exec {
     fn drop(&mut self) {
         self.stop();
+        if self.temporary_log {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }

@@ -49,7 +49,7 @@ pub fn to_html(report: &Report) -> String {
         let mut table: BTreeMap<String, BTreeMap<Verdict, usize>> = BTreeMap::new();
         for o in &report.outcomes {
             let k = if key == 0 {
-                format!("{:?}", o.category)
+                o.category.to_string()
             } else {
                 format!("{:?}", o.severity)
             };
@@ -104,7 +104,7 @@ pub fn to_html(report: &Report) -> String {
             .collect::<Vec<_>>();
         let _ = write!(
             out,
-            "<tr class=\"{}\"><td>{}<br><small>{}</small></td><td><b>{}</b><br><small>{}</small></td><td>{:?}</td><td>{:?}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{}\"><td>{}<br><small>{}</small></td><td><b>{}</b><br><small>{}</small></td><td>{}</td><td>{:?}</td><td>{}</td><td>{}</td></tr>",
             class(o.verdict),
             o.verdict.label(),
             escape(&o.note),

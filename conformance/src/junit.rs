@@ -30,16 +30,20 @@ pub fn to_junit(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">",
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" timestamp=\"{}\" time=\"{:.3}\">",
         escape(&format!("{} ({})", report.target, report.profile)),
         report.outcomes.len(),
-        report.failed()
+        report.failed(),
+        report.skipped(),
+        // JUnit's timestamp is ISO 8601 without a zone.
+        escape(report.started_at.trim_end_matches('Z')),
+        report.wall_ms as f64 / 1000.0
     );
     for o in &report.outcomes {
         let time: u64 = o.exchanges.iter().map(|e| e.elapsed_ms).sum();
         let _ = write!(
             out,
-            "    <testcase classname=\"{:?}\" name=\"{}\" time=\"{:.3}\"",
+            "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
             o.category,
             escape(&o.id),
             time as f64 / 1000.0

@@ -31,8 +31,8 @@ pub use case::{
     Severity, Threat, Transport,
 };
 pub use catalogue::cases_markdown;
-pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Target};
-pub use exec::Exec;
+pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
+pub use exec::{Exec, ExecOptions};
 pub use html::to_html;
 pub use junit::to_junit;
 pub use profile::{Profile, ScopeSource, Transports};
@@ -46,12 +46,23 @@ use mock_tenant::MockTenant;
 
 /// Runs every case against `target`.
 pub async fn run(target: &Target, profile: &Profile) -> Report {
-    driver::run_cases(target, profile, &cases()).await
+    run_cases(target, profile, &cases()).await
 }
 
 /// Runs these cases only (for tests and for `--only`).
 pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Report {
-    driver::run_cases(target, profile, cases).await
+    run_cases_observed(target, profile, cases, &|_| {}).await
+}
+
+/// [`run_cases`], telling `observer` as each case starts, waits and ends (the command line's
+/// progress display).
+pub async fn run_cases_observed(
+    target: &Target,
+    profile: &Profile,
+    cases: &[Case],
+    observer: Observer<'_>,
+) -> Report {
+    driver::run_cases(target, profile, cases, observer).await
 }
 
 /// The embedded tenant's [`Tenant`] handle.
@@ -67,6 +78,15 @@ pub async fn run_embedded(profile: &Profile) -> Result<Report, String> {
 
 /// [`run_embedded`] with these cases only.
 pub async fn run_embedded_cases(profile: &Profile, cases: &[Case]) -> Result<Report, String> {
+    run_embedded_observed(profile, cases, &|_| {}).await
+}
+
+/// [`run_embedded_cases`], telling `observer` where the run is.
+pub async fn run_embedded_observed(
+    profile: &Profile,
+    cases: &[Case],
+    observer: Observer<'_>,
+) -> Result<Report, String> {
     let tenant = MockTenant::start().await;
     let api = start_sample_api(&tenant).await?;
     let profile = Profile {
@@ -78,7 +98,7 @@ pub async fn run_embedded_cases(profile: &Profile, cases: &[Case]) -> Result<Rep
         api: api.url(),
         tenant: tenant_of(&tenant),
     };
-    let report = run_cases(&target, &profile, cases).await;
+    let report = run_cases_observed(&target, &profile, cases, observer).await;
     api.shutdown().await;
     Ok(report)
 }

@@ -58,9 +58,18 @@ impl Outcome {
     }
 }
 
+/// The version of the JSON report's shape: bumped when a field changes meaning or goes away.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
 /// A whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// [`REPORT_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The conformance version that ran.
+    pub tool_version: String,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
     /// The API's URL.
     pub target: String,
     /// The profile's name.
@@ -75,6 +84,15 @@ pub struct Report {
     /// contaminated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contaminated_by: Option<String>,
+}
+
+/// Now, as RFC 3339 in UTC, to the second.
+pub(crate) fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 impl Report {
@@ -95,6 +113,14 @@ impl Report {
     /// verdicts cannot be trusted).
     pub fn is_failure(&self) -> bool {
         self.failed() > 0 || self.contaminated_by.is_some()
+    }
+
+    /// Cases not run or not applicable, and contaminated ones: JUnit's `skipped`.
+    pub fn skipped(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::NotApplicable || o.contaminated_by.is_some())
+            .count()
     }
 
     /// Cases with a conformance warning.
@@ -166,7 +192,7 @@ impl Report {
                 .count();
             let _ = writeln!(
                 out,
-                "\n{category:?} ({} cases, {bad} not passing)",
+                "\n{category} ({} cases, {bad} not passing)",
                 outcomes.len()
             );
             for o in outcomes {

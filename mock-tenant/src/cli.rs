@@ -13,7 +13,13 @@ use std::process::ExitCode;
 /// It mints VALID TOKENS FOR ANYONE who asks, signed with public TEST-ONLY keys: run it in tests
 /// and CI only. On start it prints the environment to export for your API and your tests.
 #[derive(Debug, Parser)]
-#[command(name = "mock-tenant", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "mock-tenant",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 usage or start-up error.\nEvery \
+                  option of the server can also be set by the environment variable shown with it."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -21,34 +27,36 @@ pub struct Cli {
     #[arg(long, short, env = "MOCK_TENANT_PORT", default_value_t = 8443)]
     port: u16,
     /// Address to bind. Anything but loopback exposes a token mint to the network.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, env = "MOCK_TENANT_BIND", default_value = "127.0.0.1")]
     bind: IpAddr,
     /// Serve plain HTTP instead of HTTPS (Auth0 SDKs and quickstarts refuse it).
-    #[arg(long)]
+    #[arg(long, env = "MOCK_TENANT_HTTP")]
     http: bool,
     /// Issuer to use instead of https://localhost:PORT/ (a custom domain). Keep the trailing slash.
-    #[arg(long)]
+    #[arg(long, env = "MOCK_TENANT_ISSUER")]
     issuer: Option<String>,
-    /// Tenant file (APIs, clients, grants; see docs/tenant-file.md). Default: the quickstart tenant.
+    /// Tenant file, JSON: APIs, clients, grants, users (the format: docs/tenant-file.md in the
+    /// source, https://github.com/auth0-offline/auth0-offline). Default: the quickstart tenant.
     #[arg(long, env = "MOCK_TENANT_FILE")]
     tenant: Option<PathBuf>,
     /// Sign with a fresh random key set instead of the TEST-ONLY fixture keys.
-    #[arg(long)]
+    #[arg(long, env = "MOCK_TENANT_RANDOM_KEYS")]
     random_keys: bool,
     /// Where to write the CA certificate clients must trust. Default: a file in the temp directory.
-    #[arg(long)]
+    #[arg(long, env = "MOCK_TENANT_CA_OUT")]
     ca_out: Option<PathBuf>,
     /// Load the CA certificate (PEM) instead of generating one; needs --ca-key.
-    #[arg(long, requires = "ca_key")]
+    #[arg(long, env = "MOCK_TENANT_CA_CERT", requires = "ca_key")]
     ca_cert: Option<PathBuf>,
     /// Load the CA private key (PKCS#8 PEM); needs --ca-cert.
-    #[arg(long, requires = "ca_cert")]
+    #[arg(long, env = "MOCK_TENANT_CA_KEY", requires = "ca_cert")]
     ca_key: Option<PathBuf>,
     /// Also write the generated CA private key here, to reuse the CA later with --ca-key.
-    #[arg(long)]
+    #[arg(long, env = "MOCK_TENANT_CA_KEY_OUT")]
     ca_key_out: Option<PathBuf>,
-    /// Write the environment as KEY=VALUE lines to this file once the tenant is ready.
-    #[arg(long)]
+    /// Write the environment as KEY=VALUE lines to this file once the tenant is ready (whole:
+    /// written beside it, then renamed).
+    #[arg(long, env = "MOCK_TENANT_ENV_OUT")]
     env_out: Option<PathBuf>,
     /// Log this user (id or email) in at once at /authorize, skipping the login page.
     #[arg(long, env = "MOCK_TENANT_AUTO_LOGIN")]
@@ -228,8 +236,8 @@ fn read(path: &PathBuf) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn write(path: &PathBuf, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
+    crate::files::write_atomic(path, text)
 }
 
 /// Ctrl-C or SIGTERM (what CI runners and `kill` send).

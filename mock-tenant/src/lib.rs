@@ -27,6 +27,7 @@ mod config;
 mod control;
 mod env;
 mod faults;
+mod files;
 mod forge;
 mod jwt;
 mod keys;

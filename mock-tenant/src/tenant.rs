@@ -168,8 +168,7 @@ impl MockTenantBuilder {
                     true,
                 ),
             };
-            std::fs::write(&path, ca.cert_pem())
-                .map_err(|e| format!("cannot write the CA to {}: {e}", path.display()))?;
+            crate::files::write_atomic(&path, ca.cert_pem()).map_err(|e| format!("the CA: {e}"))?;
             (Some(Arc::new(config)), Some(ca), Some(path), remove)
         };
 

@@ -9,6 +9,7 @@ mod scenarios;
 mod send;
 
 pub use judge::KID_DELAY_MS;
+pub use progress::{Observer, RunEvent};
 pub use scenarios::MAX_TTL_WAIT_SECS;
 
 use crate::case::{Case, Recipe};
@@ -18,7 +19,7 @@ use crate::tenant::Tenant;
 use crate::verdict::Verdict;
 use judge::{judge, post_check, responses};
 use mock_tenant::AttackerHost;
-use progress::Progress;
+use progress::Position;
 use std::time::{Duration, Instant};
 
 /// What the suite runs against.
@@ -42,13 +43,22 @@ struct Ctx<'a> {
     fetches_at_start: u64,
     /// Time spent in declared waits (rotation cooldown, cache lifetime, slow JWKS).
     waited: Duration,
-    /// Shows progress on stderr when it is a terminal.
-    progress: Option<Progress>,
+    /// Told where the run is.
+    observer: Observer<'a>,
+    /// The case running now.
+    position: Position,
 }
 
-/// Runs `cases` against `target` and reports every outcome. Never panics on what the API does.
-pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Report {
+/// Runs `cases` against `target` and reports every outcome, telling `observer` where it is.
+/// Never panics on what the API does.
+pub async fn run_cases(
+    target: &Target,
+    profile: &Profile,
+    cases: &[Case],
+    observer: Observer<'_>,
+) -> Report {
     let started = Instant::now();
+    let started_at = crate::report::now_rfc3339();
     let http = reqwest::Client::builder()
         .timeout(profile.timeout())
         .redirect(reqwest::redirect::Policy::none())
@@ -69,22 +79,27 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
         issuer: tenant.issuer().await.unwrap_or_default(),
         fetches_at_start: tenant.jwks_fetches().await.unwrap_or(0),
         waited: Duration::ZERO,
-        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| Progress {
-            done: 0,
-            total: cases.len(),
-            case: String::new(),
-        }),
+        observer,
+        position: Position::default(),
     };
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(cases.len());
     let mut contaminated_by: Option<String> = None;
-    for (i, case) in cases.iter().enumerate() {
-        if let Some(p) = &mut ctx.progress {
-            p.done = i;
-            p.case.clone_from(&case.id);
-            p.show(None);
-        }
+    let total = cases.len();
+    for (index, case) in cases.iter().enumerate() {
+        let case_started = Instant::now();
+        ctx.position = Position {
+            index,
+            total,
+            id: case.id.clone(),
+        };
+        observer(RunEvent::Started {
+            index,
+            total,
+            id: &case.id,
+        });
         if let Recipe::Responses(check) = case.recipe {
             outcomes.push(responses(case, check, &outcomes, profile));
+            finished(&ctx, &outcomes, case_started);
             continue;
         }
         let hits_before = attacker_hits(&ctx.attacker);
@@ -106,7 +121,6 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
             );
         }
         outcome.contaminated_by.clone_from(&contaminated_by);
-        outcomes.push(outcome);
         if matches!(case.recipe, Recipe::Jwks(_)) {
             if let Ok(state) = &saved {
                 let _ = ctx.tenant.put_state(state).await;
@@ -115,9 +129,8 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
                 contaminated_by = Some(case.id.clone());
             }
         }
-    }
-    if ctx.progress.is_some() {
-        eprint!("\r\x1b[2K");
+        outcomes.push(outcome);
+        finished(&ctx, &outcomes, case_started);
     }
     match &saved {
         Ok(state) => {
@@ -128,12 +141,27 @@ pub async fn run_cases(target: &Target, profile: &Profile, cases: &[Case]) -> Re
         }
     }
     Report {
+        format_version: crate::report::REPORT_FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        started_at,
         target: target.api.clone(),
         profile: profile.name.clone(),
         outcomes,
         wall_ms: started.elapsed().as_millis() as u64,
         waited_ms: ctx.waited.as_millis() as u64,
         contaminated_by,
+    }
+}
+
+/// Tells the observer about the outcome just pushed.
+fn finished(ctx: &Ctx<'_>, outcomes: &[Outcome], started: Instant) {
+    if let Some(outcome) = outcomes.last() {
+        (ctx.observer)(RunEvent::Finished {
+            index: ctx.position.index,
+            total: ctx.position.total,
+            outcome,
+            took: started.elapsed(),
+        });
     }
 }
 

@@ -1,25 +1,52 @@
-//! The one-line progress display on a terminal.
+//! What a run tells its observer as it goes: the library reports events, and the command line
+//! decides how to show them (a bar on a terminal, one line per case otherwise).
 
+use crate::report::Outcome;
 use std::time::Duration;
 
-/// A one-line progress display: which case, how far, and what the run is waiting for.
-pub(super) struct Progress {
-    pub(super) done: usize,
-    pub(super) total: usize,
-    pub(super) case: String,
+/// One step of a run, for [`run_cases_observed`](crate::run_cases_observed).
+#[derive(Debug, Clone, Copy)]
+pub enum RunEvent<'a> {
+    /// Case `index` (from 0) of `total` starts.
+    Started {
+        /// Its place in the run.
+        index: usize,
+        /// How many cases the run has.
+        total: usize,
+        /// The case id.
+        id: &'a str,
+    },
+    /// The run is sitting out a declared wait (cooldown, cache lifetime) inside case `index`.
+    Waiting {
+        /// Its place in the run.
+        index: usize,
+        /// How many cases the run has.
+        total: usize,
+        /// The case id.
+        id: &'a str,
+        /// The run's declared waits so far.
+        waited: Duration,
+    },
+    /// Case `index` has its outcome.
+    Finished {
+        /// Its place in the run.
+        index: usize,
+        /// How many cases the run has.
+        total: usize,
+        /// What happened.
+        outcome: &'a Outcome,
+        /// How long the case took, waits included.
+        took: Duration,
+    },
 }
 
-impl Progress {
-    pub(super) fn show(&self, waiting: Option<Duration>) {
-        let bar_width = 30;
-        let filled = bar_width * self.done / self.total.max(1);
-        let bar = format!("{}{}", "#".repeat(filled), ".".repeat(bar_width - filled));
-        let wait = waiting.map_or(String::new(), |w| {
-            format!(" waiting {:.1} s", w.as_secs_f64())
-        });
-        eprint!(
-            "\r\x1b[2K[{bar}] {}/{} {}{wait}",
-            self.done, self.total, self.case
-        );
-    }
+/// Receives the [`RunEvent`]s of a run.
+pub type Observer<'a> = &'a (dyn Fn(RunEvent<'_>) + Send + Sync);
+
+/// Where the run is, for [`RunEvent::Waiting`].
+#[derive(Default)]
+pub(super) struct Position {
+    pub(super) index: usize,
+    pub(super) total: usize,
+    pub(super) id: String,
 }

@@ -132,9 +132,12 @@ impl Ctx<'_> {
     pub(super) async fn wait(&mut self, d: Duration) {
         tokio::time::sleep(d).await;
         self.waited += d;
-        if let Some(p) = &self.progress {
-            p.show(Some(self.waited));
-        }
+        (self.observer)(super::RunEvent::Waiting {
+            index: self.position.index,
+            total: self.position.total,
+            id: &self.position.id,
+            waited: self.waited,
+        });
     }
 }
 

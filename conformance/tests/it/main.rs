@@ -5,6 +5,7 @@
 //!   and every case fails under some flaw.
 //! - `knobs`: profile knobs, kid-injection timing, whole-run response checks, raw-byte headers.
 
+mod cli;
 mod flawed;
 mod knobs;
 
@@ -477,7 +478,7 @@ fn docs_cases_md_is_generated_from_the_table() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         on_disk == generated,
-        "docs/cases.md is stale: UPDATE_DOCS=1 cargo test -p conformance --test it cases_md"
+        "docs/cases.md is stale: UPDATE_DOCS=1 cargo test -p auth0-offline-conformance --test it cases_md"
     );
     for case in cases() {
         assert!(!case.why.is_empty(), "{} has no reason", case.id);

@@ -1,9 +1,12 @@
 //! The `conformance` command line. Exit codes: 0 nothing failed, 1 a case failed, 2 usage or
 //! set-up error.
 
-use crate::{Exec, Profile, Report, Target, Tenant, tenant_of};
+mod progress;
+mod select;
+
+use crate::{Exec, ExecOptions, Profile, Report, Target, Tenant, tenant_of};
 use clap::Parser;
-use mock_tenant::MockTenant;
+use mock_tenant::{CertificateAuthority, MockTenant};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,88 +17,124 @@ use std::time::Duration;
 ///
 /// With no target, runs against the embedded mock tenant and the reference sample API.
 #[derive(Debug, Parser)]
-#[command(name = "conformance", version)]
+#[command(
+    name = "conformance",
+    version,
+    after_help = "Exit codes: 0 no case failed (warnings allowed), 1 a case failed, the run was \
+                  contaminated or snapshots changed, 2 usage or set-up error (including an --only \
+                  that matches no case).\nEvery option can also be set by the environment \
+                  variable shown with it."
+)]
 pub struct Cli {
     /// The API to test (base URL), already running and configured for the tenant.
-    #[arg(long, conflicts_with = "exec")]
+    #[arg(long, env = "CONFORMANCE_API", conflicts_with = "exec")]
     api: Option<String>,
     /// A command that starts the API; it gets AUTH0_DOMAIN, AUTH0_AUDIENCE, API_IDENTIFIER, PORT,
     /// SSL_CERT_FILE, REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_EXEC")]
     exec: Option<String>,
+    /// Keep the --exec API's output in this file (by default it is shown only when the API dies
+    /// or never answers).
+    #[arg(long, env = "CONFORMANCE_EXEC_LOG", requires = "exec")]
+    exec_log: Option<PathBuf>,
+    /// The port the --exec API listens on, for APIs that ignore PORT (Auth0's Express sample
+    /// listens on 3010). Default: a free port, passed as PORT.
+    #[arg(long, env = "CONFORMANCE_EXEC_PORT", requires = "exec")]
+    exec_port: Option<u16>,
     /// An already running mock-tenant (base URL) instead of the embedded one.
-    #[arg(long, requires = "tenant_ca")]
+    #[arg(long, env = "CONFORMANCE_TENANT", requires = "tenant_ca")]
     tenant: Option<String>,
     /// The CA certificate of --tenant.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_TENANT_CA")]
     tenant_ca: Option<PathBuf>,
     /// Port of the embedded tenant with --api (its environment is printed for your API).
-    #[arg(long, default_value_t = 8443)]
+    #[arg(long, env = "CONFORMANCE_TENANT_PORT", default_value_t = 8443)]
     tenant_port: u16,
+    /// The embedded tenant's CA certificate (PEM), so an API started before the run can already
+    /// trust it (make one with `mock-tenant --ca-out CERT --ca-key-out KEY`); needs --ca-key.
+    #[arg(
+        long,
+        env = "CONFORMANCE_CA_CERT",
+        requires = "ca_key",
+        conflicts_with = "tenant"
+    )]
+    ca_cert: Option<PathBuf>,
+    /// The embedded tenant's CA private key (PKCS#8 PEM); needs --ca-cert.
+    #[arg(long, env = "CONFORMANCE_CA_KEY", requires = "ca_cert")]
+    ca_key: Option<PathBuf>,
     /// How long to wait for the API to answer before starting, in seconds.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, env = "CONFORMANCE_WAIT", default_value_t = 60)]
     wait: u64,
     /// auth0-quickstart, rfc6750-strict, or an SDK's documented defaults:
     /// express-oauth2-jwt-bearer, auth0-api-python, auth0-fastapi-api, pyjwt.
-    #[arg(long, default_value = "auth0-quickstart")]
+    #[arg(long, env = "CONFORMANCE_PROFILE", default_value = "auth0-quickstart")]
     profile: String,
     /// A profile file (JSON; any subset of the profile's fields). Flags below override it.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_PROFILE_FILE")]
     profile_file: Option<PathBuf>,
-    /// Clock skew the API allows, in seconds.
-    #[arg(long)]
+    /// Clock skew the API allows, in seconds [default: the profile's].
+    #[arg(long, env = "CONFORMANCE_LEEWAY")]
     leeway: Option<u64>,
-    /// Longest the API takes to accept a new key (its refetch cooldown), in seconds.
-    #[arg(long)]
+    /// Longest the API takes to accept a new key (its refetch cooldown), in seconds [default:
+    /// the profile's].
+    #[arg(long, env = "CONFORMANCE_JWKS_COOLDOWN")]
     jwks_cooldown: Option<u64>,
-    /// Longest the API keeps a re-bound key (its JWKS cache lifetime), in seconds.
-    #[arg(long)]
+    /// Longest the API keeps a re-bound key (its JWKS cache lifetime), in seconds [default: the
+    /// profile's].
+    #[arg(long, env = "CONFORMANCE_JWKS_TTL")]
     jwks_ttl: Option<u64>,
-    /// Longest wait for one answer, in seconds.
-    #[arg(long)]
+    /// Longest wait for one answer, in seconds [default: the profile's, 10].
+    #[arg(long, env = "CONFORMANCE_TIMEOUT")]
     timeout: Option<u64>,
     /// The API accepts tokens without `exp`: report them as warnings, not failures.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_EXP_OPTIONAL")]
     exp_optional: bool,
-    /// Where the API reads scopes: scope, scope+permissions (Auth0 RBAC) or scope+scp.
-    #[arg(long)]
+    /// Where the API reads scopes: scope, scope+permissions (Auth0 RBAC) or scope+scp [default:
+    /// the profile's].
+    #[arg(long, env = "CONFORMANCE_SCOPE_SOURCE")]
     scope_source: Option<crate::profile::ScopeSource>,
-    /// Where the API accepts tokens: header, or header-query-body (RFC 6750 §2.2, §2.3).
-    #[arg(long)]
+    /// Where the API accepts tokens: header, or header-query-body (RFC 6750 §2.2, §2.3)
+    /// [default: the profile's].
+    #[arg(long, env = "CONFORMANCE_TRANSPORTS")]
     transports: Option<crate::profile::Transports>,
-    /// The scope the scoped endpoint needs (default read:messages).
-    #[arg(long)]
+    /// The scope the scoped endpoint needs [default: read:messages].
+    #[arg(long, env = "CONFORMANCE_SCOPE")]
     scope: Option<String>,
-    /// Path of the public endpoint.
-    #[arg(long)]
+    /// Path of the public endpoint [default: /api/public].
+    #[arg(long, env = "CONFORMANCE_PUBLIC_PATH")]
     public_path: Option<String>,
-    /// Path of the endpoint needing a valid token.
-    #[arg(long)]
+    /// Path of the endpoint needing a valid token [default: /api/private].
+    #[arg(long, env = "CONFORMANCE_PRIVATE_PATH")]
     private_path: Option<String>,
-    /// Path of the endpoint needing the scope.
-    #[arg(long)]
+    /// Path of the endpoint needing the scope [default: /api/private-scoped].
+    #[arg(long, env = "CONFORMANCE_SCOPED_PATH")]
     scoped_path: Option<String>,
     /// Print the report as JSON instead of the table.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_JSON")]
     json: bool,
     /// Also write a JUnit XML report here.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_JUNIT")]
     junit: Option<PathBuf>,
     /// Also write a self-contained HTML report here.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_HTML")]
     html: Option<PathBuf>,
     /// List every case in the table, not only the ones that did not pass.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_ALL")]
     all: bool,
     /// Keep each case's answers as snapshot files here; report the ones that changed.
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_SNAPSHOTS")]
     snapshots: Option<PathBuf>,
     /// With --snapshots: accept the changed answers as the new snapshots.
-    #[arg(long, requires = "snapshots")]
+    #[arg(long, env = "CONFORMANCE_UPDATE", requires = "snapshots")]
     update: bool,
-    /// Run only the cases whose id starts with one of these prefixes (comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    /// Run only the cases whose id starts with one of these prefixes (comma-separated); a
+    /// prefix that matches no case is an error (exit 2).
+    #[arg(long, env = "CONFORMANCE_ONLY", value_delimiter = ',')]
     only: Vec<String>,
+    /// Print the cases (id, catalogue row, category, severity, who could send it, what a
+    /// correct API answers, what is sent) and exit; with --only, the selected ones.
+    #[arg(long)]
+    list: bool,
 }
 
 /// Parses the arguments, runs, and maps the result to an exit code.
@@ -105,6 +144,17 @@ pub fn run() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return usage(&format!("cannot start the async runtime: {e}")),
     };
+    if cli.list {
+        return match select::selected(crate::cases(), &cli.only) {
+            Ok(cases) => {
+                use std::io::Write;
+                // A closed pipe (`| head`) ends the listing quietly.
+                let _ = write!(std::io::stdout().lock(), "{}", select::list(&cases));
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage(&e),
+        };
+    }
     match runtime.block_on(main(cli)) {
         Ok((report, changed)) if !report.is_failure() && !changed => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
@@ -159,8 +209,14 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
 /// Runs, reports, and says whether snapshots changed (without `--update`).
 async fn main(cli: Cli) -> Result<(Report, bool), String> {
     let profile = profile(&cli)?;
+    let chosen = select::selected(crate::cases(), &cli.only)?;
+    let terminal = std::io::stderr().is_terminal();
+    let observer = move |event: crate::RunEvent<'_>| progress::show(terminal, event);
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
-        crate::run_embedded_cases(&profile, &selected(&cli.only)).await?
+        if cli.ca_cert.is_some() {
+            return Err("--ca-cert and --ca-key are for the embedded tenant with --api".into());
+        }
+        crate::run_embedded_observed(&profile, &chosen, &observer).await?
     } else {
         // The tenant: given, or embedded (and then kept alive for the whole run).
         let (embedded, tenant, env) = match (&cli.tenant, &cli.tenant_ca) {
@@ -175,9 +231,20 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                 } else {
                     cli.tenant_port
                 };
-                let t = MockTenant::builder().port(port).try_start().await?;
+                let mut builder = MockTenant::builder().port(port);
+                if let (Some(cert), Some(key)) = (&cli.ca_cert, &cli.ca_key) {
+                    builder =
+                        builder.ca(CertificateAuthority::from_pem(&read(cert)?, &read(key)?)?);
+                }
+                let t = builder.try_start().await?;
                 let env = t.env();
                 if cli.api.is_some() {
+                    if cli.ca_cert.is_none() {
+                        eprintln!(
+                            "# a new CA for this run: an API started before it cannot trust it; \
+                             give the tenant a CA the API already trusts with --ca-cert/--ca-key"
+                        );
+                    }
                     eprintln!("# the embedded mock tenant; configure the API under test with:");
                     for (k, v) in &env {
                         eprintln!("export {k}={v}");
@@ -187,13 +254,18 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                 (Some(t), handle, env)
             }
         };
-        let (exec, api) = match (&cli.exec, &cli.api) {
+        let (mut exec, api) = match (&cli.exec, &cli.api) {
             (Some(command), _) => {
+                let options = ExecOptions {
+                    log: cli.exec_log.clone(),
+                    port: cli.exec_port,
+                };
                 let exec = Exec::start(
                     command,
                     &env,
                     &profile.public_path,
                     Duration::from_secs(cli.wait),
+                    &options,
                 )
                 .await?;
                 let url = exec.url.clone();
@@ -211,9 +283,8 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
             api,
             tenant: tenant.clone(),
         };
-        let chosen = selected(&cli.only);
         let report = tokio::select! {
-            report = crate::run_cases(&target, &profile, &chosen) => report,
+            report = crate::run_cases_observed(&target, &profile, &chosen, &observer) => report,
             _ = tokio::signal::ctrl_c() => {
                 if let Some(state) = &saved {
                     let _ = tenant.put_state(state).await;
@@ -223,6 +294,9 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                 std::process::exit(130);
             }
         };
+        if let Some(died) = exec.as_mut().and_then(Exec::died) {
+            eprintln!("conformance: the API died during the run: {died}");
+        }
         drop(exec);
         drop(embedded);
         report
@@ -265,12 +339,8 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
     Ok((report, changed))
 }
 
-/// The cases selected by `--only` (all when empty).
-fn selected(only: &[String]) -> Vec<crate::Case> {
-    crate::cases()
-        .into_iter()
-        .filter(|c| only.is_empty() || only.iter().any(|p| c.id.starts_with(p.as_str())))
-        .collect()
+fn read(path: &PathBuf) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// The environment an `--exec` command gets for an external tenant.

@@ -1,0 +1,169 @@
+//! The `conformance` command line as a CI job meets it: filters that match nothing, the case
+//! list, an `--exec` API that dies, never answers or ignores `PORT`, progress lines in a log,
+//! and the report formats' metadata.
+
+use std::process::{Command, Output};
+
+fn conformance(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_conformance"));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run conformance")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An "API" on a fixed port, whatever `PORT` says, answering 200 to every GET and 405 to POST:
+/// enough for `public-open` and a not-applicable `alt-transport-form`.
+fn fixed_port_api(port: u16) -> String {
+    format!(
+        "python3 -c \"import http.server as h\nclass H(h.BaseHTTPRequestHandler):\n def do_GET(s):\n  s.send_response(200); s.send_header('Content-Type','application/json'); s.end_headers(); s.wfile.write(b'{{}}')\n def do_POST(s):\n  s.send_response(405); s.send_header('Allow','GET'); s.send_header('Content-Length','0'); s.end_headers()\n def log_message(s,*a): print('request', *a, flush=True)\nprint('listening on {port}', flush=True)\nh.HTTPServer(('127.0.0.1',{port}),H).serve_forever()\""
+    )
+}
+
+#[test]
+fn an_only_filter_that_matches_nothing_exits_2_with_the_closest_ids() {
+    let out = conformance(&["--only", "alg-nonee"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("matches no case"), "{err}");
+    assert!(err.contains("alg-none"), "{err}");
+    // The same through the environment, and among prefixes that do match.
+    let out = conformance(&["--list"], &[("CONFORMANCE_ONLY", "alg-none,zzz")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("\"zzz\""), "{}", stderr(&out));
+}
+
+#[test]
+fn list_prints_every_case_or_the_selected_ones() {
+    let out = conformance(&["--list"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), conformance::cases().len() + 1);
+    let out = conformance(&["--list", "--only", "rot-"], &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = text.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert_eq!(ids, ["rot-add", "rot-remove", "2"], "{text}");
+    assert!(
+        text.contains("JWKS"),
+        "categories as the catalogue spells them: {text}"
+    );
+}
+
+#[test]
+fn an_exec_api_that_dies_shows_its_command_and_last_lines() {
+    let out = conformance(
+        &[
+            "--exec",
+            "sh -c 'echo first-line; echo boom: cannot read AUTH0_DOMAIN >&2; exit 3'",
+            "--wait",
+            "10",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("exited with exit status: 3"), "{err}");
+    assert!(
+        err.contains("first-line") && err.contains("boom: cannot read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--exec-log"),
+        "says how to keep the log: {err}"
+    );
+}
+
+#[test]
+fn an_exec_api_on_the_wrong_port_times_out_with_a_hint_and_keeps_its_log() {
+    let log = std::env::temp_dir().join(format!("conformance-cli-{}.log", std::process::id()));
+    let port = free_port();
+    let out = conformance(
+        &[
+            "--exec",
+            &fixed_port_api(port),
+            "--wait",
+            "2",
+            "--exec-log",
+            log.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("did not answer"), "{err}");
+    assert!(err.contains("--exec-port"), "{err}");
+    assert!(err.contains(&format!("listening on {port}")), "{err}");
+    let kept = std::fs::read_to_string(&log).unwrap();
+    assert!(kept.contains(&format!("listening on {port}")), "{kept}");
+    std::fs::remove_file(&log).unwrap();
+    // The API was stopped: its port is free again.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::net::TcpListener::bind(("127.0.0.1", port)).expect("the API was stopped");
+}
+
+#[test]
+fn exec_port_reaches_an_api_that_ignores_port_and_reports_carry_their_metadata() {
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!("conformance-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junit = dir.join("junit.xml");
+    let port_text = port.to_string();
+    let out = conformance(
+        &[
+            "--exec",
+            &fixed_port_api(port),
+            "--exec-port",
+            &port_text,
+            "--only",
+            "public-open,alt-transport-form", // public-open-garbage too
+            "--transports",
+            "header-query-body",
+            "--json",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let err = stderr(&out);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&err);
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["tool_version"], env!("CARGO_PKG_VERSION"));
+    let started = report["started_at"].as_str().unwrap();
+    assert!(started.len() == 20 && started.ends_with('Z'), "{started}");
+    assert_eq!(report["outcomes"][0]["id"], "public-open");
+    assert_eq!(report["outcomes"][0]["verdict"], "pass", "{report:#}");
+    assert_eq!(report["outcomes"][0]["category"], "HDR");
+    // Not a terminal: one plain line per finished case, no escape codes.
+    assert!(err.contains("[  1/3] pass"), "{err}");
+    assert!(err.contains("public-open"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+    // The form-body case has no POST route here (405): not applicable, so skipped in JUnit.
+    assert_eq!(
+        report["outcomes"][2]["verdict"], "not-applicable",
+        "{report:#}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(&format!("timestamp=\"{}\"", &started[..19])),
+        "{xml}"
+    );
+    assert!(xml.contains("classname=\"HDR\""), "{xml}");
+    assert!(
+        xml.contains("skipped=\"1\"") && xml.contains("<skipped "),
+        "{xml}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
