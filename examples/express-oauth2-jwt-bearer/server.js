@@ -37,4 +37,5 @@ app.use((err, req, res, next) => {
   res.status(err.status || 500).json({ message: err.message });
 });
 
-app.listen(Number(process.env.PORT || 3010), '127.0.0.1');
+// HOST: 0.0.0.0 in a container (docker-compose.example.yml); loopback otherwise.
+app.listen(Number(process.env.PORT || 3010), process.env.HOST || '127.0.0.1');

@@ -36,7 +36,7 @@ pub struct Cli {
     #[arg(long, env = "MOCK_TENANT_ISSUER")]
     issuer: Option<String>,
     /// Tenant file, JSON: APIs, clients, grants, users (the format: docs/tenant-file.md in the
-    /// source, https://github.com/auth0-offline/auth0-offline). Default: the quickstart tenant.
+    /// source, <https://github.com/auth0-offline/auth0-offline>). Default: the quickstart tenant.
     #[arg(long, env = "MOCK_TENANT_FILE")]
     tenant: Option<PathBuf>,
     /// Sign with a fresh random key set instead of the TEST-ONLY fixture keys.

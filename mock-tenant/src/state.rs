@@ -26,6 +26,9 @@ pub(crate) struct State {
     pub(crate) store: Store,
     /// The version of the shared control state this process has loaded or published.
     pub(crate) shared_version: Mutex<String>,
+    /// The CA certificate (PEM) clients must trust, served at `GET /_mock/ca.pem`; unset over
+    /// plain HTTP.
+    pub(crate) ca_pem: std::sync::OnceLock<String>,
 }
 
 /// The part that control operations change.
@@ -74,6 +77,7 @@ impl State {
             sealer,
             store,
             shared_version: Mutex::new(String::new()),
+            ca_pem: std::sync::OnceLock::new(),
         }
     }
 

@@ -169,6 +169,7 @@ impl MockTenantBuilder {
                 ),
             };
             crate::files::write_atomic(&path, ca.cert_pem()).map_err(|e| format!("the CA: {e}"))?;
+            let _ = state.ca_pem.set(ca.cert_pem().to_owned());
             (Some(Arc::new(config)), Some(ca), Some(path), remove)
         };
 
@@ -210,9 +211,13 @@ impl MockTenant {
         format!("{scheme}://localhost:{}", self.addr.port())
     }
 
-    /// What a user exports as `AUTH0_DOMAIN`: `localhost:PORT`.
+    /// What a user exports as `AUTH0_DOMAIN`: the issuer's host and port, `localhost:PORT` unless
+    /// an issuer was given (`https://tenant:8443/` gives `tenant:8443`), so an API that builds
+    /// `https://{AUTH0_DOMAIN}/` gets the issuer back.
     pub fn domain(&self) -> String {
-        format!("localhost:{}", self.addr.port())
+        let issuer = self.issuer();
+        let rest = issuer.split_once("://").map_or(issuer, |(_, rest)| rest);
+        rest.trim_end_matches('/').to_owned()
     }
 
     /// The socket address the tenant listens on.

@@ -179,6 +179,20 @@ pub(crate) fn routes(
                 Err(e) => bad_request(&format!("not a state from GET /_mock/state: {e}")),
             }
         });
+    // GET /_mock/ca.pem: what a client in another container trusts, without a shared volume.
+    let ca_pem = warp::get()
+        .and(warp::path!("_mock" / "ca.pem"))
+        .and(s())
+        .map(|st: Arc<State>| match st.ca_pem.get() {
+            Some(pem) => reply::body(StatusCode::OK, "application/x-pem-file", pem.clone()),
+            None => reply::json(
+                StatusCode::NOT_FOUND,
+                &serde_json::json!({
+                    "error": "not_found",
+                    "error_description": "this tenant serves plain HTTP: it has no CA",
+                }),
+            ),
+        });
     // POST /_mock/reset
     let reset = warp::post()
         .and(warp::path!("_mock" / "reset"))
@@ -232,6 +246,8 @@ pub(crate) fn routes(
         .or(get_state)
         .unify()
         .or(put_state)
+        .unify()
+        .or(ca_pem)
         .unify()
         .boxed();
     config.or(keys).unify().or(rest).unify().boxed()

@@ -61,3 +61,98 @@ fn defects_lists_every_name_as_text_and_json() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), mock_tenant::defects().len());
 }
+
+/// The container image's entrypoint, run without a container engine (none runs on these
+/// machines): every interface from the environment, an issuer named after the compose service,
+/// the loud warning, and the CA served at `/_mock/ca.pem` for other containers to trust.
+#[tokio::test]
+async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("mt-entrypoint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let env_file = dir.join("tenant.env");
+    let issuer = format!("https://tenant:{port}/");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+        .args(["--issuer", &issuer])
+        .env("MOCK_TENANT_BIND", "0.0.0.0")
+        .env("MOCK_TENANT_PORT", port.to_string())
+        .env("MOCK_TENANT_ENV_OUT", &env_file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !env_file.exists() && std::time::Instant::now() < deadline {
+        assert!(child.try_wait().unwrap().is_none(), "mock-tenant exited");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The service name resolves to this machine, as compose's DNS does for the container.
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let ca_url = format!("https://tenant:{port}/_mock/ca.pem");
+    let insecure = reqwest::Client::builder()
+        .resolve("tenant", addr)
+        .no_proxy()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let res = insecure.get(&ca_url).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/x-pem-file");
+    let pem = res.text().await.unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    // Trusting that CA alone, the tenant answers under its service name.
+    let trusting = reqwest::Client::builder()
+        .resolve("tenant", addr)
+        .no_proxy()
+        .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
+        .build()
+        .unwrap();
+    let discovery: Value = trusting
+        .get(format!("{issuer}.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(discovery["issuer"], issuer);
+    let env_text = std::fs::read_to_string(&env_file).unwrap();
+    assert!(
+        env_text.contains(&format!("AUTH0_DOMAIN=tenant:{port}")),
+        "{env_text}"
+    );
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("WARNING: mock-tenant is listening on 0.0.0.0"),
+        "{err}"
+    );
+    assert!(err.contains("VALID TOKENS FOR ANYONE"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn ca_pem_is_the_embedded_tenants_ca_and_a_plain_http_tenant_has_none() {
+    let tenant = MockTenant::start().await;
+    let res = client(&tenant)
+        .get(format!("{}/_mock/ca.pem", tenant.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), tenant.ca_pem().unwrap());
+    let plain = MockTenant::builder().http().start().await;
+    let res = reqwest::Client::new()
+        .get(format!("{}/_mock/ca.pem", plain.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "not_found");
+}
