@@ -36,7 +36,7 @@ pub use exec::{Exec, ExecOptions};
 pub use html::to_html;
 pub use junit::to_junit;
 pub use profile::{Profile, ScopeSource, Transports};
-pub use report::{Outcome, Report};
+pub use report::{Outcome, REPORT_FORMAT_VERSION, Report};
 pub use snapshots::{SnapshotCheck, check as check_snapshots};
 pub use table::cases;
 pub use tenant::Tenant;
