@@ -6,12 +6,7 @@ use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use mock_tenant::escape_markup as escape;
 
 fn class(v: Verdict) -> &'static str {
     match v {

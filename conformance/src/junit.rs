@@ -4,19 +4,7 @@ use crate::report::Report;
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
-fn escape(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            '\'' => "&apos;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
-}
+use mock_tenant::escape_markup as escape;
 
 /// The report as a JUnit XML document.
 pub fn to_junit(report: &Report) -> String {
@@ -88,4 +76,67 @@ pub fn to_junit(report: &Report) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Outcome;
+    use crate::verdict::Exchange;
+
+    fn report(verdict: Verdict, note: &str, body: &str) -> Report {
+        let case = &crate::cases()[0];
+        let exchange = Exchange {
+            request: "GET /api/private".into(),
+            status: Some(500),
+            body: body.into(),
+            ..Exchange::default()
+        };
+        Report {
+            format_version: crate::REPORT_FORMAT_VERSION,
+            tool_version: "0.0.0".into(),
+            started_at: "2026-12-03T23:55:00Z".into(),
+            target: "http://127.0.0.1:1".into(),
+            profile: "auth0-quickstart".into(),
+            outcomes: vec![Outcome::new(case, verdict, note.into(), vec![exchange])],
+            wall_ms: 1500,
+            waited_ms: 0,
+            contaminated_by: None,
+        }
+    }
+
+    #[test]
+    fn whatever_the_api_answered_the_document_stays_well_formed() {
+        let xml = to_junit(&report(
+            Verdict::FailRobustness,
+            "it's <b>\"bad\"</b> & \u{b}",
+            "trace\u{0}\u{1b}[31m</failure><x a='1'>",
+        ));
+        assert!(
+            !xml.chars()
+                .any(|c| c < ' ' && !matches!(c, '\n' | '\t' | '\r'))
+        );
+        assert!(
+            xml.contains("it&#39;s &lt;b&gt;&quot;bad&quot;&lt;/b&gt; &amp; \u{FFFD}"),
+            "{xml}"
+        );
+        assert_eq!(xml.matches("</failure>").count(), 1, "{xml}");
+        assert!(!xml.contains("<x a="), "{xml}");
+        assert!(xml.contains("timestamp=\"2026-12-03T23:55:00\""), "{xml}");
+    }
+
+    #[test]
+    fn not_applicable_is_skipped_and_counted() {
+        let xml = to_junit(&report(
+            Verdict::NotApplicable,
+            "not run: no POST route",
+            "",
+        ));
+        assert!(xml.contains("skipped=\"1\""), "{xml}");
+        assert!(
+            xml.contains("<skipped message=\"not run: no POST route\"/>"),
+            "{xml}"
+        );
+        assert!(!xml.contains("<failure"), "{xml}");
+    }
 }

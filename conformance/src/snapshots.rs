@@ -14,6 +14,9 @@ pub struct SnapshotCheck {
     pub changed: Vec<(String, String)>,
     /// Cases whose answers are as recorded.
     pub unchanged: usize,
+    /// Snapshot files of cases the catalogue no longer has (renamed or removed): removed with
+    /// `update`, otherwise reported like a change.
+    pub stale: Vec<String>,
 }
 
 /// The snapshot text of one case.
@@ -105,19 +108,29 @@ pub fn check(report: &Report, dir: &Path, update: bool) -> std::io::Result<Snaps
             }
         }
     }
+    let known: std::collections::HashSet<String> =
+        crate::cases().iter().map(|c| file_name(&c.id)).collect();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".snap") && !known.contains(&name) {
+            if update {
+                std::fs::remove_file(entry.path())?;
+            }
+            result.stale.push(name);
+        }
+    }
+    result.stale.sort();
     Ok(result)
 }
 
-/// Lines only in `old` with `-`, lines only in `new` with `+`.
+/// A unified line diff (`-` recorded, `+` now) with two lines of context: moved and repeated
+/// lines show as what they are.
 fn diff(old: &str, new: &str) -> String {
-    let mut out = String::new();
-    for line in old.lines().filter(|l| !new.lines().any(|n| n == *l)) {
-        out.push_str(&format!("-{line}\n"));
-    }
-    for line in new.lines().filter(|l| !old.lines().any(|o| o == *l)) {
-        out.push_str(&format!("+{line}\n"));
-    }
-    out
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header("recorded", "now")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -130,6 +143,17 @@ mod tests {
             file_name("alg-none-nOnE").to_lowercase(),
             file_name("alg-none-none").to_lowercase()
         );
+    }
+
+    #[test]
+    fn a_moved_or_repeated_line_shows_in_the_diff() {
+        let d = diff("status: 401\nbody: a\n", "body: a\nstatus: 401\n");
+        assert!(d.contains("-status: 401") || d.contains("-body: a"), "{d}");
+        let d = diff(
+            "status: 401\nbody: a\n",
+            "status: 401\nbody: a\nstatus: 401\nbody: a\n",
+        );
+        assert!(d.contains("+status: 401"), "{d}");
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub use forge::{
     Signer, TokenBuilder, defects, find_defect,
 };
 pub use keys::KeySource;
+pub use routes::escape_markup;
 pub use tenant::{MockTenant, MockTenantBuilder};
 pub use tls::CertificateAuthority;
 pub use users::{DEFAULT_CONNECTION, User};

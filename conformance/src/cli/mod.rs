@@ -327,14 +327,23 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         for (id, diff) in &check.changed {
             eprintln!("snapshot changed: {id}\n{diff}");
         }
+        for name in &check.stale {
+            let done = if cli.update {
+                "removed"
+            } else {
+                "--update removes it"
+            };
+            eprintln!("snapshot stale: {name} (no such case any more; {done})");
+        }
         eprintln!(
-            "snapshots: {} unchanged, {} new, {} changed{}",
+            "snapshots: {} unchanged, {} new, {} changed, {} stale{}",
             check.unchanged,
             check.new.len(),
             check.changed.len(),
+            check.stale.len(),
             if cli.update { " (accepted)" } else { "" }
         );
-        changed = !check.changed.is_empty() && !cli.update;
+        changed = !cli.update && (!check.changed.is_empty() || !check.stale.is_empty());
     }
     Ok((report, changed))
 }

@@ -455,14 +455,20 @@ async fn snapshots_record_answers_and_report_every_change_with_a_diff() {
         third.changed[0].1.contains("-status: 200") && third.changed[0].1.contains("+status: 401")
     );
 
+    // A case renamed or removed leaves its file behind: reported, and removed by --update.
+    std::fs::write(
+        dir.join("renamed-case.snap"),
+        "---\nexpression: renamed-case\n---\n",
+    )
+    .unwrap();
+    let fourth = conformance::check_snapshots(&report, &dir, false).unwrap();
+    assert_eq!(fourth.stale, ["renamed-case.snap"]);
+    assert!(dir.join("renamed-case.snap").exists());
+
     conformance::check_snapshots(&report, &dir, true).unwrap();
-    assert_eq!(
-        conformance::check_snapshots(&report, &dir, false)
-            .unwrap()
-            .changed
-            .len(),
-        0
-    );
+    let last = conformance::check_snapshots(&report, &dir, false).unwrap();
+    assert_eq!((last.changed.len(), last.stale.len()), (0, 0));
+    assert!(!dir.join("renamed-case.snap").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -5,8 +5,15 @@ use super::reply;
 use http::StatusCode;
 use warp::reply::Response;
 
-/// HTML with `& < > " '` escaped.
-pub(crate) fn escape(text: &str) -> String {
+/// Text made safe inside HTML and XML elements and quoted attributes: `& < > " '` escaped, and
+/// the control characters XML 1.0 forbids (all of C0 but tab, newline and carriage return) shown
+/// as U+FFFD, so a JUnit file stays well-formed whatever bytes an API answered. The one escape
+/// the tenant's pages and conformance's HTML and JUnit reports share.
+///
+/// ```
+/// assert_eq!(mock_tenant::escape_markup("a<'b'>\u{7}"), "a&lt;&#39;b&#39;&gt;\u{FFFD}");
+/// ```
+pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -15,11 +22,15 @@ pub(crate) fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
+
+pub(crate) use escape_markup as escape;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;\
 padding:0 1rem;color:#222}.warn{background:#fff3cd;border:1px solid #e0c36c;padding:.6rem;\

@@ -24,6 +24,7 @@ use warp::reply::Response;
 
 pub(crate) use discovery::document as discovery_document;
 pub(crate) use forge::defects_json;
+pub use html::escape_markup;
 
 /// Query or form parameters; the first occurrence of a name wins.
 pub(crate) type Params = std::collections::HashMap<String, String>;
