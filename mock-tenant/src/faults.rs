@@ -3,8 +3,6 @@
 
 use crate::b64;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::traits::PublicKeyParts;
 use rustls_pki_types::PrivatePkcs8KeyDer;
 use rustls_pki_types::pem::PemObject;
 use serde::{Deserialize, Serialize};
@@ -127,15 +125,15 @@ impl BadKey {
         use fixtures::keys::*;
         match self {
             Self::WeakRsa => {
-                let (n, e) = rsa_components(TEST_ONLY_WEAK_RSA1024);
+                let (n, e) = rsa_components(TEST_ONLY_WEAK_RSA1024_PUBLIC);
                 rsa_jwk("sig", &n, &e)
             }
             Self::Enc => {
-                let (n, e) = rsa_components(TEST_ONLY_ENC_RSA2048);
+                let (n, e) = rsa_components(TEST_ONLY_ENC_RSA2048_PUBLIC);
                 rsa_jwk("enc", &n, &e)
             }
             Self::RsaExponentOne => {
-                let (n, _) = rsa_components(TEST_ONLY_ENC_RSA2048);
+                let (n, _) = rsa_components(TEST_ONLY_ENC_RSA2048_PUBLIC);
                 rsa_jwk("sig", &n, &[1])
             }
             Self::Ec => {
@@ -158,16 +156,13 @@ impl BadKey {
     }
 }
 
-/// `n` and `e` of an RSA PKCS#8 PEM key of any size, big-endian without leading zeros.
-fn rsa_components(pem: &str) -> (Vec<u8>, Vec<u8>) {
-    let key = rsa::PrivateKey::from_pkcs8_pem(pem).expect("fixture RSA key is PKCS#8 PEM");
-    let strip = |bytes: Box<[u8]>| {
-        let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-        bytes[start..].to_vec()
-    };
+/// `n` and `e` of a fixture key kept as data (base64url), as bytes.
+fn rsa_components((n, e): (&str, &str)) -> (Vec<u8>, Vec<u8>) {
+    use base64::Engine;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     (
-        strip(key.n().as_ref().to_be_bytes()),
-        strip(key.e().to_be_bytes()),
+        url.decode(n).expect("fixture n is base64url"),
+        url.decode(e).expect("fixture e is base64url"),
     )
 }
 
