@@ -56,33 +56,96 @@ pub(crate) async fn send(
         Ok(Err(e)) => return fail(format!("connection failed: {e}")),
         Ok(Ok(bytes)) => bytes,
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse::<u16>().ok());
-    let Some(status) = status else {
+    let Some(answer) = parse(&bytes) else {
         return fail("the answer is not HTTP".into());
-    };
-    let header = |name: &str| {
-        head.split("\r\n").skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_owned())
-        })
     };
     Exchange {
         request: request_line,
-        status: Some(status),
-        challenge: header("www-authenticate"),
-        content_type: header("content-type"),
-        body: body.chars().take(2048).collect(),
+        status: Some(answer.status),
+        challenge: answer.header("www-authenticate"),
+        content_type: answer.header("content-type"),
+        body: String::from_utf8_lossy(&answer.body)
+            .chars()
+            .take(2048)
+            .collect(),
         elapsed_ms,
         error: None,
     }
+}
+
+/// An HTTP/1.1 answer read off the socket.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    /// The body, de-chunked, and cut at `Content-Length` when there is one.
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// Parses the head with httparse and decodes a chunked body; `None` when it is not HTTP.
+fn parse(bytes: &[u8]) -> Option<Answer> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut response = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(head_len) = response.parse(bytes).ok()? else {
+        return None;
+    };
+    let status = response.code?;
+    let headers: Vec<(String, String)> = response
+        .headers
+        .iter()
+        .map(|h| {
+            let value = String::from_utf8_lossy(h.value).trim().to_owned();
+            (h.name.to_owned(), value)
+        })
+        .collect();
+    let mut answer = Answer {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    let rest = &bytes[head_len..];
+    let chunked = answer
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    answer.body = if chunked {
+        dechunk(rest)
+    } else if let Some(len) = answer
+        .header("content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        rest[..len.min(rest.len())].to_vec()
+    } else {
+        rest.to_vec()
+    };
+    Some(answer)
+}
+
+/// The data of a chunked body, as far as it is complete (an answer cut at [`MAX_ANSWER`] keeps
+/// what arrived).
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(httparse::Status::Complete((start, size))) = httparse::parse_chunk_size(rest) {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if size == 0 {
+            break;
+        }
+        let data = &rest[start..];
+        let take = size.min(data.len());
+        body.extend_from_slice(&data[..take]);
+        if take < size || data.len() < size + 2 {
+            break;
+        }
+        rest = &data[size + 2..];
+    }
+    body
 }
 
 async fn exchange(authority: &str, path: &str, values: &[Vec<u8>]) -> std::io::Result<Vec<u8>> {
@@ -108,7 +171,37 @@ async fn exchange(authority: &str, path: &str, values: &[Vec<u8>]) -> std::io::R
 
 #[cfg(test)]
 mod tests {
-    use super::plain_http_authority;
+    use super::{parse, plain_http_authority};
+
+    #[test]
+    fn chunked_bodies_are_decoded_and_sizes_stay_out_of_the_body() {
+        let raw =
+            b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n\
+            Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n\
+            7\r\n{\"error\r\n9\r\n\":\"nope\"}\r\n0\r\n\r\n";
+        let answer = parse(raw).unwrap();
+        assert_eq!(answer.status, 401);
+        assert_eq!(answer.body, br#"{"error":"nope"}"#);
+        assert_eq!(
+            answer.header("www-authenticate").as_deref(),
+            Some("Bearer error=\"invalid_token\"")
+        );
+        assert_eq!(
+            answer.header("content-type").as_deref(),
+            Some("application/json")
+        );
+    }
+
+    #[test]
+    fn content_length_cuts_the_body_and_garbage_is_not_http() {
+        let answer =
+            parse(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\nokEXTRA").unwrap();
+        assert_eq!((answer.status, answer.body.as_slice()), (400, &b"ok"[..]));
+        assert!(parse(b"SSH-2.0-OpenSSH_9.2\r\n").is_none());
+        // A chunked body cut short keeps what arrived.
+        let cut = parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc").unwrap();
+        assert_eq!(cut.body, b"abc");
+    }
 
     #[test]
     fn only_plain_http_urls_have_an_authority() {
