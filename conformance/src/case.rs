@@ -283,12 +283,12 @@ pub enum Recipe {
         /// The header values, given T0.
         values: fn(&str) -> Vec<Vec<u8>>,
     },
-    /// A token from the forge, by defect name (or `""` for the valid token).
+    /// A token from the forge: the valid token, or one with a named defect.
     Token {
         /// The endpoint.
         endpoint: Endpoint,
-        /// The defect.
-        defect: &'static str,
+        /// The defect's name; `None` for the valid token.
+        defect: Option<&'static str>,
     },
     /// The valid token carried another way.
     Transport(Transport),

@@ -90,7 +90,8 @@ pub fn cases_markdown() -> String {
             other => format!("{other:?}"),
         });
         let source = match case.recipe {
-            crate::Recipe::Token { defect, .. } => mock_tenant::find_defect(defect)
+            crate::Recipe::Token { defect, .. } => defect
+                .and_then(mock_tenant::find_defect)
                 .map_or("", |d| d.source)
                 .to_owned(),
             _ => "-".into(),

@@ -396,7 +396,7 @@ pub fn cases() -> Vec<Case> {
         about: "T0 again after every token attack: no lockout, crash or poisoned cache".into(),
         recipe: Recipe::Token {
             endpoint: Endpoint::Scoped,
-            defect: "",
+            defect: None,
         },
         expect: Expect::Ok,
         threat: Threat::Client,
@@ -498,7 +498,7 @@ fn token_case(defect: &Defect) -> Case {
         about: defect.about.to_owned(),
         recipe: Recipe::Token {
             endpoint,
-            defect: defect.name,
+            defect: Some(defect.name),
         },
         expect: match defect.answer {
             Answer::Refuse => Expect::Invalid,

@@ -64,20 +64,25 @@ impl Tenant {
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    /// A token by defect name (`""`: the valid token).
+    /// A token by defect name (`None`: the valid token, see [`valid`](Self::valid)).
     pub(crate) async fn mint(
         &self,
-        defect: &str,
+        defect: Option<&str>,
         attacker: Option<&str>,
     ) -> Result<String, String> {
         let mut body = json!({});
-        if !defect.is_empty() {
+        if let Some(defect) = defect {
             body["defect"] = json!(defect);
         }
         if let Some(url) = attacker {
             body["attacker"] = json!(url);
         }
         self.mint_with(body).await
+    }
+
+    /// T0, the valid token: signed by the current key, with the scope.
+    pub(crate) async fn valid(&self) -> Result<String, String> {
+        self.mint(None, None).await
     }
 
     /// The same tenant, minting tokens for an API whose scoped endpoint needs `scope`.

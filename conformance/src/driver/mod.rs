@@ -169,7 +169,7 @@ fn finished(ctx: &Ctx<'_>, outcomes: &[Outcome], started: Instant) {
 /// declared cooldown and cache lifetime (capped like every wait): an API may keep a key set it
 /// fetched during the case until its cache expires.
 async fn still_valid(ctx: &mut Ctx<'_>) -> bool {
-    let Ok(t0) = ctx.tenant.mint("", None).await else {
+    let Ok(t0) = ctx.tenant.valid().await else {
         return false;
     };
     let ttl = Duration::from_secs(ctx.profile.jwks_ttl_secs.min(MAX_TTL_WAIT_SECS));
@@ -189,7 +189,7 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
     let expect = case.expectation(ctx.profile);
     let mut outcome = match case.recipe {
         Recipe::Headers { endpoint, values } => {
-            let t0 = ctx.tenant.mint("", None).await?;
+            let t0 = ctx.tenant.valid().await?;
             let exchange = ctx.send(endpoint, &values(&t0)).await;
             judge(ctx, case, expect, vec![exchange], &t0)
         }
@@ -202,7 +202,7 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
                     vec![],
                 ));
             };
-            let t0 = ctx.tenant.mint("", None).await?;
+            let t0 = ctx.tenant.valid().await?;
             let path = ctx.path(endpoint).to_owned();
             let exchange =
                 crate::raw::send(&authority, &path, &values(&t0), ctx.profile.timeout()).await;
@@ -214,7 +214,7 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
             judge(ctx, case, expect, vec![exchange], &token)
         }
         Recipe::Transport(transport) => {
-            let t0 = ctx.tenant.mint("", None).await?;
+            let t0 = ctx.tenant.valid().await?;
             let exchange = ctx.send_transport(transport, &t0).await;
             judge(ctx, case, expect, vec![exchange], &t0)
         }

@@ -95,7 +95,7 @@ fn unknown_kid_token(ctx: &Ctx<'_>, n: usize) -> String {
 }
 
 pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, String> {
-    let t0 = ctx.tenant.mint("", None).await?;
+    let t0 = ctx.tenant.valid().await?;
     let bearer = |t: &str| vec![format!("Bearer {t}")];
     let private = Endpoint::Private;
     let outcome = match op {
@@ -107,7 +107,10 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
                 .set_discovery(serde_json::json!({ "issuer": OTHER }))
                 .await?;
             // Signed by the tenant, issued by the issuer the altered document names.
-            let token = ctx.tenant.mint("iss-wrong-other-tenant", None).await?;
+            let token = ctx
+                .tenant
+                .mint(Some("iss-wrong-other-tenant"), None)
+                .await?;
             let exchange = ctx.send(private, &bearer(&token)).await;
             let read = ctx.tenant.requests(DISCOVERY).await? > before;
             ctx.tenant.set_discovery(serde_json::json!({})).await?;
@@ -295,7 +298,7 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             }
             ctx.tenant.rotate().await?;
             ctx.tenant.rotate().await?;
-            let token = ctx.tenant.mint("", None).await?;
+            let token = ctx.tenant.valid().await?;
             let exchange = until_accepted(ctx, &token).await;
             judge(ctx, case, case.expect, vec![exchange], &token)
         }
@@ -309,7 +312,7 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             for _ in 0..3 {
                 ctx.tenant.rotate().await?;
             }
-            let token = ctx.tenant.mint("", None).await?;
+            let token = ctx.tenant.valid().await?;
             let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
             let first = loop {
                 let exchange = ctx.send(private, &bearer(&token)).await;
@@ -328,7 +331,7 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
                 }
                 ctx.wait(Duration::from_millis(500)).await;
             };
-            let fresh = ctx.tenant.mint("", None).await?;
+            let fresh = ctx.tenant.valid().await?;
             let after = until_accepted(ctx, &fresh).await;
             let mut outcome = judge(ctx, case, case.expect, vec![last], &token);
             for (exchange, what) in [
