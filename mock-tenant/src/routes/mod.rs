@@ -1,6 +1,7 @@
 //! The router, written once: the binary, the embedded tenant and the tests all serve
 //! [`routes`]. Every rejection is answered in one place, [`recover`], in Auth0's error shape.
 
+mod allowed;
 mod authorize;
 mod control;
 mod discovery;
@@ -68,6 +69,8 @@ pub(crate) fn routes(
         .or(forge::routes(state.clone()))
         .unify()
         .or(control::routes(state))
+        .unify()
+        .or(allowed::route())
         .unify()
         .recover(recover)
         .unify()

@@ -177,3 +177,46 @@ async fn shared_tenant() -> &'static MockTenant {
     });
     TENANT.get_or_init(|| rx.recv().unwrap())
 }
+
+#[tokio::test]
+async fn unknown_paths_are_404_and_wrong_methods_405_with_allow() {
+    let tenant = MockTenant::start().await;
+    let c = client(&tenant);
+    let base = tenant.url();
+    for path in [
+        "/nope",
+        "/oauth/token/",
+        "/.well-known/other",
+        "/api/private",
+    ] {
+        let res = c.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "not_found", "{path}");
+    }
+    for (method, path, allow) in [
+        (reqwest::Method::GET, "/oauth/token", "POST"),
+        (reqwest::Method::DELETE, "/userinfo", "GET, POST"),
+        (reqwest::Method::POST, "/.well-known/jwks.json", "GET"),
+        (reqwest::Method::PUT, "/_mock/keys/some-kid", "DELETE"),
+    ] {
+        let res = c
+            .request(method.clone(), format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request");
+    }
+    // A known path and method with a bad body keeps its own answer.
+    let res = c
+        .post(format!("{base}/oauth/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("x".repeat(2 * 1024 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
