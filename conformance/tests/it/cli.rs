@@ -167,3 +167,41 @@ fn exec_port_reaches_an_api_that_ignores_port_and_reports_carry_their_metadata()
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn api_with_the_embedded_tenant_uses_the_ca_it_is_given() {
+    use std::io::BufRead;
+    let ca = mock_tenant::CertificateAuthority::generate();
+    let dir = std::env::temp_dir().join(format!("conformance-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("ca.pem"), dir.join("ca-key.pem"));
+    std::fs::write(&cert, ca.cert_pem()).unwrap();
+    std::fs::write(&key, ca.key_pem()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .args([
+            "--api",
+            "http://127.0.0.1:1",
+            "--wait",
+            "5",
+            "--tenant-port",
+            "0",
+        ])
+        .arg("--ca-cert")
+        .arg(&cert)
+        .arg("--ca-key")
+        .arg(&key)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    // The tenant's CA file, read while the run waits for the (absent) API.
+    let served = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("export SSL_CERT_FILE=").map(str::to_owned))
+        .expect("the environment is printed");
+    assert_eq!(std::fs::read_to_string(&served).unwrap(), ca.cert_pem());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(child.wait().unwrap().code(), Some(2), "{rest:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
