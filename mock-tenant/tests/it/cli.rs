@@ -76,18 +76,28 @@ async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca(
     std::fs::create_dir_all(&dir).unwrap();
     let env_file = dir.join("tenant.env");
     let issuer = format!("https://tenant:{port}/");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
-        .args(["--issuer", &issuer])
-        .env("MOCK_TENANT_BIND", "0.0.0.0")
-        .env("MOCK_TENANT_PORT", port.to_string())
-        .env("MOCK_TENANT_ENV_OUT", &env_file)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    /// Stops the tenant even when an assertion fails first.
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Stop(
+        Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+            .args(["--issuer", &issuer])
+            .env("MOCK_TENANT_BIND", "0.0.0.0")
+            .env("MOCK_TENANT_PORT", port.to_string())
+            .env("MOCK_TENANT_ENV_OUT", &env_file)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !env_file.exists() && std::time::Instant::now() < deadline {
-        assert!(child.try_wait().unwrap().is_none(), "mock-tenant exited");
+        assert!(child.0.try_wait().unwrap().is_none(), "mock-tenant exited");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     // The service name resolves to this machine, as compose's DNS does for the container.
@@ -125,9 +135,10 @@ async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca(
         env_text.contains(&format!("AUTH0_DOMAIN=tenant:{port}")),
         "{env_text}"
     );
-    child.kill().unwrap();
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut err).unwrap();
     assert!(
         err.contains("WARNING: mock-tenant is listening on 0.0.0.0"),
         "{err}"
