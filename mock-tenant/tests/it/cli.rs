@@ -121,14 +121,8 @@ async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca(
         .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
         .build()
         .unwrap();
-    let discovery: Value = trusting
-        .get(format!("{issuer}.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery =
+        json_of(trusting.get(format!("{issuer}.well-known/openid-configuration"))).await;
     assert_eq!(discovery["issuer"], issuer);
     let env_text = std::fs::read_to_string(&env_file).unwrap();
     assert!(
