@@ -81,6 +81,15 @@ pub struct Client {
     /// Allowed logout URLs.
     #[serde(default)]
     pub allowed_logout_urls: Vec<String>,
+    /// Allowed Origins (CORS): origins (`scheme://host[:port]`, no path) whose browser code may
+    /// call `/oauth/token` and `/oauth/revoke` for this client. The origins of `callbacks` and
+    /// `web_origins` are allowed too, as Auth0 allows them.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Allowed Web Origins: origins that may get `/authorize` answers by `postMessage`
+    /// (`response_mode=web_message`, the hidden iframe of silent authentication).
+    #[serde(default)]
+    pub web_origins: Vec<String>,
     /// Refresh Token Rotation: each refresh returns a new refresh token and the used one stops
     /// working; reusing it revokes the whole family, as Auth0 does.
     #[serde(default)]
@@ -92,6 +101,70 @@ impl Client {
     pub fn is_public(&self) -> bool {
         self.client_secret.is_empty()
     }
+
+    /// Whether browser code on `origin` may call the token and revocation endpoints for this
+    /// client: one of `allowed_origins` or `web_origins`, or the origin of one of `callbacks`.
+    ///
+    /// ```
+    /// let tenant = mock_tenant::TenantConfig::quickstart();
+    /// let spa = tenant.client("quickstart-spa").unwrap();
+    /// assert!(spa.allows_cors_origin("http://localhost:3000"));
+    /// assert!(!spa.allows_cors_origin("http://localhost:3001"));
+    /// ```
+    pub fn allows_cors_origin(&self, origin: &str) -> bool {
+        let origin = origin.trim_end_matches('/');
+        self.allowed_origins
+            .iter()
+            .chain(&self.web_origins)
+            .any(|o| o.trim_end_matches('/') == origin)
+            || self
+                .callbacks
+                .iter()
+                .any(|c| origin_of(c).as_deref() == Some(origin))
+    }
+
+    /// Whether `origin` is one of `web_origins`, so `response_mode=web_message` may answer it.
+    pub fn allows_web_origin(&self, origin: &str) -> bool {
+        let origin = origin.trim_end_matches('/');
+        self.web_origins
+            .iter()
+            .any(|o| o.trim_end_matches('/') == origin)
+    }
+}
+
+/// The origin (`scheme://host[:port]`, as browsers send it in `Origin`) of an absolute URL, or
+/// `None` when it has none.
+///
+/// ```
+/// use mock_tenant::origin_of;
+/// assert_eq!(origin_of("http://localhost:3000/callback?x=1").as_deref(), Some("http://localhost:3000"));
+/// assert_eq!(origin_of("https://app.example/").as_deref(), Some("https://app.example"));
+/// assert_eq!(origin_of("/relative"), None);
+/// ```
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    if host.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    ))
+}
+
+/// Whether `text` is an origin alone: `scheme://host[:port]`, with no path, query or fragment.
+fn is_origin(text: &str) -> bool {
+    origin_of(text).is_some_and(|o| o.eq_ignore_ascii_case(text.trim_end_matches('/')))
 }
 
 /// Permission for a client to get tokens for an API.
@@ -181,6 +254,19 @@ impl TenantConfig {
                 ));
             }
         }
+        for client in &self.clients {
+            if let Some(bad) = client
+                .allowed_origins
+                .iter()
+                .chain(&client.web_origins)
+                .find(|o| !is_origin(o))
+            {
+                return Err(format!(
+                    "client {:?}: {bad:?} is not an origin (scheme://host[:port], no path)",
+                    client.client_id
+                ));
+            }
+        }
         for grant in &self.client_grants {
             if self.client(&grant.client_id).is_none() {
                 return Err(format!(
@@ -252,6 +338,29 @@ mod tests {
         t.client_grants[0].scope = vec!["delete:everything".into()];
         let err = t.check().unwrap_err();
         assert!(err.contains("delete:everything"), "{err}");
+    }
+
+    #[test]
+    fn origins_must_be_origins_and_callbacks_count_as_cors_origins() {
+        let mut t = TenantConfig::quickstart();
+        let spa = t
+            .clients
+            .iter_mut()
+            .find(|c| c.client_id == "quickstart-spa")
+            .unwrap();
+        spa.web_origins.push("http://localhost:4000/app".into());
+        let err = t.check().unwrap_err();
+        assert!(err.contains("http://localhost:4000/app"), "{err}");
+
+        let web = TenantConfig::quickstart()
+            .client("quickstart-web")
+            .unwrap()
+            .clone();
+        assert!(web.allowed_origins.is_empty() && web.web_origins.is_empty());
+        assert!(web.allows_cors_origin("http://127.0.0.1:5000"));
+        assert!(!web.allows_web_origin("http://127.0.0.1:5000"));
+        assert!(!web.allows_cors_origin("http://127.0.0.1:5001"));
+        assert!(!web.allows_cors_origin("null"));
     }
 
     #[test]

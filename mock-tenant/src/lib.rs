@@ -43,7 +43,7 @@ mod tenant;
 mod tls;
 mod users;
 
-pub use config::{Api, Client, ClientGrant, TenantConfig};
+pub use config::{Api, Client, ClientGrant, TenantConfig, origin_of};
 pub use control::{KeysSummary, Stats};
 pub use faults::{BadKey, JunkBody, JwksFault};
 pub use forge::{

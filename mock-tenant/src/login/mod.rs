@@ -43,6 +43,8 @@ pub(crate) enum ResponseMode {
     Query,
     Fragment,
     FormPost,
+    /// `postMessage` to the opener or parent window (the hidden iframe of silent auth).
+    WebMessage,
 }
 
 /// A checked `/authorize` request, waiting for a user: sealed into the login page's form.

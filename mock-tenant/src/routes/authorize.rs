@@ -1,6 +1,6 @@
 //! `GET /authorize` and the login page it shows (`POST /u/login`): the code flow with `state`,
-//! `nonce`, PKCE, `response_mode` query, fragment and form_post, `prompt`, `login_hint`, an SSO
-//! session cookie, and auto-login for tests. Errors go back to a valid `redirect_uri` as Auth0
+//! `nonce`, PKCE, `response_mode` query, fragment, form_post and web_message, `prompt`,
+//! `login_hint`, an SSO session cookie, and auto-login for tests. Errors go back to a valid `redirect_uri` as Auth0
 //! sends them; a bad client or `redirect_uri` gets an error page, never a redirect.
 
 use super::html::{self, escape};
@@ -128,6 +128,21 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
         None | Some("query") => ResponseMode::Query,
         Some("fragment") => ResponseMode::Fragment,
         Some("form_post") => ResponseMode::FormPost,
+        Some("web_message") => {
+            // The answer is posted to this origin's window, so it must be an Allowed Web Origin.
+            let origin = crate::config::origin_of(&redirect_uri);
+            if !origin
+                .as_deref()
+                .is_some_and(|o| client.allows_web_origin(o))
+            {
+                return Err(page(format!(
+                    "The specified redirect_uri '{redirect_uri}' does not have a registered \
+                     origin. Add {} to the client's \"web_origins\" in the tenant file.",
+                    origin.as_deref().unwrap_or("its origin")
+                )));
+            }
+            ResponseMode::WebMessage
+        }
         Some(other) => {
             return Err(page(format!("Unsupported response_mode: {other}")));
         }
@@ -312,8 +327,13 @@ fn redirect(auth: &Authorization, fields: &[(&str, &str)]) -> Response {
     if let Some(state) = &auth.state {
         all.push(("state", state));
     }
-    if auth.mode == ResponseMode::FormPost {
-        return html::form_post(&auth.redirect_uri, &all);
+    match auth.mode {
+        ResponseMode::FormPost => return html::form_post(&auth.redirect_uri, &all),
+        ResponseMode::WebMessage => {
+            let origin = crate::config::origin_of(&auth.redirect_uri).unwrap_or_default();
+            return html::web_message(&origin, &all);
+        }
+        ResponseMode::Query | ResponseMode::Fragment => {}
     }
     let encoded = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(all)

@@ -86,3 +86,61 @@ pub(crate) fn form_post(action: &str, fields: &[(&str, &str)]) -> Response {
     );
     res
 }
+
+/// The `web_message` response mode, as Auth0 answers it: a page whose script posts
+/// `{type: "authorization_response", response: {..fields}}` to the opener (a popup) or the
+/// parent (an iframe), for `target_origin` only.
+pub(crate) fn web_message(target_origin: &str, fields: &[(&str, &str)]) -> Response {
+    let response: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+        .collect();
+    let message = serde_json::json!({"type": "authorization_response", "response": response});
+    let script = format!(
+        "(function(window){{var targetOrigin={};var authorizationResponse={};\
+         var mainWin=window.opener?window.opener:window.parent;\
+         mainWin.postMessage(authorizationResponse,targetOrigin);}})(this);",
+        script_json(&serde_json::Value::from(target_origin)),
+        script_json(&message)
+    );
+    let html = format!(
+        "<!DOCTYPE html><html><head><title>Authorization Response</title></head><body>\
+         <script type=\"text/javascript\">{script}</script></body></html>"
+    );
+    let mut res = reply::body(StatusCode::OK, "text/html; charset=utf-8", html);
+    res.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// JSON that is safe inside a `<script>` element: no `<`, `>`, `&` or line separators that
+/// could end the element or the string.
+fn script_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_json;
+
+    #[test]
+    fn script_json_cannot_close_the_script_element() {
+        let text = script_json(
+            &serde_json::json!({"state": "</script><script>alert(1)</script>&\u{2028}"}),
+        );
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["state"], "</script><script>alert(1)</script>&\u{2028}");
+    }
+}

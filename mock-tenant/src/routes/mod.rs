@@ -4,6 +4,7 @@
 mod allowed;
 mod authorize;
 mod control;
+mod cors;
 mod discovery;
 mod forge;
 mod grants;
@@ -49,10 +50,18 @@ pub(crate) fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-/// Every route of the tenant, with rejections turned into responses.
+/// Every route of the tenant, with rejections turned into responses and CORS where browsers
+/// call ([`cors`]).
 pub(crate) fn routes(
     state: Arc<State>,
 ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    cors::wrap(plain_routes(state))
+}
+
+/// Every route, without CORS.
+fn plain_routes(
+    state: Arc<State>,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static {
     discovery::routes(state.clone())
         .or(jwks::route(state.clone()))
         .unify()

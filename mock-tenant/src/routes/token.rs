@@ -333,6 +333,15 @@ pub(crate) fn authenticate(
         (None, None) => return Err(unauthorized()),
     };
     let client = config.client(&client_id).ok_or_else(unauthorized)?;
+    // Browser code may call for a client only from one of its origins; Auth0 refuses the others
+    // with the same 401 as bad credentials (see docs/login-flows.md, "Single-page apps").
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && !origin
+            .to_str()
+            .is_ok_and(|origin| client.allows_cors_origin(origin))
+    {
+        return Err(unauthorized());
+    }
     if client.is_public() {
         // A public client has no secret to check; its grants must prove themselves (PKCE).
         return match secret.filter(|s| !s.is_empty()) {

@@ -10,6 +10,7 @@
 //! - `lifecycle`: binding, plain HTTP, stopping on drop.
 //! - `oidc_client`: the `openidconnect` crate through discovery, code + PKCE, ID token, userinfo.
 //! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
+//! - `spa`: CORS on the endpoints browsers call, and `response_mode=web_message`.
 
 mod bad_input;
 mod cli;
@@ -20,6 +21,7 @@ mod jwks;
 mod lifecycle;
 mod login;
 mod oidc_client;
+mod spa;
 mod token;
 
 use jsonwebtoken::{DecodingKey, Validation, jwk::JwkSet};
