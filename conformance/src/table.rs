@@ -208,6 +208,13 @@ fn token_row(
             None,
             "the API owns its issuer check (RFC 8725 §3.8)",
         ),
+        IssArray => (
+            Iss,
+            Low,
+            None,
+            None,
+            "`iss` as an array holding the tenant's issuer, signed by the tenant: only the issuer can make it, and no other issuer gets in through it, so accepting it is `warn strict`",
+        ),
         IdToken => (
             Type,
             High,

@@ -96,6 +96,11 @@ impl Validator {
         if !data.claims.is_object() {
             return Err(Denial::invalid_token("The token is malformed"));
         }
+        // jsonwebtoken accepts an `iss` array that holds the issuer; `iss` is one StringOrURI
+        // (RFC 7519 §4.1.1), and a membership check is how fast-jwt#552 went wrong.
+        if !data.claims["iss"].is_string() {
+            return Err(Denial::invalid_token("The token has the wrong issuer"));
+        }
         self.check_times(&data.claims)?;
         let claims = Arc::new(Claims(data.claims));
         let mut verified = self

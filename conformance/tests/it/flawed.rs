@@ -89,6 +89,22 @@ pub enum Flaw {
     KeepsBrokenKeys,
     /// A 500 on one odd but harmless request shape.
     CrashOn(Trigger),
+    /// Checks `iss` with Python's `in` on strings: any substring of the issuer passes
+    /// (PyJWT 2.10.0, CVE-2024-53861).
+    IssuerSubstring,
+    /// Takes an `iss` array that holds the issuer (fast-jwt before nearform/fast-jwt#552).
+    IssuerInArray,
+    /// Accepts a JSON array as the payload and skips every claim check, since no claim is
+    /// `in` an array (fast-jwt before nearform/fast-jwt#639).
+    ArrayPayload,
+    /// Compares `aud` as a C string, up to the first NUL (CWE-158).
+    CStringClaims,
+    /// Verifies HS256 with a secret found in the token's own header, an `oct` key in `jwk`
+    /// (a secret lookup fed by header data: CVE-2025-65945, GHSA-869p-cjfg-cm3x).
+    SecretFromHeader,
+    /// Reads flattened JWS JSON and lets its unprotected `header` override the protected one,
+    /// `alg: none` included (GHSA-jc38-x7x8-2xc8; authlib/authlib#337).
+    JwsJsonUnprotected,
 }
 
 /// What a [`Flaw::CrashOn`] API trips on.
@@ -321,6 +337,19 @@ impl Api {
             };
         }
         let token = token.trim_start_matches(' ');
+        let compact;
+        let mut unprotected_none = false;
+        let token = match self
+            .has(Flaw::JwsJsonUnprotected)
+            .then(|| flattened(token))
+            .flatten()
+        {
+            Some((text, none)) => {
+                (compact, unprotected_none) = (text, none);
+                compact.as_str()
+            }
+            None => token,
+        };
         let b64token = !token.is_empty()
             && token
                 .trim_end_matches('=')
@@ -370,8 +399,15 @@ impl Api {
             false => None,
         };
         let issuer = issuer.unwrap_or_else(|| self.issuer.clone());
+        if self.has(Flaw::ArrayPayload)
+            && part_any(token, 1).is_some_and(|p| p.is_array())
+            && signed_by_tenant(&keys, token)
+        {
+            return reply(StatusCode::OK, None);
+        }
         let mut problems = problems(&keys, &issuer, token, self.has(Flaw::AnyKey), scope);
         self.strictness(token, &mut problems);
+        self.leniency(token, &issuer, unprotected_none, &mut problems);
         if problems.contains(&Check::Format) && self.has(Flaw::CrashOnGarbage) {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
         }
@@ -436,6 +472,43 @@ impl Api {
         }
         if self.has(Flaw::WrongAudience) {
             problems.insert(Check::Audience);
+        }
+    }
+
+    /// The checks some flaws let pass that a correct API makes.
+    fn leniency(
+        &self,
+        token: &str,
+        issuer: &str,
+        unprotected_none: bool,
+        problems: &mut BTreeSet<Check>,
+    ) {
+        let claims = part(token, 1).unwrap_or(Value::Null);
+        let iss = &claims["iss"];
+        if (self.has(Flaw::IssuerSubstring) && iss.as_str().is_some_and(|i| issuer.contains(i)))
+            || (self.has(Flaw::IssuerInArray)
+                && iss
+                    .as_array()
+                    .is_some_and(|list| list.iter().any(|i| i == issuer)))
+        {
+            problems.remove(&Check::Issuer);
+        }
+        let c_string = |v: &Value| {
+            v.as_str()
+                .map(|s| s.split('\0').next().unwrap_or("").to_owned())
+        };
+        if self.has(Flaw::CStringClaims)
+            && c_string(&claims["aud"]).as_deref() == Some(fixtures::QUICKSTART_AUDIENCE)
+        {
+            problems.remove(&Check::Audience);
+        }
+        if self.has(Flaw::SecretFromHeader) && header_secret_verifies(token) {
+            problems.remove(&Check::Algorithm);
+            problems.remove(&Check::Key);
+        }
+        if unprotected_none {
+            problems.remove(&Check::Algorithm);
+            problems.remove(&Check::Signature);
         }
     }
 
@@ -509,6 +582,75 @@ fn part(token: &str, i: usize) -> Option<Value> {
 
 fn header_of(token: &str) -> Option<Value> {
     part(token, 0)
+}
+
+/// Part `i` as any JSON value, objects or not.
+fn part_any(token: &str, i: usize) -> Option<Value> {
+    let bytes = URL_SAFE_NO_PAD.decode(token.split('.').nth(i)?).ok()?;
+    serde_json::from_slice::<Value>(&bytes).ok()
+}
+
+/// Whether the RS256 signature verifies with the tenant key its `kid` names.
+fn signed_by_tenant(jwks: &JwkSet, token: &str) -> bool {
+    let parts: Vec<&str> = token.split('.').collect();
+    let Some(jwk) = header_of(token)
+        .and_then(|h| h["kid"].as_str().map(str::to_owned))
+        .and_then(|kid| jwks.find(&kid).cloned())
+    else {
+        return false;
+    };
+    parts.len() == 3
+        && jsonwebtoken::DecodingKey::from_jwk(&jwk).is_ok_and(|key| {
+            let message = format!("{}.{}", parts[0], parts[1]);
+            jsonwebtoken::crypto::verify(
+                parts[2],
+                message.as_bytes(),
+                &key,
+                jsonwebtoken::Algorithm::RS256,
+            )
+            .unwrap_or(false)
+        })
+}
+
+/// Whether an HS256 token verifies with the `oct` key in its own `jwk` header.
+fn header_secret_verifies(token: &str) -> bool {
+    let Some(header) = header_of(token) else {
+        return false;
+    };
+    let Some(secret) = header["jwk"]["k"]
+        .as_str()
+        .and_then(|k| URL_SAFE_NO_PAD.decode(k).ok())
+    else {
+        return false;
+    };
+    let parts: Vec<&str> = token.split('.').collect();
+    header["alg"] == "HS256"
+        && header["jwk"]["kty"] == "oct"
+        && parts.len() == 3
+        && jsonwebtoken::crypto::verify(
+            parts[2],
+            format!("{}.{}", parts[0], parts[1]).as_bytes(),
+            &jsonwebtoken::DecodingKey::from_secret(&secret),
+            jsonwebtoken::Algorithm::HS256,
+        )
+        .unwrap_or(false)
+}
+
+/// Flattened JWS JSON as a compact token, and whether its merged header (the unprotected one
+/// winning) says `alg: none`.
+fn flattened(text: &str) -> Option<(String, bool)> {
+    let jws: Value = serde_json::from_str(text).ok()?;
+    let protected = jws["protected"].as_str()?;
+    let mut merged = part(&format!("{protected}."), 0)?;
+    if let (Some(merged), Some(extra)) = (merged.as_object_mut(), jws["header"].as_object()) {
+        merged.extend(extra.clone());
+    }
+    let compact = format!(
+        "{protected}.{}.{}",
+        jws["payload"].as_str()?,
+        jws["signature"].as_str().unwrap_or("")
+    );
+    Some((compact, merged["alg"] == "none"))
 }
 
 fn now() -> f64 {

@@ -237,6 +237,26 @@ async fn every_other_flaw_fails_exactly_its_cases() {
         (Flaw::PublicParsesToken, ids(&["public-open-garbage"])),
         (Flaw::MaxLifetime, ids(&["iat-odd-long-lived"])),
         (Flaw::WrongAudience, valid_requests()),
+        // Each modelled on its advisory (the flaw's doc names it).
+        (
+            Flaw::IssuerSubstring,
+            ids(&["iss-near-no-slash", "iss-near-substring", "iss-near-empty"]),
+        ),
+        (Flaw::IssuerInArray, ids(&["iss-array"])),
+        (
+            Flaw::ArrayPayload,
+            ids(&["json-bad-payload-array", "json-bad-payload-array-claims"]),
+        ),
+        (Flaw::CStringClaims, ids(&["aud-near-nul"])),
+        (Flaw::SecretFromHeader, ids(&["jwk-embed-oct"])),
+        (
+            Flaw::JwsJsonUnprotected,
+            ids(&[
+                "jws-json-flattened",
+                "jws-json-unprotected-alg",
+                "jws-json-unprotected-override",
+            ]),
+        ),
     ];
     let mut problems = Vec::new();
     for (flaw, expected) in table {
@@ -276,6 +296,11 @@ const CRASHES: &[(Trigger, &str, &[&str])] = &[
     (
         Trigger::HugeToken,
         "oversize-claim-64k",
+        &["oversize", "sig-huge"],
+    ),
+    (
+        Trigger::HugeToken,
+        "oversize-header-256k",
         &["oversize", "sig-huge"],
     ),
     (Trigger::ExpNow, "exp-past-1s", &["exp-past"]),

@@ -83,6 +83,7 @@ rows! {
     AudNear => "aud-near", Issuer;
     IssWrong => "iss-wrong", Issuer;
     IssNear => "iss-near", Issuer;
+    IssArray => "iss-array", Issuer;
     IdToken => "id-token", Issuer;
     TypAt => "typ-at", Issuer;
     TypOther => "typ-other", Issuer;

@@ -48,6 +48,7 @@ const TOKEN_ROWS: &[&str] = &[
     "aud-near",
     "iss-wrong",
     "iss-near",
+    "iss-array",
     "id-token",
     "typ-at",
     "typ-other",

@@ -133,9 +133,14 @@ pub async fn verify_for(tenant: &MockTenant, token: &str, audience: &str) -> Res
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 0;
     validation.validate_nbf = true;
-    jsonwebtoken::decode::<Value>(token, &key, &validation)
+    let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
         .map(|data| data.claims)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    // jsonwebtoken accepts an `iss` array holding the issuer; `iss` is one StringOrURI.
+    if !claims["iss"].is_string() {
+        return Err("iss is not a string".into());
+    }
+    Ok(claims)
 }
 
 /// `text` with this tenant's `localhost:PORT` replaced by `TENANT`, for stable snapshots.
