@@ -142,6 +142,11 @@ pub fn classify(
             401 if challenge.contains("invalid_token") => (Pass, "401 invalid_token".into()),
             401 => missing_challenge(PassTolerated, "without error=\"invalid_token\""),
             400 if !profile.require_challenge => (PassTolerated, "400 for an invalid token".into()),
+            // The server would not read a request that large: refused before the token.
+            413 | 431 => (
+                PassTolerated,
+                format!("{status}: refused as too large, before the token was read"),
+            ),
             _ => (
                 WarnConformance,
                 format!("{status}, expected 401 invalid_token"),
