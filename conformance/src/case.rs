@@ -290,6 +290,9 @@ pub enum Recipe {
         /// The defect's name; `None` for the valid token.
         defect: Option<&'static str>,
     },
+    /// The tenant's own tokens from real logins: an ID token for each of its login clients
+    /// and the access token for `/userinfo` alone, each sent to `/api/private`.
+    LoginTokens,
     /// The valid token carried another way.
     Transport(Transport),
     /// A JWKS operation.

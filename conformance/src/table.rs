@@ -396,6 +396,20 @@ pub fn cases() -> Vec<Case> {
         cases.push(token_case(defect));
     }
     cases.push(Case {
+        id: "id-token-login".into(),
+        category: Type,
+        severity: High,
+        source: "id-token",
+        about: "real tokens of the tenant's own front ends: the ID token of a login to each of its login clients, and the access token for /userinfo alone".into(),
+        recipe: Recipe::LoginTokens,
+        expect: Expect::Invalid,
+        threat: Threat::Issuer,
+        policy: Some(Policy::Audience),
+        knob: None,
+        post: None,
+        why: "their audience is a client of the tenant or its /userinfo, never the API: an API that accepts its own front end's ID tokens skips its audience check (RFC 8725 §2.8)",
+    });
+    cases.push(Case {
         id: "persistence".into(),
         category: Resp,
         severity: High,

@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 pub struct Tenant {
     url: String,
     http: reqwest::Client,
+    /// Like `http`, but never following redirects: `/authorize` answers with one.
+    login_http: reqwest::Client,
     /// The scope the API's scoped endpoint needs, when not `read:messages`: the forge writes it
     /// wherever its tokens say `read:messages`.
     scope: Option<String>,
@@ -20,17 +22,24 @@ const DEFAULT_SCOPE: &str = "read:messages";
 impl Tenant {
     /// The tenant at `url` (`https://localhost:PORT`), trusting `ca_pem` if given.
     pub fn new(url: &str, ca_pem: Option<&str>) -> Result<Self, String> {
-        let mut builder = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(std::time::Duration::from_secs(10));
-        if let Some(pem) = ca_pem {
-            let ca = reqwest::Certificate::from_pem(pem.as_bytes())
-                .map_err(|e| format!("the tenant's CA is not a PEM certificate: {e}"))?;
-            builder = builder.add_root_certificate(ca);
-        }
+        let builder = || -> Result<reqwest::ClientBuilder, String> {
+            let mut builder = reqwest::Client::builder()
+                .no_proxy()
+                .timeout(std::time::Duration::from_secs(10));
+            if let Some(pem) = ca_pem {
+                let ca = reqwest::Certificate::from_pem(pem.as_bytes())
+                    .map_err(|e| format!("the tenant's CA is not a PEM certificate: {e}"))?;
+                builder = builder.add_root_certificate(ca);
+            }
+            Ok(builder)
+        };
         Ok(Self {
             url: url.trim_end_matches('/').to_owned(),
-            http: builder.build().map_err(|e| e.to_string())?,
+            http: builder()?.build().map_err(|e| e.to_string())?,
+            login_http: builder()?
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| e.to_string())?,
             scope: None,
         })
     }
@@ -170,6 +179,118 @@ impl Tenant {
             .map(drop)
     }
 
+    /// Real tokens of the tenant's own front ends, labelled: for each client with the
+    /// `authorization_code` grant and a callback, the ID token of a login as the tenant's first
+    /// user (auto-login by `login_hint`, PKCE), and once the access token good only for
+    /// `/userinfo` (a login without an audience; none when the tenant has a default audience).
+    pub(crate) async fn login_tokens(&self) -> Result<Vec<(String, String)>, String> {
+        let config = self.call(reqwest::Method::GET, "config", None).await?;
+        let Some(user) = config["users"][0]["user_id"].as_str() else {
+            return Ok(vec![]);
+        };
+        let userinfo = format!("{}userinfo", self.issuer().await?);
+        let mut tokens = Vec::new();
+        let clients = config["clients"].as_array().cloned().unwrap_or_default();
+        for client in &clients {
+            let logs_in = client["grant_types"]
+                .as_array()
+                .is_some_and(|g| g.iter().any(|g| g == "authorization_code"));
+            let (Some(id), Some(callback), true) = (
+                client["client_id"].as_str(),
+                client["callbacks"][0].as_str(),
+                logs_in,
+            ) else {
+                continue;
+            };
+            let secret = client["client_secret"].as_str().unwrap_or("");
+            let body = self.log_in(id, secret, callback, user).await?;
+            if let Some(id_token) = body["id_token"].as_str() {
+                tokens.push((format!("the ID token of {id}"), id_token.to_owned()));
+            }
+            let access = body["access_token"].as_str().unwrap_or("");
+            let only_userinfo = claims_of(access).is_some_and(|c| c["aud"] == userinfo.as_str());
+            if only_userinfo
+                && !tokens
+                    .iter()
+                    .any(|(label, _)| label.starts_with("the access"))
+            {
+                tokens.push((
+                    format!("the access token for /userinfo alone (a login to {id})"),
+                    access.to_owned(),
+                ));
+            }
+        }
+        Ok(tokens)
+    }
+
+    /// One login through `/authorize` and the code's redemption; the token response.
+    async fn log_in(
+        &self,
+        client_id: &str,
+        secret: &str,
+        callback: &str,
+        user: &str,
+    ) -> Result<Value, String> {
+        // PKCE with `plain`: the tenant requires a challenge of public clients.
+        const VERIFIER: &str = "conformance-login-0123456789-abcdefghijklmnopqrstuv";
+        let res = self
+            .login_http
+            .get(format!("{}/authorize", self.url))
+            .query(&[
+                ("response_type", "code"),
+                ("client_id", client_id),
+                ("redirect_uri", callback),
+                ("scope", "openid profile email"),
+                ("state", "conformance"),
+                ("nonce", "conformance-nonce"),
+                ("code_challenge", VERIFIER),
+                ("code_challenge_method", "plain"),
+                ("login_hint", user),
+            ])
+            .send()
+            .await
+            .map_err(|e| format!("the tenant did not answer /authorize: {e}"))?;
+        let code = res
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| reqwest::Url::parse(l).ok())
+            .and_then(|l| {
+                l.query_pairs()
+                    .find(|(k, _)| k == "code")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .ok_or_else(|| {
+                format!(
+                    "logging in to {client_id} gave no code ({} from /authorize)",
+                    res.status()
+                )
+            })?;
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("client_id", client_id),
+            ("code", &code),
+            ("redirect_uri", callback),
+            ("code_verifier", VERIFIER),
+        ];
+        if !secret.is_empty() {
+            form.push(("client_secret", secret));
+        }
+        let res = self
+            .http
+            .post(format!("{}/oauth/token", self.url))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| format!("the tenant did not answer /oauth/token: {e}"))?;
+        let status = res.status();
+        let body: Value = res.json().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("redeeming {client_id}'s code: {status} {body}"));
+        }
+        Ok(body)
+    }
+
     /// The issuer, from the discovery document.
     pub(crate) async fn issuer(&self) -> Result<String, String> {
         let doc: Value = self
@@ -186,4 +307,14 @@ impl Tenant {
             .map(str::to_owned)
             .ok_or_else(|| "no issuer".into())
     }
+}
+
+/// A JWT's claims, unverified.
+fn claims_of(token: &str) -> Option<Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
 }

@@ -213,6 +213,38 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
             let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
             judge(ctx, case, expect, vec![exchange], &token)
         }
+        Recipe::LoginTokens => {
+            let tokens = ctx.tenant.login_tokens().await?;
+            if tokens.is_empty() {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    "not run: the tenant has no login client with a callback, or no user".into(),
+                    vec![],
+                ));
+            }
+            let mut outcome = Outcome::new(case, Verdict::Pass, String::new(), vec![]);
+            let labels: Vec<&str> = tokens.iter().map(|(l, _)| l.as_str()).collect();
+            let all = format!("{} tokens ({})", tokens.len(), labels.join("; "));
+            for (label, token) in &tokens {
+                let exchange = ctx
+                    .send(crate::case::Endpoint::Private, &[format!("Bearer {token}")])
+                    .await;
+                let judged = judge(ctx, case, expect, vec![exchange], token);
+                if judged.verdict > outcome.verdict || outcome.note.is_empty() {
+                    outcome.verdict = judged.verdict;
+                    outcome.note = format!("{label}: {}", judged.note);
+                }
+                outcome.exchanges.extend(judged.exchanges);
+            }
+            if !outcome.verdict.is_failure() && outcome.verdict < Verdict::WarnConformance {
+                outcome.note = format!(
+                    "{all}, each {}",
+                    outcome.note.rsplit(": ").next().unwrap_or("")
+                );
+            }
+            outcome
+        }
         Recipe::Transport(transport) => {
             let t0 = ctx.tenant.valid().await?;
             let exchange = ctx.send_transport(transport, &t0).await;

@@ -102,6 +102,9 @@ pub enum Flaw {
     /// Verifies HS256 with a secret found in the token's own header, an `oct` key in `jwk`
     /// (a secret lookup fed by header data: CVE-2025-65945, GHSA-869p-cjfg-cm3x).
     SecretFromHeader,
+    /// Takes `aud` = one of the tenant's client ids as its own: the API accepts the ID tokens
+    /// of its own front end (the SPA that calls it).
+    AcceptsClientIds,
     /// Reads flattened JWS JSON and lets its unprotected `header` override the protected one,
     /// `alg: none` included (GHSA-jc38-x7x8-2xc8; authlib/authlib#337).
     JwsJsonUnprotected,
@@ -182,6 +185,8 @@ impl Trigger {
 
 struct Api {
     flaws: HashSet<Flaw>,
+    /// The tenant's client ids, for [`Flaw::AcceptsClientIds`].
+    client_ids: Vec<String>,
     issuer: String,
     jwks_uri: String,
     http: reqwest::Client,
@@ -206,6 +211,12 @@ impl FlawedApi {
         }
         let api = Arc::new(Api {
             flaws: flaws.iter().copied().collect(),
+            client_ids: tenant
+                .config()
+                .clients
+                .into_iter()
+                .map(|c| c.client_id)
+                .collect(),
             issuer: tenant.issuer().to_owned(),
             jwks_uri: format!("{}/.well-known/jwks.json", tenant.url()),
             http: http.build().unwrap(),
@@ -499,6 +510,13 @@ impl Api {
         };
         if self.has(Flaw::CStringClaims)
             && c_string(&claims["aud"]).as_deref() == Some(fixtures::QUICKSTART_AUDIENCE)
+        {
+            problems.remove(&Check::Audience);
+        }
+        let own_client = |a: &Value| self.client_ids.iter().any(|id| a == id.as_str());
+        let aud = &claims["aud"];
+        if self.has(Flaw::AcceptsClientIds)
+            && (own_client(aud) || aud.as_array().is_some_and(|l| l.iter().any(own_client)))
         {
             problems.remove(&Check::Audience);
         }
