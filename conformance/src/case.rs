@@ -290,15 +290,24 @@ pub enum Recipe {
         /// The defect's name; `None` for the valid token.
         defect: Option<&'static str>,
     },
-    /// The tenant's own tokens from real logins: an ID token for each of its login clients
-    /// and the access token for `/userinfo` alone, each sent to `/api/private`.
-    LoginTokens,
+    /// The tenant's own tokens from real logins, each sent to `/api/private`.
+    Login(LoginTokens),
     /// The valid token carried another way.
     Transport(Transport),
     /// A JWKS operation.
     Jwks(JwksOp),
     /// A check over the answers of every case before it.
     Responses(ResponseCheck),
+}
+
+/// Which tokens of a real login a [`Recipe::Login`] case sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginTokens {
+    /// The ID token of a login to each of the tenant's login clients.
+    IdTokens,
+    /// The access token of a login without an audience, good only for `/userinfo`: a JWE, as
+    /// Auth0 issues it (or the tenant's JWT when it is told to issue those).
+    Userinfo,
 }
 
 /// One conformance case.

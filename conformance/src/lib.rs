@@ -27,8 +27,8 @@ mod tenant;
 mod verdict;
 
 pub use case::{
-    Case, Category, Endpoint, Expect, JwksOp, Knob, Policy, PostCheck, Recipe, ResponseCheck,
-    Severity, Threat, Transport,
+    Case, Category, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck, Recipe,
+    ResponseCheck, Severity, Threat, Transport,
 };
 pub use catalogue::cases_markdown;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};

@@ -2,8 +2,8 @@
 //! defect of the forge (whose table says what each breaks and what a correct API answers).
 
 use crate::case::{
-    Case, Category, Endpoint, Expect, JwksOp, Knob, Policy, PostCheck, Recipe, ResponseCheck,
-    Severity, Threat, Transport,
+    Case, Category, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck, Recipe,
+    ResponseCheck, Severity, Threat, Transport,
 };
 use mock_tenant::{Answer, Defect, Forger, Row, TokenBuilder, defects};
 
@@ -400,14 +400,28 @@ pub fn cases() -> Vec<Case> {
         category: Type,
         severity: High,
         source: "id-token",
-        about: "real tokens of the tenant's own front ends: the ID token of a login to each of its login clients, and the access token for /userinfo alone".into(),
-        recipe: Recipe::LoginTokens,
+        about: "real ID tokens of the tenant's own front ends: a login to each of its login clients".into(),
+        recipe: Recipe::Login(LoginTokens::IdTokens),
         expect: Expect::Invalid,
         threat: Threat::Issuer,
         policy: Some(Policy::Audience),
         knob: None,
         post: None,
-        why: "their audience is a client of the tenant or its /userinfo, never the API: an API that accepts its own front end's ID tokens skips its audience check (RFC 8725 §2.8)",
+        why: "their audience is a client of the tenant, never the API: an API that accepts its own front end's ID tokens skips its audience check (RFC 8725 §2.8)",
+    });
+    cases.push(Case {
+        id: "jwe-userinfo-login".into(),
+        category: Fmt,
+        severity: Medium,
+        source: "jwe",
+        about: "the access token of a login without an audience: Auth0's JWE (`alg: dir`, `enc: A256GCM`, five parts), good only for /userinfo".into(),
+        recipe: Recipe::Login(LoginTokens::Userinfo),
+        expect: Expect::Invalid,
+        threat: Threat::Issuer,
+        policy: Some(Policy::Audience),
+        knob: None,
+        post: None,
+        why: "what a front end holds when it forgot the audience: the API cannot read it and it is not for the API, so 401 `invalid_token`, never a 5xx",
     });
     cases.push(Case {
         id: "persistence".into(),

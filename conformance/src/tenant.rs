@@ -179,11 +179,15 @@ impl Tenant {
             .map(drop)
     }
 
-    /// Real tokens of the tenant's own front ends, labelled: for each client with the
-    /// `authorization_code` grant and a callback, the ID token of a login as the tenant's first
-    /// user (auto-login by `login_hint`, PKCE), and once the access token good only for
-    /// `/userinfo` (a login without an audience; none when the tenant has a default audience).
-    pub(crate) async fn login_tokens(&self) -> Result<Vec<(String, String)>, String> {
+    /// Real tokens of the tenant's own front ends, labelled, from logins as the tenant's first
+    /// user (auto-login by `login_hint`, PKCE) to each client with the `authorization_code`
+    /// grant and a callback: their ID tokens, or once the access token of a login without an
+    /// audience (none when the tenant has a default audience, which makes it an API token).
+    pub(crate) async fn login_tokens(
+        &self,
+        which: crate::case::LoginTokens,
+    ) -> Result<Vec<(String, String)>, String> {
+        use crate::case::LoginTokens;
         let config = self.call(reqwest::Method::GET, "config", None).await?;
         let Some(user) = config["users"][0]["user_id"].as_str() else {
             return Ok(vec![]);
@@ -204,20 +208,24 @@ impl Tenant {
             };
             let secret = client["client_secret"].as_str().unwrap_or("");
             let body = self.log_in(id, secret, callback, user).await?;
-            if let Some(id_token) = body["id_token"].as_str() {
-                tokens.push((format!("the ID token of {id}"), id_token.to_owned()));
-            }
-            let access = body["access_token"].as_str().unwrap_or("");
-            let only_userinfo = claims_of(access).is_some_and(|c| c["aud"] == userinfo.as_str());
-            if only_userinfo
-                && !tokens
-                    .iter()
-                    .any(|(label, _)| label.starts_with("the access"))
-            {
-                tokens.push((
-                    format!("the access token for /userinfo alone (a login to {id})"),
-                    access.to_owned(),
-                ));
+            match which {
+                LoginTokens::IdTokens => {
+                    if let Some(id_token) = body["id_token"].as_str() {
+                        tokens.push((format!("the ID token of {id}"), id_token.to_owned()));
+                    }
+                }
+                LoginTokens::Userinfo => {
+                    let access = body["access_token"].as_str().unwrap_or("");
+                    let jwe = access.split('.').count() == 5;
+                    if jwe || claims_of(access).is_some_and(|c| c["aud"] == userinfo.as_str()) {
+                        let shape = if jwe { "a JWE" } else { "a JWT" };
+                        tokens.push((
+                            format!("the /userinfo access token of a login to {id} ({shape})"),
+                            access.to_owned(),
+                        ));
+                    }
+                    break;
+                }
             }
         }
         Ok(tokens)

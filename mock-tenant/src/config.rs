@@ -38,6 +38,27 @@ pub struct TenantConfig {
     /// The tenant's Allowed Logout URLs, used by `/v2/logout` when no `client_id` is given.
     #[serde(default)]
     pub allowed_logout_urls: Vec<String>,
+    /// The shape of access tokens issued without an audience (good only for `/userinfo`):
+    /// Auth0's JWE (the default) or a signed JWT.
+    #[serde(default, skip_serializing_if = "UserinfoTokens::is_default")]
+    pub userinfo_tokens: UserinfoTokens,
+}
+
+/// What an access token issued without an audience looks like.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserinfoTokens {
+    /// As Auth0 issues them: a JWE (`alg: dir`, `enc: A256GCM`) only the tenant can read.
+    #[default]
+    Jwe,
+    /// A JWT signed by the tenant with `aud` = `ISSUER/userinfo`, as the mock issued before.
+    Jwt,
+}
+
+impl UserinfoTokens {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// An API registered in the tenant.

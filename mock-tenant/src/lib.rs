@@ -29,6 +29,7 @@ mod env;
 mod faults;
 mod files;
 mod forge;
+mod jwe;
 mod jwt;
 mod keys;
 mod login;
@@ -43,7 +44,7 @@ mod tenant;
 mod tls;
 mod users;
 
-pub use config::{Api, Client, ClientGrant, TenantConfig, origin_of};
+pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_of};
 pub use control::{KeysSummary, Stats};
 pub use faults::{BadKey, JunkBody, JwksFault};
 pub use forge::{

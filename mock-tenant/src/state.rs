@@ -22,6 +22,8 @@ pub(crate) struct State {
     stats: Mutex<BTreeMap<String, u64>>,
     /// Seals codes, refresh tokens, login transactions and sessions.
     pub(crate) sealer: Sealer,
+    /// Encrypts and reads the opaque `/userinfo` access tokens.
+    pub(crate) dir_key: crate::jwe::DirKey,
     /// What several processes of this tenant share.
     pub(crate) store: Store,
     /// The version of the shared control state this process has loaded or published.
@@ -69,12 +71,14 @@ impl State {
     pub(crate) fn new(issuer: String, config: TenantConfig, keys: KeySource, store: Store) -> Self {
         let keys = KeySet::new(keys, &issuer_host(&issuer));
         let sealer = Sealer::new(&issuer, &keys.current().kid);
+        let dir_key = crate::jwe::DirKey::new(&issuer, &keys.current().kid);
         Self {
             issuer,
             initial: (config.clone(), keys.clone()),
             inner: RwLock::new(Inner::new(config, keys)),
             stats: Mutex::new(BTreeMap::new()),
             sealer,
+            dir_key,
             store,
             shared_version: Mutex::new(String::new()),
             ca_pem: std::sync::OnceLock::new(),

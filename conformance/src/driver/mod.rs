@@ -213,13 +213,15 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
             let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
             judge(ctx, case, expect, vec![exchange], &token)
         }
-        Recipe::LoginTokens => {
-            let tokens = ctx.tenant.login_tokens().await?;
+        Recipe::Login(which) => {
+            let tokens = ctx.tenant.login_tokens(which).await?;
             if tokens.is_empty() {
                 return Ok(Outcome::new(
                     case,
                     Verdict::NotApplicable,
-                    "not run: the tenant has no login client with a callback, or no user".into(),
+                    "not run: the tenant has no login client with a callback or no user (or, for \
+                     the /userinfo token, a default audience)"
+                        .into(),
                     vec![],
                 ));
             }

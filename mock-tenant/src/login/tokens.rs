@@ -2,7 +2,7 @@
 //! response body, with Auth0's claims, audiences, lifetimes and key order.
 
 use super::{Grant, ID_TOKEN_LIFETIME, USERINFO_TOKEN_LIFETIME, has_scope};
-use crate::config::TenantConfig;
+use crate::config::{TenantConfig, UserinfoTokens};
 use crate::jwt;
 use crate::state::State;
 use serde_json::{Map, Value, json};
@@ -17,8 +17,18 @@ pub(crate) fn response(
     let now = state.now();
     let key = state.signing_key();
     let (access, expires_in) = access_token(state, config, grant, now);
+    let userinfo_only = grant
+        .audience
+        .as_deref()
+        .and_then(|a| config.api(a))
+        .is_none();
+    let access = if userinfo_only && config.userinfo_tokens == UserinfoTokens::Jwe {
+        state.dir_key.seal(&state.issuer, &access)
+    } else {
+        jwt::sign(&key, &access)
+    };
     let mut body = Map::new();
-    body.insert("access_token".into(), json!(jwt::sign(&key, &access)));
+    body.insert("access_token".into(), json!(access));
     if let Some(rt) = refresh_token {
         body.insert("refresh_token".into(), json!(rt));
     }
@@ -36,8 +46,9 @@ pub(crate) fn response(
     Value::Object(body)
 }
 
-/// A user access token: `aud` is the API, plus `ISS/userinfo` when `openid` was granted (an
-/// array, as Auth0 sends); without an audience, a token for `/userinfo` alone.
+/// A user access token's claims: `aud` is the API, plus `ISS/userinfo` when `openid` was
+/// granted (an array, as Auth0 sends); without an audience, a token for `/userinfo` alone,
+/// which [`response`] encrypts as Auth0 does unless the tenant asks for JWTs.
 fn access_token(state: &State, config: &TenantConfig, grant: &Grant, now: i64) -> (Value, u64) {
     let userinfo = format!("{}userinfo", state.issuer);
     let api = grant.audience.as_deref().and_then(|a| config.api(a));

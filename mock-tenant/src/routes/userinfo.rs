@@ -38,7 +38,15 @@ async fn userinfo(state: &State, authorization: Option<&str>) -> Result<Value, &
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim())
         .ok_or("Missing or malformed Authorization header")?;
-    let claims = state.read(|s| jwt::verify(&s.keys, token))?;
+    // Five parts: the opaque token of a login without an audience, which only we can read.
+    let claims = if token.split('.').count() == 5 {
+        match state.dir_key.open(token) {
+            Some(Value::Object(claims)) => claims,
+            _ => return Err("Invalid token"),
+        }
+    } else {
+        state.read(|s| jwt::verify(&s.keys, token))?
+    };
     if claims.get("iss").and_then(Value::as_str) != Some(state.issuer.as_str()) {
         return Err("Invalid token issuer");
     }

@@ -633,3 +633,78 @@ async fn userinfo_refuses_bad_tokens_with_auth0s_plain_text_401() {
         assert_eq!(res.text().await.unwrap(), "Unauthorized");
     }
 }
+
+/// A login without an audience: the access token of the answer.
+async fn userinfo_only_token(tenant: &MockTenant) -> String {
+    let mut params = authorize_params();
+    params.retain(|(k, _)| *k != "audience");
+    let code = callback_query(&authorize(tenant, &params).await)["code"].clone();
+    let (status, body) = redeem(tenant, &code, VERIFIER).await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn userinfo_status(tenant: &MockTenant, token: &str) -> (u16, String) {
+    let res = browser(tenant)
+        .get(format!("{}/userinfo", tenant.url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn without_an_audience_the_access_token_is_auth0s_jwe_which_only_userinfo_reads() {
+    let tenant = MockTenant::start().await;
+    let token = userinfo_only_token(&tenant).await;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 5, "a JWE: {token}");
+    assert_eq!(parts[1], "", "alg dir: no encrypted key");
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+    assert_eq!(
+        header,
+        json!({"alg": "dir", "enc": "A256GCM", "iss": tenant.issuer()})
+    );
+    let (status, body) = userinfo_status(&tenant, &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["sub"], ALICE);
+    assert!(
+        crate::verify(&tenant, &token).await.is_err(),
+        "no API can verify it"
+    );
+    // One changed byte of the ciphertext: refused, Auth0's plain-text 401.
+    let mut tampered: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
+    let flipped = if tampered[3].starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    tampered[3].replace_range(0..1, flipped);
+    let (status, body) = userinfo_status(&tenant, &tampered.join(".")).await;
+    assert_eq!((status, body.as_str()), (401, "Unauthorized"));
+    // Another tenant's JWE is not ours.
+    let other = MockTenant::builder().random_keys().start().await;
+    let foreign = userinfo_only_token(&other).await;
+    assert_eq!(userinfo_status(&tenant, &foreign).await.0, 401);
+}
+
+#[tokio::test]
+async fn userinfo_tokens_jwt_keeps_the_signed_shape_for_tests_that_need_it() {
+    let tenant = MockTenant::start().await;
+    let mut config = tenant.config();
+    config.userinfo_tokens = mock_tenant::UserinfoTokens::Jwt;
+    tenant.set_config(config);
+    let token = userinfo_only_token(&tenant).await;
+    let claims = crate::verify_for(&tenant, &token, &format!("{}userinfo", tenant.issuer()))
+        .await
+        .expect("a JWT for /userinfo");
+    assert_eq!(claims["sub"], ALICE);
+    assert_eq!(userinfo_status(&tenant, &token).await.0, 200);
+    // The tenant file says so too, and GET /_mock/config shows it.
+    let served: Value =
+        crate::json_of(browser(&tenant).get(format!("{}/_mock/config", tenant.url()))).await;
+    assert_eq!(served["userinfo_tokens"], "jwt");
+    let parsed = mock_tenant::TenantConfig::from_json(&served.to_string()).unwrap();
+    assert_eq!(parsed.userinfo_tokens, mock_tenant::UserinfoTokens::Jwt);
+}
