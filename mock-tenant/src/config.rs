@@ -111,6 +111,9 @@ pub struct Client {
     /// (`response_mode=web_message`, the hidden iframe of silent authentication).
     #[serde(default)]
     pub web_origins: Vec<String>,
+    /// "Require Token Sender-Constraining": token requests without a DPoP proof are refused.
+    #[serde(default)]
+    pub require_proof_of_possession: bool,
     /// Refresh Token Rotation: each refresh returns a new refresh token and the used one stops
     /// working; reusing it revokes the whole family, as Auth0 does.
     #[serde(default)]

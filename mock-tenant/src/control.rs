@@ -101,6 +101,29 @@ impl State {
         self.update(|s| s.clock_offset = seconds);
     }
 
+    pub(crate) fn dpop_nonce(&self) -> Option<String> {
+        self.read(|s| s.dpop_nonce.clone())
+    }
+
+    /// Demands a nonce in DPoP proofs (a fresh one if none was demanded), or stops.
+    pub(crate) fn require_dpop_nonce(&self, required: bool) -> Option<String> {
+        self.update(|s| {
+            s.dpop_nonce = match (required, s.dpop_nonce.take()) {
+                (false, _) => None,
+                (true, Some(nonce)) => Some(nonce),
+                (true, None) => Some(crate::seal::random_id(16)),
+            };
+            s.dpop_nonce.clone()
+        })
+    }
+
+    /// A new nonce, demanded from now on: proofs with the old one get `use_dpop_nonce`.
+    pub(crate) fn rotate_dpop_nonce(&self) -> String {
+        let nonce = crate::seal::random_id(16);
+        self.update(|s| s.dpop_nonce = Some(nonce.clone()));
+        nonce
+    }
+
     pub(crate) fn discovery_overrides(&self) -> serde_json::Map<String, serde_json::Value> {
         self.read(|s| s.discovery.clone())
     }

@@ -25,6 +25,7 @@ mod b64;
 pub mod cli;
 mod config;
 mod control;
+mod dpop;
 mod env;
 mod faults;
 mod files;

@@ -24,6 +24,8 @@ pub(crate) struct Snapshot {
     clock_offset: i64,
     #[serde(default)]
     discovery: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    dpop_nonce: Option<String>,
 }
 
 impl State {
@@ -57,8 +59,8 @@ impl State {
         Ok(())
     }
 
-    /// The control state: config, keys (private parts included), JWKS fault, clock offset and
-    /// discovery overrides.
+    /// The control state: config, keys (private parts included), JWKS fault, clock offset,
+    /// discovery overrides and the DPoP nonce.
     pub(crate) fn control_state(&self) -> Snapshot {
         self.read(|s| Snapshot {
             config: TenantConfig::clone(&s.config),
@@ -66,6 +68,7 @@ impl State {
             fault: s.fault.clone(),
             clock_offset: s.clock_offset,
             discovery: s.discovery.clone(),
+            dpop_nonce: s.dpop_nonce.clone(),
         })
     }
 
@@ -79,6 +82,7 @@ impl State {
             s.fault = snap.fault;
             s.clock_offset = snap.clock_offset;
             s.discovery = snap.discovery;
+            s.dpop_nonce = snap.dpop_nonce;
         });
         Ok(())
     }

@@ -44,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) fault: Option<JwksFault>,
     /// Seconds added to the wall clock for every minted `iat`/`exp`.
     pub(crate) clock_offset: i64,
+    /// The nonce DPoP proofs must carry, when the tenant demands one.
+    pub(crate) dpop_nonce: Option<String>,
     /// Fields that replace (or, when `null`, remove) fields of the discovery document.
     pub(crate) discovery: serde_json::Map<String, serde_json::Value>,
 }
@@ -56,6 +58,7 @@ impl Inner {
             jwks: Bytes::new(),
             fault: None,
             clock_offset: 0,
+            dpop_nonce: None,
             discovery: serde_json::Map::new(),
         };
         inner.render_jwks();

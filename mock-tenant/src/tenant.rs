@@ -339,7 +339,28 @@ impl MockTenant {
         self.publish();
     }
 
-    /// Back to how the tenant started: config, keys, no fault, no clock offset, no counts.
+    /// The nonce DPoP proofs must carry, or `None` when the tenant demands none (the default).
+    pub fn dpop_nonce(&self) -> Option<String> {
+        self.state.dpop_nonce()
+    }
+
+    /// Demands a nonce in DPoP proofs (a fresh one if none was demanded), or stops; the nonce
+    /// now demanded. A proof without it gets `use_dpop_nonce` and the nonce in `DPoP-Nonce`.
+    pub fn require_dpop_nonce(&self, required: bool) -> Option<String> {
+        let nonce = self.state.require_dpop_nonce(required);
+        self.publish();
+        nonce
+    }
+
+    /// A new nonce, demanded from now on: proofs with the old one get `use_dpop_nonce`.
+    pub fn rotate_dpop_nonce(&self) -> String {
+        let nonce = self.state.rotate_dpop_nonce();
+        self.publish();
+        nonce
+    }
+
+    /// Back to how the tenant started: config, keys, no fault, no clock offset, no counts, no
+    /// DPoP nonce.
     pub fn reset(&self) {
         self.state.reset();
         self.publish();

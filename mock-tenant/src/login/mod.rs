@@ -94,6 +94,9 @@ pub(crate) struct Grant {
     /// Refresh tokens: the family a rotation chain shares, revoked as one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) family: Option<String>,
+    /// The thumbprint of the DPoP key the tokens are bound to (`cnf.jkt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) jkt: Option<String>,
     /// Unix time after which it is refused; 0 for never.
     pub(crate) exp: i64,
 }

@@ -42,7 +42,12 @@ pub(crate) fn response(
         body.insert("scope".into(), json!(grant.scope));
     }
     body.insert("expires_in".into(), json!(expires_in));
-    body.insert("token_type".into(), json!("Bearer"));
+    let token_type = if grant.jkt.is_some() {
+        "DPoP"
+    } else {
+        "Bearer"
+    };
+    body.insert("token_type".into(), json!(token_type));
     Value::Object(body)
 }
 
@@ -75,6 +80,9 @@ fn access_token(state: &State, config: &TenantConfig, grant: &Grant, now: i64) -
             .cloned()
             .unwrap_or_default();
         claims.insert("permissions".into(), json!(permissions));
+    }
+    if let Some(jkt) = &grant.jkt {
+        claims.insert("cnf".into(), json!({"jkt": jkt}));
     }
     (Value::Object(claims), lifetime)
 }

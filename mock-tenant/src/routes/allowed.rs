@@ -30,6 +30,8 @@ pub(crate) fn methods(path: &str) -> Option<&'static str> {
         ["_mock", "stats"] => "GET, DELETE",
         ["_mock", "clock"] => "GET, POST",
         ["_mock", "discovery"] => "GET, PUT, DELETE",
+        ["_mock", "dpop"] => "GET, PUT",
+        ["_mock", "dpop", "nonce", "rotate"] => "POST",
         _ => return None,
     })
 }

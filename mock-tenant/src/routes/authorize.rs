@@ -302,6 +302,7 @@ async fn complete(
         redirect_uri: Some(auth.redirect_uri.clone()),
         challenge: auth.challenge.clone(),
         family: None,
+        jkt: None,
         exp: now + CODE_LIFETIME,
     };
     let code = state.sealer.seal(purpose::CODE, &grant);

@@ -23,6 +23,12 @@ struct Clock {
     offset_secs: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dpop {
+    require_nonce: bool,
+}
+
 /// Every `/_mock/` route.
 pub(crate) fn routes(
     state: Arc<State>,
@@ -138,6 +144,30 @@ pub(crate) fn routes(
                 Err(e) => bad_request(&e.to_string()),
             },
         );
+    // GET and PUT /_mock/dpop, POST /_mock/dpop/nonce/rotate
+    let get_dpop = warp::get()
+        .and(warp::path!("_mock" / "dpop"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &json!({"nonce": st.dpop_nonce()})));
+    let put_dpop = warp::put()
+        .and(warp::path!("_mock" / "dpop"))
+        .and(s())
+        .and(json_body())
+        .map(
+            |st: Arc<State>, body: bytes::Bytes| match serde_json::from_slice::<Dpop>(&body) {
+                Ok(dpop) => reply::json(
+                    StatusCode::OK,
+                    &json!({"nonce": st.require_dpop_nonce(dpop.require_nonce)}),
+                ),
+                Err(e) => bad_request(&e.to_string()),
+            },
+        );
+    let rotate_nonce = warp::post()
+        .and(warp::path!("_mock" / "dpop" / "nonce" / "rotate"))
+        .and(s())
+        .map(|st: Arc<State>| {
+            reply::json(StatusCode::OK, &json!({"nonce": st.rotate_dpop_nonce()}))
+        });
     // GET, PUT and DELETE /_mock/discovery
     let get_discovery = warp::get()
         .and(warp::path!("_mock" / "discovery"))
@@ -218,6 +248,12 @@ pub(crate) fn routes(
         .or(put_discovery)
         .unify()
         .or(delete_discovery)
+        .unify()
+        .or(get_dpop)
+        .unify()
+        .or(put_dpop)
+        .unify()
+        .or(rotate_nonce)
         .unify()
         .boxed();
     let keys = get_keys

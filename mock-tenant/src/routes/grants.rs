@@ -21,12 +21,15 @@ pub(crate) async fn grant(
     client: &Client,
     grant_type: &str,
     params: &Params,
+    jkt: Option<String>,
 ) -> Result<Value, OAuthError> {
-    let grant = match grant_type {
+    let mut grant = match grant_type {
         "authorization_code" => authorization_code(state, client, params).await?,
-        "refresh_token" => return refresh(state, config, client, params).await,
+        "refresh_token" => return refresh(state, config, client, params, jkt).await,
         _ => password(state, config, client, grant_type, params)?,
     };
+    // Bound to the proof's key: the access token, and the refresh token (RFC 9449 §5).
+    grant.jkt = jkt;
     let refresh_token = if has_scope(&grant.scope, "offline_access") {
         Some(new_refresh_token(state, client, &grant, random_id(16)))
     } else {
@@ -121,6 +124,7 @@ async fn refresh(
     config: &TenantConfig,
     client: &Client,
     params: &Params,
+    jkt: Option<String>,
 ) -> Result<Value, OAuthError> {
     let invalid = || invalid_grant("Unknown or invalid refresh token.");
     let token = required(params, "refresh_token")?;
@@ -131,6 +135,21 @@ async fn refresh(
     let family = grant.family.clone().ok_or_else(invalid)?;
     if grant.client_id != client.client_id || (grant.exp != 0 && grant.exp < state.now()) {
         return Err(invalid());
+    }
+    // A refresh token issued under DPoP works only with a proof of the same key.
+    match (&grant.jkt, &jkt) {
+        (Some(bound), Some(proof)) if bound != proof => {
+            return Err(OAuthError::invalid_proof(
+                "The DPoP proof is signed by another key than the refresh token is bound to",
+            ));
+        }
+        (Some(_), None) => {
+            return Err(OAuthError::invalid_proof(
+                "The refresh token is bound to a DPoP key: send a DPoP proof",
+            ));
+        }
+        (None, proof) => grant.jkt.clone_from(proof),
+        _ => {}
     }
     let revoked = format!("revoked-family:{family}");
     if state
@@ -246,6 +265,7 @@ fn password(
         redirect_uri: None,
         challenge: None,
         family: None,
+        jkt: None,
         exp: 0,
     })
 }

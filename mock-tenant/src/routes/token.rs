@@ -133,17 +133,82 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     }
     let config = state.read(|s| s.config.clone());
     let client_id = authenticate(&config, headers, &params)?;
+    let client = config.client(&client_id).ok_or_else(unauthorized)?;
+    let proof = dpop_proof(state, headers, "POST", "oauth/token", None).await?;
+    if client.require_proof_of_possession && proof.is_none() {
+        return Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "This client requires a DPoP proof (header DPoP) with every token request",
+        ));
+    }
+    let jkt = proof.map(|p| p.jkt);
     if user_grant {
-        let client = config.client(&client_id).ok_or_else(unauthorized)?;
         allowed(client, grant_type)?;
-        let body = super::grants::grant(state, &config, client, grant_type, &params).await?;
+        let body = super::grants::grant(state, &config, client, grant_type, &params, jkt).await?;
         return Ok(reply::no_store(reply::body(
             StatusCode::OK,
             reply::JSON,
             body.to_string(),
         )));
     }
-    client_credentials(state, &config, &client_id, &params)
+    client_credentials(state, &config, &client_id, &params, jkt.as_deref())
+}
+
+/// The request's DPoP proof, checked (RFC 9449 §4.3) and its `jti` spent; `None` without a
+/// `DPoP` header. `path` is the endpoint's, under the issuer.
+pub(crate) async fn dpop_proof(
+    state: &State,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    access_token: Option<&str>,
+) -> Result<Option<crate::dpop::Proof>, OAuthError> {
+    let mut values = headers.get_all("dpop").iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(OAuthError::invalid_proof("Only one DPoP proof may be sent"));
+    }
+    let proof = value
+        .to_str()
+        .map_err(|_| OAuthError::invalid_proof("The DPoP proof is not a JWT"))?;
+    let nonce = state.read(|s| s.dpop_nonce.clone());
+    let url = format!("{}{path}", state.issuer);
+    let request = crate::dpop::Request {
+        method,
+        url: &url,
+        now: state.now(),
+        nonce: nonce.as_deref(),
+        access_token,
+    };
+    let proof = crate::dpop::check(proof, &request).map_err(|refusal| match refusal {
+        crate::dpop::Refusal::Invalid(why) => OAuthError::invalid_proof(&why),
+        crate::dpop::Refusal::Nonce => OAuthError {
+            dpop_nonce: nonce.clone(),
+            ..OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "use_dpop_nonce",
+                "Authorization server requires nonce in DPoP proof",
+            )
+        },
+    })?;
+    let lifetime = (crate::dpop::MAX_AGE + crate::dpop::MAX_SKEW) as u64;
+    let first = state
+        .store
+        .insert_once(
+            &format!("dpop-jti:{}", proof.jti),
+            std::time::Duration::from_secs(lifetime),
+        )
+        .await
+        .map_err(store_failed)?;
+    if !first {
+        return Err(OAuthError::invalid_proof(
+            "The DPoP proof jti was already used",
+        ));
+    }
+    Ok(Some(proof))
 }
 
 /// Auth0's 403 `unauthorized_client` when the grant type is not enabled on the client.
@@ -167,6 +232,7 @@ fn client_credentials(
     config: &TenantConfig,
     client_id: &str,
     params: &Params,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let client = config.client(client_id).ok_or_else(unauthorized)?;
     allowed(client, "client_credentials")?;
@@ -227,6 +293,9 @@ fn client_credentials(
     if api.rbac {
         claims.insert("permissions".into(), json!(scopes));
     }
+    if let Some(jkt) = jkt {
+        claims.insert("cnf".into(), json!({"jkt": jkt}));
+    }
     let access_token = jwt::sign(&state.signing_key(), &Value::Object(claims));
 
     let mut body = Map::new();
@@ -235,7 +304,10 @@ fn client_credentials(
         body.insert("scope".into(), json!(scope));
     }
     body.insert("expires_in".into(), json!(api.token_lifetime));
-    body.insert("token_type".into(), json!("Bearer"));
+    body.insert(
+        "token_type".into(),
+        json!(if jkt.is_some() { "DPoP" } else { "Bearer" }),
+    );
     let text = Value::Object(body).to_string();
     Ok(reply::no_store(reply::body(
         StatusCode::OK,
@@ -386,6 +458,8 @@ pub(crate) struct OAuthError {
     error: &'static str,
     description: String,
     error_uri: Option<&'static str>,
+    /// `DPoP-Nonce` to send with a `use_dpop_nonce` refusal.
+    dpop_nonce: Option<String>,
 }
 
 impl OAuthError {
@@ -395,7 +469,18 @@ impl OAuthError {
             error,
             description: description.to_owned(),
             error_uri: None,
+            dpop_nonce: None,
         }
+    }
+
+    /// The `error_description`.
+    pub(crate) fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// 400 `invalid_dpop_proof`.
+    pub(crate) fn invalid_proof(description: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
     }
 
     /// `{"error","error_description"[,"error_uri"]}`, `application/json`, not cacheable.
@@ -404,7 +489,14 @@ impl OAuthError {
         if let Some(uri) = self.error_uri {
             body["error_uri"] = json!(uri);
         }
-        reply::no_store(reply::body(self.status, reply::JSON, body.to_string()))
+        let mut res = reply::no_store(reply::body(self.status, reply::JSON, body.to_string()));
+        if let Some(value) = self
+            .dpop_nonce
+            .and_then(|n| http::HeaderValue::from_str(&n).ok())
+        {
+            res.headers_mut().insert("dpop-nonce", value);
+        }
+        res
     }
 }
 

@@ -20,11 +20,12 @@ pub(crate) fn route(
         .or(warp::post())
         .unify()
         .and(warp::path!("userinfo"))
-        .and(warp::header::optional::<String>("authorization"))
-        .then(move |authorization: Option<String>| {
+        .and(warp::method())
+        .and(warp::header::headers_cloned())
+        .then(move |method: http::Method, headers: http::HeaderMap| {
             let state = state.clone();
             async move {
-                match userinfo(&state, authorization.as_deref()).await {
+                match userinfo(&state, &method, &headers).await {
                     Ok(body) => reply::json(StatusCode::OK, &body),
                     Err(description) => unauthorized(description),
                 }
@@ -32,23 +33,51 @@ pub(crate) fn route(
         })
 }
 
-async fn userinfo(state: &State, authorization: Option<&str>) -> Result<Value, &'static str> {
-    let token = authorization
+async fn userinfo(
+    state: &State,
+    method: &http::Method,
+    headers: &http::HeaderMap,
+) -> Result<Value, String> {
+    let (scheme, token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|a| a.to_str().ok())
         .and_then(|a| a.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim())
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop")
+        })
+        .map(|(scheme, t)| (scheme.to_ascii_lowercase(), t.trim()))
         .ok_or("Missing or malformed Authorization header")?;
+    // `Authorization: DPoP` needs a proof for this request and this token (RFC 9449 §7).
+    let proof = if scheme == "dpop" {
+        super::token::dpop_proof(state, headers, method.as_str(), "userinfo", Some(token))
+            .await
+            .map_err(|e| e.description().to_owned())?
+            .ok_or("A DPoP-bound request needs a DPoP proof")?
+            .into()
+    } else {
+        None
+    };
     // Five parts: the opaque token of a login without an audience, which only we can read.
     let claims = if token.split('.').count() == 5 {
         match state.dir_key.open(token) {
             Some(Value::Object(claims)) => claims,
-            _ => return Err("Invalid token"),
+            _ => return Err("Invalid token".into()),
         }
     } else {
         state.read(|s| jwt::verify(&s.keys, token))?
     };
+    let bound = claims
+        .get("cnf")
+        .and_then(|cnf| cnf.get("jkt"))
+        .and_then(Value::as_str);
+    match (bound, proof) {
+        (None, None) => {}
+        (Some(jkt), Some(proof)) if proof.jkt == jkt => {}
+        (Some(_), None) => return Err("The access token is bound to a DPoP key".into()),
+        _ => return Err("The DPoP proof does not match the access token's key".into()),
+    }
     if claims.get("iss").and_then(Value::as_str) != Some(state.issuer.as_str()) {
-        return Err("Invalid token issuer");
+        return Err("Invalid token issuer".into());
     }
     let userinfo = format!("{}userinfo", state.issuer);
     let audience_ok = match claims.get("aud") {
@@ -57,14 +86,14 @@ async fn userinfo(state: &State, authorization: Option<&str>) -> Result<Value, &
         _ => false,
     };
     if !audience_ok {
-        return Err("Invalid token audience");
+        return Err("Invalid token audience".into());
     }
     if claims
         .get("exp")
         .and_then(Value::as_i64)
         .is_none_or(|exp| exp <= state.now())
     {
-        return Err("The token has expired");
+        return Err("The token has expired".into());
     }
     let sub = claims
         .get("sub")
@@ -88,13 +117,13 @@ async fn userinfo(state: &State, authorization: Option<&str>) -> Result<Value, &
         body.extend(user.profile_claims(scope));
     }
     if !has_scope(scope, "openid") {
-        return Err("Insufficient scope: the token was not issued with openid");
+        return Err("Insufficient scope: the token was not issued with openid".into());
     }
     Ok(Value::Object(body))
 }
 
 /// Auth0's 401: plain text `Unauthorized` and the reason in `WWW-Authenticate`.
-fn unauthorized(description: &str) -> Response {
+fn unauthorized(description: String) -> Response {
     let mut res = reply::body(
         StatusCode::UNAUTHORIZED,
         "text/plain; charset=utf-8",

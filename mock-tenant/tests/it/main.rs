@@ -10,12 +10,14 @@
 //! - `lifecycle`: binding, plain HTTP, stopping on drop.
 //! - `oidc_client`: the `openidconnect` crate through discovery, code + PKCE, ID token, userinfo.
 //! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
+//! - `dpop`: DPoP proofs at the token endpoint and `/userinfo`, bound tokens, nonces.
 //! - `spa`: CORS on the endpoints browsers call, and `response_mode=web_message`.
 
 mod bad_input;
 mod cli;
 mod control;
 mod discovery;
+mod dpop;
 mod forge;
 mod jwks;
 mod lifecycle;
