@@ -140,6 +140,12 @@ pub enum JwksOp {
     /// Discovery names another `issuer` than the tenant's (OIDC Discovery §4.3: the document
     /// must be refused), and a tenant-signed token carries that issuer.
     DiscoveryIssuerMismatch,
+    /// Two rotations, and the key set also holds keys no RS256 API can use (an `AKP` ML-DSA
+    /// key, an unknown `kty`, a custom `use`): the new key must still be found and accepted.
+    OddKeys,
+    /// Two rotations, but the API's next fetch gets the key set from before them; after its
+    /// cooldown it must fetch again and accept the new key (no permanent negative cache).
+    RotateLag,
 }
 
 impl JwksOp {
@@ -149,7 +155,7 @@ impl JwksOp {
             Self::DownCold | Self::Slow | Self::Junk | Self::DiscoveryIssuerMismatch => {
                 Expect::FailClosed
             }
-            Self::DownWarm | Self::RotateAdd => Expect::Ok,
+            Self::DownWarm | Self::RotateAdd | Self::OddKeys | Self::RotateLag => Expect::Ok,
             Self::PoisonedKey | Self::RotateRemove => Expect::Invalid,
             Self::Storm => Expect::ClientError,
         }
@@ -181,6 +187,12 @@ impl JwksOp {
             }
             Self::RotateRemove => {
                 "a key the tenant stopped publishing (rotated after a leak) must stop working within the declared cache lifetime; longer than 60 s and the case is not run"
+            }
+            Self::OddKeys => {
+                "a key set may hold keys of types and uses the API does not know (ML-DSA is coming to JWKS); a correct API skips them and keeps verifying with its key, or breaks the day the tenant publishes one"
+            }
+            Self::RotateLag => {
+                "a key set fetched just before it was updated (a CDN, a replica) misses the new kid once; an API that never asks again for a kid it once missed refuses the tenant's tokens for good"
             }
             Self::DiscoveryIssuerMismatch => {
                 "OIDC Discovery §4.3: a document whose `issuer` is not the expected issuer must not be used; only whoever serves the tenant's domain can publish it, so trusting it is `warn strict`. A `jwks_uri` on another host is legal and not tested"

@@ -129,6 +129,18 @@ impl Tenant {
             .map(drop)
     }
 
+    /// The key set as the tenant serves it now (this request counts as a JWKS fetch).
+    pub(crate) async fn jwks_body(&self) -> Result<String, String> {
+        self.http
+            .get(format!("{}/.well-known/jwks.json", self.url))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .text()
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// How often the JWKS was requested.
     pub async fn jwks_fetches(&self) -> Result<u64, String> {
         self.requests("/.well-known/jwks.json").await

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 /// Set with [`MockTenant::set_jwks_fault`](crate::MockTenant::set_jwks_fault) or
 /// `POST /_mock/jwks/fault` with this type as JSON, for example `{"kind":"status","status":503}`,
 /// `{"kind":"drop"}`, `{"kind":"delay","ms":3000}`, `{"kind":"junk","body":"html"}` or
-/// `{"kind":"extra_key","key":"weak_rsa"}`.
+/// `{"kind":"extra_key","key":"weak_rsa"}`, `{"kind":"odd_keys"}` or
+/// `{"kind":"body","body":"{\"keys\":[]}"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum JwksFault {
@@ -39,6 +40,28 @@ pub enum JwksFault {
         /// Which key.
         key: BadKey,
     },
+    /// Publish the real keys plus keys a correct API skips without failing: an `AKP`
+    /// (ML-DSA-44) key, a `kty` nobody defines, and an RSA key with a `use` of its own
+    /// ([`odd_keys`]).
+    OddKeys,
+    /// Answer 200 with exactly this JSON text (at most 1 MiB): a stale key set, say.
+    Body {
+        /// The body.
+        body: String,
+    },
+}
+
+/// The keys [`JwksFault::OddKeys`] adds: each with its own `kid`, none usable for RS256.
+pub fn odd_keys() -> Vec<Value> {
+    let (n, e) = rsa_components(fixtures::keys::TEST_ONLY_ENC_RSA2048_PUBLIC);
+    let mut custom_use = rsa_jwk("x-test-only-custom-use", &n, &e);
+    custom_use["kid"] = json!("test-only-custom-use");
+    vec![
+        json!({"kty": "AKP", "alg": "ML-DSA-44", "use": "sig", "kid": "test-only-ml-dsa-44",
+               "pub": b64::url(vec![0x42u8; 1312])}),
+        json!({"kty": "X-TEST-ONLY", "use": "sig", "kid": "test-only-unknown-kty", "k1": "AQAB"}),
+        custom_use,
+    ]
 }
 
 /// Bodies of [`JwksFault::Junk`].
@@ -83,6 +106,9 @@ impl JwksFault {
                 Err(format!("status must be 400..=599, got {status}"))
             }
             Self::Delay { ms } if *ms > 600_000 => Err("delay is capped at 600000 ms".into()),
+            Self::Body { body } if body.len() > 1024 * 1024 => {
+                Err("a body is capped at 1 MiB".into())
+            }
             _ => Ok(()),
         }
     }

@@ -47,7 +47,7 @@ mod users;
 
 pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_of};
 pub use control::{KeysSummary, Stats};
-pub use faults::{BadKey, JunkBody, JwksFault};
+pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use forge::{
     Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, FORGE_CLIENT_ID, Forger, Row, RsaKey,
     Signer, TokenBuilder, defects, find_defect,

@@ -3,7 +3,7 @@
 //! at a time, and served stale when the tenant is down.
 
 use jsonwebtoken::DecodingKey;
-use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse};
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -164,14 +164,23 @@ impl JwksCache {
         if body.len() > MAX_JWKS_BYTES {
             return None;
         }
-        let set: JwkSet = serde_json::from_slice(&body).ok()?;
+        // Key by key: a key of a type jsonwebtoken does not know (`AKP`, a new `kty`) is
+        // skipped like any unusable key, not a reason to drop the whole set.
+        let set: KeySetJson = serde_json::from_slice(&body).ok()?;
         let keys = set
             .keys
-            .iter()
-            .filter_map(|jwk| Some((jwk.common.key_id.clone()?, Arc::new(usable(jwk)?))))
+            .into_iter()
+            .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
+            .filter_map(|jwk| Some((jwk.common.key_id.clone()?, Arc::new(usable(&jwk)?))))
             .collect();
         Some((keys, ttl))
     }
+}
+
+/// `{"keys": [...]}`, each key left as JSON until it is parsed on its own.
+#[derive(serde::Deserialize)]
+struct KeySetJson {
+    keys: Vec<serde_json::Value>,
 }
 
 /// A key this API verifies with: RSA, for signatures, RS256 or no `alg`, at least 2048 bits,

@@ -302,6 +302,38 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             let exchange = until_accepted(ctx, &token).await;
             judge(ctx, case, case.expect, vec![exchange], &token)
         }
+        JwksOp::OddKeys | JwksOp::RotateLag => {
+            let cooldown = ctx.profile.jwks_cooldown_secs;
+            if let Some(outcome) = wait_too_long(case, "cooldown", "--jwks-cooldown", cooldown) {
+                return Ok(outcome);
+            }
+            let before = ctx.tenant.jwks_body().await?;
+            ctx.tenant.rotate().await?;
+            ctx.tenant.rotate().await?;
+            let token = ctx.tenant.valid().await?;
+            let mut exchanges = Vec::new();
+            if op == JwksOp::OddKeys {
+                ctx.tenant.set_fault(&JwksFault::OddKeys).await?;
+            } else {
+                // The stale set answers the API's next fetch, and only that one.
+                ctx.tenant
+                    .set_fault(&JwksFault::Body { body: before })
+                    .await?;
+                exchanges.push(until_fetched(ctx, &token).await?);
+                ctx.tenant.clear_fault().await?;
+            }
+            exchanges.push(until_accepted(ctx, &token).await);
+            ctx.tenant.clear_fault().await?;
+            let mut outcome = judge(
+                ctx,
+                case,
+                case.expect,
+                exchanges.split_off(exchanges.len() - 1),
+                &token,
+            );
+            outcome.exchanges.splice(0..0, exchanges);
+            outcome
+        }
         JwksOp::RotateRemove => {
             let ttl = ctx.profile.jwks_ttl_secs;
             if let Some(outcome) = wait_too_long(case, "JWKS cache lifetime", "--jwks-ttl", ttl) {

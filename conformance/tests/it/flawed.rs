@@ -105,6 +105,11 @@ pub enum Flaw {
     /// Takes `aud` = one of the tenant's client ids as its own: the API accepts the ID tokens
     /// of its own front end (the SPA that calls it).
     AcceptsClientIds,
+    /// Refuses the whole key set when one key has a `kty` or `use` it does not know (`AKP`,
+    /// a custom `use`), the way a parser that validates every member against a closed list does.
+    StrictKeySet,
+    /// Remembers a `kid` its last fetch did not have and never fetches for it again.
+    NegativeCacheForever,
     /// Reads flattened JWS JSON and lets its unprotected `header` override the protected one,
     /// `alg: none` included (GHSA-jc38-x7x8-2xc8; authlib/authlib#337).
     JwsJsonUnprotected,
@@ -191,6 +196,8 @@ struct Api {
     jwks_uri: String,
     http: reqwest::Client,
     keys: tokio::sync::Mutex<Option<(JwkSet, Instant)>>,
+    /// Kids a fetch did not have, for [`Flaw::NegativeCacheForever`].
+    missing: Mutex<HashSet<String>>,
     refused: Mutex<u32>,
 }
 
@@ -221,6 +228,7 @@ impl FlawedApi {
             jwks_uri: format!("{}/.well-known/jwks.json", tenant.url()),
             http: http.build().unwrap(),
             keys: tokio::sync::Mutex::new(None),
+            missing: Mutex::new(HashSet::new()),
             refused: Mutex::new(0),
         });
         let routes = warp::path!("api" / String)
@@ -556,8 +564,13 @@ impl Api {
     async fn keys(&self, token: &str) -> Option<JwkSet> {
         let mut cache = self.keys.lock().await;
         let kid = header_of(token).and_then(|h| h["kid"].as_str().map(str::to_owned));
+        let given_up = self.has(Flaw::NegativeCacheForever)
+            && kid
+                .as_ref()
+                .is_some_and(|k| self.missing.lock().unwrap().contains(k));
         let fresh = match &*cache {
             None => false,
+            Some(_) if given_up => true,
             Some(_) if self.has(Flaw::StaticKeys) => true,
             Some(_) if self.has(Flaw::NoCache) => false,
             Some((set, at)) => {
@@ -573,11 +586,32 @@ impl Api {
                 if !res.status().is_success() {
                     return None;
                 }
-                res.json::<JwkSet>().await.ok()
+                let body = res.bytes().await.ok()?;
+                // Key by key, skipping what does not parse, as a correct API does.
+                let set: Value = serde_json::from_slice(&body).ok()?;
+                let keys = set["keys"].as_array()?;
+                let known = |k: &Value| {
+                    ["RSA", "EC", "oct", "OKP"].contains(&k["kty"].as_str().unwrap_or(""))
+                        && (k.get("use").is_none() || k["use"] == "sig" || k["use"] == "enc")
+                };
+                if self.has(Flaw::StrictKeySet) && !keys.iter().all(known) {
+                    return None;
+                }
+                Some(JwkSet {
+                    keys: keys
+                        .iter()
+                        .filter_map(|k| serde_json::from_value(k.clone()).ok())
+                        .collect(),
+                })
             }
             .await;
             match fetched {
-                Some(set) => *cache = Some((set, Instant::now())),
+                Some(set) => {
+                    if let Some(k) = kid.as_ref().filter(|k| set.find(k).is_none()) {
+                        self.missing.lock().unwrap().insert(k.clone());
+                    }
+                    *cache = Some((set, Instant::now()));
+                }
                 None if self.has(Flaw::FetchErrors500) => return None,
                 None if self.has(Flaw::KeepsBrokenKeys) => {
                     let later = Instant::now() + Duration::from_secs(3600);

@@ -404,6 +404,8 @@ async fn every_case_can_fail() {
         "jwks-storm",
         "rot-add",
         "rot-remove",
+        "jwks-odd-keys",
+        "rot-lag",
         "jwks-poisoned",
         "jwks-slow",
     ]));
@@ -419,7 +421,12 @@ async fn key_handling_flaws_fail_the_jwks_cases() {
         (Flaw::FailOpen, ids(&["jwks-down-cold"])),
         (Flaw::KeysError500, ids(&["jwks-down-cold"])),
         (Flaw::NoCache, ids(&["jwks-down-warm", "jwks-storm"])),
-        (Flaw::StaticKeys, ids(&["rot-add", "rot-remove"])),
+        (
+            Flaw::StaticKeys,
+            ids(&["rot-add", "rot-remove", "jwks-odd-keys", "rot-lag"]),
+        ),
+        (Flaw::StrictKeySet, ids(&["jwks-odd-keys"])),
+        (Flaw::NegativeCacheForever, ids(&["rot-lag"])),
         (Flaw::AnyKey, ids(&["jwks-poisoned"])),
         (
             Flaw::FetchErrors500,

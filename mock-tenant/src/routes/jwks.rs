@@ -49,17 +49,22 @@ async fn serve(state: Arc<State>) -> Response {
             let (content_type, text) = body.render(&current_kid);
             reply::body(StatusCode::OK, content_type, text)
         }
-        Some(JwksFault::ExtraKey { key }) => {
-            let mut set: serde_json::Value =
-                serde_json::from_slice(&jwks).expect("the rendered JWKS is JSON");
-            if let Some(keys) = set["keys"].as_array_mut() {
-                keys.push(key.jwk());
-            }
-            keys(set.to_string().into())
-        }
+        Some(JwksFault::ExtraKey { key }) => with_keys(&jwks, vec![key.jwk()]),
+        Some(JwksFault::OddKeys) => with_keys(&jwks, crate::faults::odd_keys()),
+        Some(JwksFault::Body { body }) => keys(body.into()),
         // Dropping happens before routing, in the server; a test filter without a socket gets 503.
         Some(JwksFault::Drop) => reply::body(StatusCode::SERVICE_UNAVAILABLE, reply::JSON_UTF8, ""),
     }
+}
+
+/// The rendered key set with `extra` appended.
+fn with_keys(jwks: &[u8], extra: Vec<serde_json::Value>) -> Response {
+    let mut set: serde_json::Value =
+        serde_json::from_slice(jwks).expect("the rendered JWKS is JSON");
+    if let Some(keys) = set["keys"].as_array_mut() {
+        keys.extend(extra);
+    }
+    keys(set.to_string().into())
 }
 
 fn keys(body: bytes::Bytes) -> Response {
