@@ -143,6 +143,9 @@ pub enum JwksOp {
     /// Two rotations, and the key set also holds keys no RS256 API can use (an `AKP` ML-DSA
     /// key, an unknown `kty`, a custom `use`): the new key must still be found and accepted.
     OddKeys,
+    /// Two rotations, and the key set publishes its keys without `alg`: the new key's RS256
+    /// token must be accepted, HS256 tokens keyed with its public key refused.
+    NoAlg,
     /// Two rotations, but the API's next fetch gets the key set from before them; after its
     /// cooldown it must fetch again and accept the new key (no permanent negative cache).
     RotateLag,
@@ -155,7 +158,9 @@ impl JwksOp {
             Self::DownCold | Self::Slow | Self::Junk | Self::DiscoveryIssuerMismatch => {
                 Expect::FailClosed
             }
-            Self::DownWarm | Self::RotateAdd | Self::OddKeys | Self::RotateLag => Expect::Ok,
+            Self::DownWarm | Self::RotateAdd | Self::OddKeys | Self::RotateLag | Self::NoAlg => {
+                Expect::Ok
+            }
             Self::PoisonedKey | Self::RotateRemove => Expect::Invalid,
             Self::Storm => Expect::ClientError,
         }
@@ -190,6 +195,9 @@ impl JwksOp {
             }
             Self::OddKeys => {
                 "a key set may hold keys of types and uses the API does not know (ML-DSA is coming to JWKS); a correct API skips them and keeps verifying with its key, or breaks the day the tenant publishes one"
+            }
+            Self::NoAlg => {
+                "`alg` is optional in a JWK (Entra ID omits it): the API's own allow-list decides, so the RS256 token passes, and HS256 keyed with the public key is a forgery anyone can make (GHSA-f67f-6cw9-8mq4: Hono took the token's `alg` when the JWK had none)"
             }
             Self::RotateLag => {
                 "a key set fetched just before it was updated (a CDN, a replica) misses the new kid once; an API that never asks again for a kid it once missed refuses the tenant's tokens for good"

@@ -101,6 +101,7 @@ const JWKS: &[JwksRow] = &[
     ("jwks-storm", Medium, "jwks-storm", "100 random kids and 100 garbage tokens: at most one JWKS fetch per declared cooldown", JwksOp::Storm, Threat::Anyone),
     ("rot-add", High, "rot-add", "a key the API never saw signs (two rotations): accepted within the declared cooldown", JwksOp::RotateAdd, Threat::Issuer),
     ("jwks-odd-keys", Medium, "jwks-odd-keys", "two rotations, and the key set also holds an `AKP` (ML-DSA-44) key, a made-up `kty` and an RSA key with a custom `use`: the new key is still accepted within the declared cooldown", JwksOp::OddKeys, Threat::Issuer),
+    ("jwks-no-alg", High, "jwks-no-alg", "two rotations, and the key set's keys carry no `alg`: the new key's RS256 token is accepted, HS256 tokens keyed with its public key (modulus, PEM, JWK text) are refused", JwksOp::NoAlg, Threat::Anyone),
     ("rot-lag", Medium, "rot-lag", "two rotations, but the API's next fetch gets the key set from before them: after its declared cooldown it fetches again and accepts the new key", JwksOp::RotateLag, Threat::Issuer),
     ("rot-remove", Medium, "rot-remove", "a kid new to this run is re-bound to a new key: the old token is refused within the declared cache lifetime", JwksOp::RotateRemove, Threat::Anyone),
     ("disc-mismatch", Medium, "disc-mismatch", "discovery names another issuer (OIDC Discovery §4.3) and a tenant-signed token carries it: the document must not be trusted", JwksOp::DiscoveryIssuerMismatch, Threat::Issuer),

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 /// Set with [`MockTenant::set_jwks_fault`](crate::MockTenant::set_jwks_fault) or
 /// `POST /_mock/jwks/fault` with this type as JSON, for example `{"kind":"status","status":503}`,
 /// `{"kind":"drop"}`, `{"kind":"delay","ms":3000}`, `{"kind":"junk","body":"html"}` or
-/// `{"kind":"extra_key","key":"weak_rsa"}`, `{"kind":"odd_keys"}` or
+/// `{"kind":"extra_key","key":"weak_rsa"}`, `{"kind":"odd_keys"}`, `{"kind":"no_alg"}` or
 /// `{"kind":"body","body":"{\"keys\":[]}"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -44,6 +44,9 @@ pub enum JwksFault {
     /// (ML-DSA-44) key, a `kty` nobody defines, and an RSA key with a `use` of its own
     /// ([`odd_keys`]).
     OddKeys,
+    /// Publish the real keys without their `alg` member (it is optional, RFC 7517 §4.4): the
+    /// verifier must then take the algorithm from its own configuration, never the token.
+    NoAlg,
     /// Answer 200 with exactly this JSON text (at most 1 MiB): a stale key set, say.
     Body {
         /// The body.

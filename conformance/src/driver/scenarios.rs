@@ -334,6 +334,32 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             outcome.exchanges.splice(0..0, exchanges);
             outcome
         }
+        JwksOp::NoAlg => {
+            let cooldown = ctx.profile.jwks_cooldown_secs;
+            if let Some(outcome) = wait_too_long(case, "cooldown", "--jwks-cooldown", cooldown) {
+                return Ok(outcome);
+            }
+            ctx.tenant.rotate().await?;
+            ctx.tenant.rotate().await?;
+            ctx.tenant.set_fault(&JwksFault::NoAlg).await?;
+            let token = ctx.tenant.valid().await?;
+            let accepted = until_accepted(ctx, &token).await;
+            let mut outcome = judge(ctx, case, Expect::Ok, vec![accepted], &token);
+            // The same kid, HMAC keyed with its public key: each must be refused.
+            for defect in ["hs-pubkey-modulus", "hs-pubkey-pem", "hs-pubkey-jwk"] {
+                let forged = ctx.tenant.mint(Some(defect), None).await?;
+                let exchange = ctx.send(private, &bearer(&forged)).await;
+                let (v, note) =
+                    classify(Expect::Invalid, Verdict::FailUnsafe, &exchange, ctx.profile);
+                if v > outcome.verdict {
+                    outcome.verdict = v;
+                    outcome.note = format!("{defect} under a JWK without alg: {note}");
+                }
+                outcome.exchanges.push(exchange);
+            }
+            ctx.tenant.clear_fault().await?;
+            outcome
+        }
         JwksOp::RotateRemove => {
             let ttl = ctx.profile.jwks_ttl_secs;
             if let Some(outcome) = wait_too_long(case, "JWKS cache lifetime", "--jwks-ttl", ttl) {

@@ -110,6 +110,9 @@ pub enum Flaw {
     StrictKeySet,
     /// Remembers a `kid` its last fetch did not have and never fetches for it again.
     NegativeCacheForever,
+    /// When the key set's JWK has no `alg`, takes the token's: HS256 verified with the key's
+    /// modulus as the secret (the fallback of GHSA-f67f-6cw9-8mq4, Hono).
+    AlgFromHeader,
     /// Reads flattened JWS JSON and lets its unprotected `header` override the protected one,
     /// `alg: none` included (GHSA-jc38-x7x8-2xc8; authlib/authlib#337).
     JwsJsonUnprotected,
@@ -427,6 +430,9 @@ impl Api {
         let mut problems = problems(&keys, &issuer, token, self.has(Flaw::AnyKey), scope);
         self.strictness(token, &mut problems);
         self.leniency(token, &issuer, unprotected_none, &mut problems);
+        if self.has(Flaw::AlgFromHeader) && hmac_with_alg_less_jwk(&keys, token) {
+            problems.remove(&Check::Algorithm);
+        }
         if problems.contains(&Check::Format) && self.has(Flaw::CrashOnGarbage) {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
         }
@@ -662,6 +668,33 @@ fn signed_by_tenant(jwks: &JwkSet, token: &str) -> bool {
             )
             .unwrap_or(false)
         })
+}
+
+/// Whether an HS256 token verifies with the modulus of the JWK its `kid` names, when that JWK
+/// has no `alg`.
+fn hmac_with_alg_less_jwk(jwks: &JwkSet, token: &str) -> bool {
+    let Some(header) = header_of(token) else {
+        return false;
+    };
+    let Some(jwk) = header["kid"].as_str().and_then(|k| jwks.find(k)) else {
+        return false;
+    };
+    let (AlgorithmParameters::RSA(rsa), None) = (&jwk.algorithm, &jwk.common.key_algorithm) else {
+        return false;
+    };
+    let Ok(modulus) = URL_SAFE_NO_PAD.decode(&rsa.n) else {
+        return false;
+    };
+    let parts: Vec<&str> = token.split('.').collect();
+    header["alg"] == "HS256"
+        && parts.len() == 3
+        && jsonwebtoken::crypto::verify(
+            parts[2],
+            format!("{}.{}", parts[0], parts[1]).as_bytes(),
+            &jsonwebtoken::DecodingKey::from_secret(&modulus),
+            jsonwebtoken::Algorithm::HS256,
+        )
+        .unwrap_or(false)
 }
 
 /// Whether an HS256 token verifies with the `oct` key in its own `jwk` header.

@@ -406,6 +406,7 @@ async fn every_case_can_fail() {
         "rot-remove",
         "jwks-odd-keys",
         "rot-lag",
+        "jwks-no-alg",
         "jwks-poisoned",
         "jwks-slow",
     ]));
@@ -423,10 +424,17 @@ async fn key_handling_flaws_fail_the_jwks_cases() {
         (Flaw::NoCache, ids(&["jwks-down-warm", "jwks-storm"])),
         (
             Flaw::StaticKeys,
-            ids(&["rot-add", "rot-remove", "jwks-odd-keys", "rot-lag"]),
+            ids(&[
+                "rot-add",
+                "rot-remove",
+                "jwks-odd-keys",
+                "rot-lag",
+                "jwks-no-alg",
+            ]),
         ),
         (Flaw::StrictKeySet, ids(&["jwks-odd-keys"])),
         (Flaw::NegativeCacheForever, ids(&["rot-lag"])),
+        (Flaw::AlgFromHeader, ids(&["jwks-no-alg"])),
         (Flaw::AnyKey, ids(&["jwks-poisoned"])),
         (
             Flaw::FetchErrors500,

@@ -51,6 +51,16 @@ async fn serve(state: Arc<State>) -> Response {
         }
         Some(JwksFault::ExtraKey { key }) => with_keys(&jwks, vec![key.jwk()]),
         Some(JwksFault::OddKeys) => with_keys(&jwks, crate::faults::odd_keys()),
+        Some(JwksFault::NoAlg) => {
+            let mut set: serde_json::Value =
+                serde_json::from_slice(&jwks).expect("the rendered JWKS is JSON");
+            for key in set["keys"].as_array_mut().into_iter().flatten() {
+                if let Some(key) = key.as_object_mut() {
+                    key.remove("alg");
+                }
+            }
+            keys(set.to_string().into())
+        }
         Some(JwksFault::Body { body }) => keys(body.into()),
         // Dropping happens before routing, in the server; a test filter without a socket gets 503.
         Some(JwksFault::Drop) => reply::body(StatusCode::SERVICE_UNAVAILABLE, reply::JSON_UTF8, ""),
