@@ -73,12 +73,35 @@ enum Command {
     /// Print a token, offline, signed with the TEST-ONLY fixture keys: it verifies against any
     /// tenant with the same issuer and fixtures.
     Mint(MintArgs),
-    /// List the defect names with what each one breaks.
+    /// List the defect names with what each one breaks (token defects, then DPoP proof
+    /// defects).
     Defects {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
+    /// Print a DPoP proof signed by the TEST-ONLY fixture DPoP key, offline.
+    DpopProof(ProofArgs),
+}
+
+/// Options of `mock-tenant dpop-proof`.
+#[derive(Debug, clap::Args)]
+struct ProofArgs {
+    /// The request's method.
+    #[arg(long, default_value = "GET")]
+    htm: String,
+    /// The request's URL.
+    #[arg(long)]
+    htu: String,
+    /// The access token the request carries (its hash becomes `ath`).
+    #[arg(long)]
+    access_token: Option<String>,
+    /// The server's nonce.
+    #[arg(long)]
+    nonce: Option<String>,
+    /// A DPoP defect name (see `mock-tenant defects`).
+    #[arg(long)]
+    defect: Option<String>,
 }
 
 /// Options of `mock-tenant mint`.
@@ -99,6 +122,9 @@ struct MintArgs {
     /// The issuer of the tenant the token is for.
     #[arg(long, default_value = "https://localhost:8443/")]
     issuer: String,
+    /// Bind the token to the fixture DPoP key (`cnf.jkt`), as `mock-tenant dpop-proof` signs.
+    #[arg(long)]
+    dpop_bound: bool,
     /// Base URL that `jku`/`x5u` defects point at.
     #[arg(long)]
     attacker: Option<String>,
@@ -109,6 +135,15 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Some(Command::Defects { json }) => return list_defects(*json),
+        Some(Command::DpopProof(args)) => {
+            return match dpop_proof(args) {
+                Ok(proof) => {
+                    println!("{proof}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            };
+        }
         Some(Command::Mint(args)) => {
             return match mint(args) {
                 Ok(token) => {
@@ -142,12 +177,35 @@ fn list_defects(json: bool) -> ExitCode {
             .map(|d| d.name.len())
             .max()
             .unwrap_or(0);
-        crate::defects().iter().try_for_each(|d| {
-            let verdict = format!("{:?}", d.answer);
-            writeln!(out, "{:width$}  {verdict:<17}  {}", d.name, d.about)
-        })
+        crate::defects()
+            .iter()
+            .map(|d| (d.name, format!("{:?}", d.answer), d.about))
+            .chain(
+                crate::dpop_defects()
+                    .iter()
+                    .map(|d| (d.name, format!("{:?}", d.answer), d.about)),
+            )
+            .try_for_each(|(name, verdict, about)| {
+                writeln!(out, "{name:width$}  {verdict:<17}  {about}")
+            })
     };
     ExitCode::SUCCESS
+}
+
+fn dpop_proof(args: &ProofArgs) -> Result<String, String> {
+    let mut proof = crate::DpopProof::new(&crate::DpopKey::fixture(), &args.htm, &args.htu);
+    if let Some(token) = &args.access_token {
+        proof = proof.ath(token);
+    }
+    if let Some(nonce) = &args.nonce {
+        proof = proof.nonce(nonce);
+    }
+    if let Some(name) = &args.defect {
+        crate::find_dpop_defect(name)
+            .ok_or_else(|| format!("no DPoP defect {name:?} (see `mock-tenant defects`)"))?;
+        proof = proof.defect(name);
+    }
+    Ok(proof.sign())
 }
 
 fn mint(args: &MintArgs) -> Result<String, String> {
@@ -174,6 +232,9 @@ fn mint(args: &MintArgs) -> Result<String, String> {
     builder = builder.overrides(&parse(&args.claim)?, &parse(&args.header)?);
     if let Some(name) = &args.defect {
         builder = builder.try_defect(name)?;
+    }
+    if args.dpop_bound {
+        builder = builder.dpop_bound(&crate::DpopKey::fixture());
     }
     Ok(builder.sign())
 }

@@ -49,8 +49,9 @@ pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_
 pub use control::{KeysSummary, Stats};
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use forge::{
-    Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, FORGE_CLIENT_ID, Forger, Row, RsaKey,
-    Signer, TokenBuilder, defects, find_defect,
+    Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, DpopAnswer, DpopDefect, DpopKey,
+    DpopProof, FORGE_CLIENT_ID, Forger, Row, RsaKey, Signer, TokenBuilder, defects, dpop_defects,
+    find_defect, find_dpop_defect,
 };
 pub use keys::KeySource;
 pub use routes::escape_markup;

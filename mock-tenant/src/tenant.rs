@@ -250,6 +250,22 @@ impl MockTenant {
         TokenBuilder::new(self.state.clone())
     }
 
+    /// A valid DPoP proof of `key` for this tenant's token endpoint (`POST`, `ISSUER/oauth/token`);
+    /// `.htm(..)`, `.htu(..)` and `.ath(..)` aim it at another request.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let tenant = mock_tenant::MockTenant::start().await;
+    /// let key = mock_tenant::DpopKey::fixture();
+    /// let proof = tenant.dpop_proof(&key).sign();
+    /// let bound = tenant.token().dpop_bound(&key).sign();
+    /// # assert!(!proof.is_empty() && !bound.is_empty());
+    /// # }
+    /// ```
+    pub fn dpop_proof(&self, key: &crate::DpopKey) -> crate::DpopProof {
+        crate::DpopProof::new(key, "POST", &format!("{}oauth/token", self.issuer()))
+    }
+
     /// Starts an attacker's host for `jku`/`x5u` defects, with a certificate from this tenant's
     /// CA (plain HTTP for a plain-HTTP tenant).
     pub async fn attacker_host(&self) -> AttackerHost {

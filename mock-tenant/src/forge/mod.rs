@@ -3,11 +3,13 @@
 
 mod attacker;
 mod defects;
+mod dpop;
 mod encodings;
 mod rows;
 
 pub use attacker::AttackerHost;
 pub use defects::{Answer, Check, Defect, defects, find_defect};
+pub use dpop::{DpopAnswer, DpopDefect, DpopKey, DpopProof, dpop_defects, find_dpop_defect};
 pub(crate) use encodings::PublicKeyEncoding;
 pub use rows::{Forger, Row};
 
@@ -180,6 +182,11 @@ impl TokenBuilder {
     pub fn claim(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.claims.insert(name.to_owned(), value.into());
         self
+    }
+
+    /// Binds the token to a DPoP key: `cnf: {"jkt": <its thumbprint>}` (RFC 9449 §6).
+    pub fn dpop_bound(self, key: &DpopKey) -> Self {
+        self.claim("cnf", json!({"jkt": key.thumbprint()}))
     }
 
     /// Removes a claim.

@@ -31,7 +31,8 @@ pub(crate) fn methods(path: &str) -> Option<&'static str> {
         ["_mock", "clock"] => "GET, POST",
         ["_mock", "discovery"] => "GET, PUT, DELETE",
         ["_mock", "dpop"] => "GET, PUT",
-        ["_mock", "dpop", "nonce", "rotate"] => "POST",
+        ["_mock", "dpop", "nonce", "rotate"] | ["_mock", "dpop", "proof"] => "POST",
+        ["_mock", "dpop", "defects"] => "GET",
         _ => return None,
     })
 }

@@ -2,7 +2,7 @@
 //! `GET /_mock/defects` lists the defects. The same names as the Rust builder and the CLI.
 
 use super::reply;
-use crate::forge::{TokenBuilder, defects};
+use crate::forge::{DpopKey, DpopProof, TokenBuilder, defects, dpop_defects, find_dpop_defect};
 use crate::state::State;
 use http::StatusCode;
 use serde::Deserialize;
@@ -27,6 +27,25 @@ struct MintRequest {
     attacker: Option<String>,
     /// The scope the target API needs, written wherever the token says `read:messages`.
     scope_name: Option<String>,
+    /// Bind the token to the fixture DPoP key (`cnf.jkt`), as `POST /_mock/dpop/proof` signs.
+    #[serde(default)]
+    dpop_bound: bool,
+}
+
+/// What `POST /_mock/dpop/proof` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProofRequest {
+    htm: String,
+    htu: String,
+    /// The access token the request carries: its hash becomes `ath`.
+    access_token: Option<String>,
+    nonce: Option<String>,
+    /// A DPoP defect name from `GET /_mock/dpop/defects`.
+    defect: Option<String>,
+    /// Sign with a fresh random key instead of the fixture key.
+    #[serde(default)]
+    fresh_key: bool,
 }
 
 /// POST /_mock/token and GET /_mock/defects
@@ -54,7 +73,53 @@ pub(crate) fn routes(
     let list = warp::get()
         .and(warp::path!("_mock" / "defects"))
         .map(|| reply::json(StatusCode::OK, &defects_json()));
-    mint.or(list).unify()
+    let proof = warp::post()
+        .and(warp::path!("_mock" / "dpop" / "proof"))
+        .and(warp::body::content_length_limit(64 * 1024))
+        .and(warp::body::bytes())
+        .map(|body: bytes::Bytes| {
+            let request: ProofRequest = match serde_json::from_slice(&body) {
+                Ok(r) => r,
+                Err(e) => return bad_request(&e.to_string()),
+            };
+            let key = if request.fresh_key {
+                DpopKey::generate()
+            } else {
+                DpopKey::fixture()
+            };
+            let mut proof = DpopProof::new(&key, &request.htm, &request.htu);
+            if let Some(token) = &request.access_token {
+                proof = proof.ath(token);
+            }
+            if let Some(nonce) = &request.nonce {
+                proof = proof.nonce(nonce);
+            }
+            if let Some(name) = &request.defect {
+                if find_dpop_defect(name).is_none() {
+                    return bad_request(&format!("no DPoP defect {name:?}"));
+                }
+                proof = proof.defect(name);
+            }
+            reply::json(
+                StatusCode::OK,
+                &json!({"proof": proof.sign(), "jkt": key.thumbprint()}),
+            )
+        });
+    let dpop_list = warp::get()
+        .and(warp::path!("_mock" / "dpop" / "defects"))
+        .map(|| {
+            let list: Vec<Value> = dpop_defects()
+                .iter()
+                .map(|d| json!({"name": d.name, "about": d.about, "source": d.source, "answer": d.answer}))
+                .collect();
+            reply::json(StatusCode::OK, &list)
+        });
+    mint.or(list)
+        .unify()
+        .or(proof)
+        .unify()
+        .or(dpop_list)
+        .unify()
 }
 
 fn mint(mut builder: TokenBuilder, request: &MintRequest) -> Result<String, String> {
@@ -67,6 +132,9 @@ fn mint(mut builder: TokenBuilder, request: &MintRequest) -> Result<String, Stri
     }
     if let Some(scope) = &request.scope_name {
         builder = builder.scope_name(scope);
+    }
+    if request.dpop_bound {
+        builder = builder.dpop_bound(&DpopKey::fixture());
     }
     Ok(builder.sign())
 }

@@ -55,8 +55,12 @@ fn mint_applies_a_defect_and_refuses_unknown_names_with_exit_code_2() {
 fn defects_lists_every_name_as_text_and_json() {
     let out = mock_tenant(&["defects"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), mock_tenant::defects().len());
+    assert_eq!(
+        text.lines().count(),
+        mock_tenant::defects().len() + mock_tenant::dpop_defects().len()
+    );
     assert!(text.lines().any(|l| l.starts_with("hs-pubkey-pem ")));
+    assert!(text.lines().any(|l| l.starts_with("dpop-htu-port ")));
     let out = mock_tenant(&["defects", "--json"]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), mock_tenant::defects().len());

@@ -434,3 +434,86 @@ async fn userinfo_takes_a_bound_token_only_with_its_proof() {
         "Auth0's challenge"
     );
 }
+
+#[tokio::test]
+async fn the_forges_proofs_and_bound_tokens_from_rust_http_and_the_cli() {
+    use mock_tenant::{DpopKey, dpop_defects};
+    let tenant = MockTenant::start().await;
+    let fixture = DpopKey::fixture();
+    let http = crate::client(&tenant);
+    // Rust: the tenant's proof builder.
+    let res = m2m(&tenant, &[tenant.dpop_proof(&fixture).sign()]).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    let claims = crate::verify(&tenant, body["access_token"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims["cnf"]["jkt"], fixture.thumbprint());
+    // HTTP: POST /_mock/dpop/proof, signed by the fixture key unless fresh_key.
+    let made: Value = crate::json_of(
+        http.post(format!("{}/_mock/dpop/proof", tenant.url()))
+            .json(&json!({"htm": "POST", "htu": token_url(&tenant)})),
+    )
+    .await;
+    assert_eq!(made["jkt"], fixture.thumbprint());
+    let res = m2m(&tenant, &[made["proof"].as_str().unwrap().to_owned()]).await;
+    assert_eq!(res.status(), 200);
+    let fresh: Value = crate::json_of(
+        http.post(format!("{}/_mock/dpop/proof", tenant.url()))
+            .json(&json!({"htm": "POST", "htu": token_url(&tenant), "fresh_key": true, "defect": "dpop-typ-jwt"})),
+    )
+    .await;
+    assert_ne!(fresh["jkt"], fixture.thumbprint());
+    let res = m2m(&tenant, &[fresh["proof"].as_str().unwrap().to_owned()]).await;
+    assert_eq!(res.status(), 400, "the defect reaches the tenant");
+    // CLI: `mock-tenant dpop-proof`, offline.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+        .args(["dpop-proof", "--htm", "POST", "--htu", &token_url(&tenant)])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let proof = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(m2m(&tenant, &[proof]).await.status(), 200);
+    // Bound tokens from the forge: `dpop_bound` over HTTP, `--dpop-bound` offline.
+    let minted: Value = crate::json_of(
+        http.post(format!("{}/_mock/token", tenant.url()))
+            .json(&json!({"dpop_bound": true})),
+    )
+    .await;
+    let claims = crate::verify(&tenant, minted["token"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims["cnf"]["jkt"], fixture.thumbprint());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+        .args(["mint", "--dpop-bound", "--issuer", tenant.issuer()])
+        .output()
+        .unwrap();
+    let offline = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let claims = crate::verify(&tenant, &offline).await.unwrap();
+    assert_eq!(claims["cnf"]["jkt"], fixture.thumbprint());
+    // The defect table over HTTP and in `mock-tenant defects`.
+    let listed: Value =
+        crate::json_of(http.get(format!("{}/_mock/dpop/defects", tenant.url()))).await;
+    assert_eq!(listed.as_array().unwrap().len(), dpop_defects().len());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+        .arg("defects")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        dpop_defects().iter().all(|d| text.contains(d.name)),
+        "{text}"
+    );
+    // An unknown defect name is a clear 400.
+    let res = http
+        .post(format!("{}/_mock/dpop/proof", tenant.url()))
+        .json(&json!({"htm": "GET", "htu": "https://x/", "defect": "dpop-nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}
