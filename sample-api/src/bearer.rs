@@ -4,9 +4,16 @@
 use crate::errors::Denial;
 use http::{HeaderMap, header};
 
-/// The token, or the refusal: no header (or another scheme) is [`Denial::Missing`]; anything
-/// ill-formed is [`Denial::InvalidRequest`].
-pub(crate) fn token(headers: &HeaderMap) -> Result<String, Denial> {
+/// The bearer token, or the refusal: no header (or another scheme) is [`Denial::Missing`];
+/// anything ill-formed is [`Denial::InvalidRequest`].
+#[cfg(test)]
+fn token(headers: &HeaderMap) -> Result<String, Denial> {
+    credentials(headers, false).map(|(_, token)| token)
+}
+
+/// The token and whether it came with the `DPoP` scheme (accepted only when `dpop` is on), or
+/// the refusal, as for the bearer token alone.
+pub(crate) fn credentials(headers: &HeaderMap, dpop: bool) -> Result<(bool, String), Denial> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Err(Denial::Missing);
@@ -20,7 +27,8 @@ pub(crate) fn token(headers: &HeaderMap) -> Result<String, Denial> {
         .to_str()
         .map_err(|_| Denial::InvalidRequest("The Authorization header is not ASCII"))?;
     let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    let is_dpop = dpop && scheme.eq_ignore_ascii_case("dpop");
+    if !scheme.eq_ignore_ascii_case("bearer") && !is_dpop {
         // Credentials for another scheme are no credentials for this one.
         return Err(Denial::Missing);
     }
@@ -35,7 +43,7 @@ pub(crate) fn token(headers: &HeaderMap) -> Result<String, Denial> {
             "The Authorization header must be 'Bearer <token>'",
         ));
     }
-    Ok(token.to_owned())
+    Ok((is_dpop, token.to_owned()))
 }
 
 /// RFC 6750 §2.1: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.

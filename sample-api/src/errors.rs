@@ -18,6 +18,8 @@ pub(crate) enum Denial {
     InvalidRequest(&'static str),
     /// The token cannot be trusted: 401 `invalid_token`.
     InvalidToken(&'static str),
+    /// The DPoP proof is missing or wrong: 401 `invalid_dpop_proof` (RFC 9449 §7.1).
+    InvalidDpopProof(&'static str),
     /// The token lacks a scope: 403 `insufficient_scope` naming it.
     InsufficientScope(&'static str),
     /// The tenant's keys cannot be fetched and none is cached: 503, fail closed.
@@ -27,6 +29,41 @@ pub(crate) enum Denial {
 impl Denial {
     pub(crate) fn invalid_token(description: &'static str) -> Self {
         Self::InvalidToken(description)
+    }
+
+    /// The response for this refusal under a DPoP mode: with DPoP on, 401s also carry a `DPoP`
+    /// challenge naming the algorithms (RFC 9449 §7.1), and under `required` only that one.
+    pub(crate) fn into_response_for(self, mode: crate::DpopMode) -> Response {
+        use crate::DpopMode;
+        let dpop_error = match &self {
+            Self::InvalidDpopProof(d) => Some(("invalid_dpop_proof", *d)),
+            Self::InvalidToken(d) if mode == DpopMode::Required => Some(("invalid_token", *d)),
+            _ => None,
+        };
+        let required = mode == DpopMode::Required;
+        let mut res = match self {
+            // The body and status of an invalid token; the challenge is DPoP's.
+            Self::InvalidDpopProof(d) => Self::InvalidToken(d).into_response(),
+            other => other.into_response(),
+        };
+        if mode == DpopMode::Off || res.status() != StatusCode::UNAUTHORIZED {
+            return res;
+        }
+        let dpop = match dpop_error {
+            Some((error, d)) => format!(
+                "DPoP error=\"{error}\", error_description=\"{d}\", algs=\"{}\"",
+                crate::dpop::ALGS
+            ),
+            None => format!("DPoP algs=\"{}\"", crate::dpop::ALGS),
+        };
+        let headers = res.headers_mut();
+        if required || dpop_error.is_some() {
+            headers.remove(header::WWW_AUTHENTICATE);
+        }
+        if let Ok(value) = HeaderValue::from_str(&dpop) {
+            headers.append(header::WWW_AUTHENTICATE, value);
+        }
+        res
     }
 
     /// The response for this refusal.
@@ -44,7 +81,7 @@ impl Denial {
                 "invalid_header",
                 d,
             ),
-            Self::InvalidToken(d) => (
+            Self::InvalidToken(d) | Self::InvalidDpopProof(d) => (
                 StatusCode::UNAUTHORIZED,
                 Some(challenge("invalid_token", d, None)),
                 "invalid_token",

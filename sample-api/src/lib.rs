@@ -23,6 +23,7 @@
 //! ```
 
 mod bearer;
+mod dpop;
 mod errors;
 mod jwks;
 mod routes;
@@ -30,6 +31,7 @@ mod server;
 mod settings;
 mod validate;
 
+pub use dpop::DpopMode;
 pub use routes::REQUIRED_SCOPE;
 pub use server::SampleApi;
 pub use settings::{ScopeSource, Settings};

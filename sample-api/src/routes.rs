@@ -1,6 +1,7 @@
 //! The three quickstart endpoints, CORS as the quickstart does it (any origin, on errors too),
 //! and one `recover` for everything warp rejects.
 
+use crate::DpopMode;
 use crate::bearer;
 use crate::errors::Denial;
 use crate::validate::Validator;
@@ -29,12 +30,14 @@ pub(crate) fn routes(
     // GET /api/private
     let private = warp::path!("api" / "private").and(protected(
         v(),
+        "/api/private",
         None,
         "Hello from a private endpoint! You need to be authenticated to see this.",
     ));
     // GET /api/private-scoped
     let scoped = warp::path!("api" / "private-scoped").and(protected(
         v(),
+        "/api/private-scoped",
         Some(REQUIRED_SCOPE),
         "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
     ));
@@ -48,7 +51,7 @@ pub(crate) fn routes(
         );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Authorization, Content-Type"),
+            HeaderValue::from_static("Authorization, Content-Type, DPoP"),
         );
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,
@@ -68,27 +71,48 @@ fn protected(
     + Send
     + Sync
     + 'static,
+    path: &'static str,
     scope: Option<&'static str>,
     text: &'static str,
 ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
     warp::header::headers_cloned().and(validator).then(
         move |headers: HeaderMap, v: Arc<Validator>| async move {
-            match authorize(&v, &headers, scope).await {
+            match authorize(&v, &headers, path, scope).await {
                 Ok(()) => message(text),
-                Err(denial) => denial.into_response(),
+                Err(denial) => denial.into_response_for(v.dpop),
             }
         },
     )
 }
 
-/// Validates the bearer token and, if asked, the scope.
+/// Validates the token (and its DPoP proof, with DPoP on) and, if asked, the scope.
 async fn authorize(
     v: &Validator,
     headers: &HeaderMap,
+    path: &str,
     scope: Option<&'static str>,
 ) -> Result<(), Denial> {
-    let token = bearer::token(headers)?;
+    let (dpop_scheme, token) = bearer::credentials(headers, v.dpop != DpopMode::Off)?;
+    if v.dpop == DpopMode::Required && !dpop_scheme {
+        return Err(Denial::Missing);
+    }
     let claims = v.validate(&token).await?;
+    let jkt = claims
+        .0
+        .get("cnf")
+        .and_then(|cnf| cnf.get("jkt"))
+        .and_then(serde_json::Value::as_str);
+    match (v.dpop, dpop_scheme) {
+        (DpopMode::Off, _) => {}
+        (_, true) => v.proofs.check(headers, "GET", path, &token, jkt)?,
+        // RFC 9449 §7.2: a bound token is no bearer token.
+        (_, false) if jkt.is_some() => {
+            return Err(Denial::InvalidToken(
+                "A DPoP-bound token must come with the DPoP scheme and a proof",
+            ));
+        }
+        (_, false) => {}
+    }
     match scope {
         Some(scope) if !v.has_scope(&claims, scope) => Err(Denial::InsufficientScope(scope)),
         _ => Ok(()),
@@ -119,7 +143,7 @@ fn cors(mut res: Response) -> Response {
     );
     h.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("WWW-Authenticate"),
+        HeaderValue::from_static("WWW-Authenticate, DPoP-Nonce"),
     );
     res
 }

@@ -44,12 +44,15 @@ impl SampleApi {
             settings.jwks_cooldown,
             settings.jwks_max_ttl,
         );
-        let validator = Arc::new(Validator::new(&settings, jwks));
-
         let listener = tokio::net::TcpListener::bind((settings.host, settings.port))
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let base_url = settings
+            .dpop_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let validator = Arc::new(Validator::new(&settings, jwks, &base_url));
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(
             warp::serve(crate::routes::routes(validator))

@@ -41,6 +41,11 @@ pub struct Settings {
     /// Longest time a fetched key set is used before it is refetched, whatever `Cache-Control`
     /// says (`JWKS_MAX_TTL_SECS`, default 3600; `Cache-Control: max-age` is honoured below it).
     pub jwks_max_ttl: Duration,
+    /// DPoP (`AUTH0_DPOP` = `off`, the default, `allowed` or `required`).
+    pub dpop: crate::DpopMode,
+    /// The API's public base URL, which DPoP proofs' `htu` must name (`AUTH0_DPOP_URL`; by
+    /// default `http://` and the address the API listens on). Never taken from `Host`.
+    pub dpop_url: Option<String>,
 }
 
 impl Settings {
@@ -100,7 +105,19 @@ impl Settings {
                 ));
             }
         };
+        let dpop = match get("AUTH0_DPOP").unwrap_or("off") {
+            "off" => crate::DpopMode::Off,
+            "allowed" => crate::DpopMode::Allowed,
+            "required" => crate::DpopMode::Required,
+            other => {
+                return Err(format!(
+                    "AUTH0_DPOP must be \"off\", \"allowed\" or \"required\", got {other:?}"
+                ));
+            }
+        };
         Ok(Self {
+            dpop,
+            dpop_url: get("AUTH0_DPOP_URL").map(str::to_owned),
             issuer: format!("https://{domain}/"),
             jwks_uri: format!("https://{domain}/.well-known/jwks.json"),
             audience,

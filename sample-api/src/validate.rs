@@ -30,6 +30,10 @@ pub(crate) struct Validator {
     /// verify the same way under the same keys) but never the time checks; a refetched key set
     /// (rotation, removal) invalidates every entry.
     verified: RwLock<HashMap<Arc<str>, Remembered>>,
+    /// What the API does with DPoP.
+    pub(crate) dpop: crate::DpopMode,
+    /// DPoP proof checks, against the API's own URL.
+    pub(crate) proofs: crate::dpop::Proofs,
 }
 
 /// A verified token's key-set generation and claims.
@@ -40,7 +44,8 @@ type Remembered = (u64, Arc<Claims>);
 pub(crate) struct Claims(pub(crate) Value);
 
 impl Validator {
-    pub(crate) fn new(settings: &Settings, jwks: JwksCache) -> Self {
+    /// A validator for `settings`, whose DPoP proofs must name `base_url`.
+    pub(crate) fn new(settings: &Settings, jwks: JwksCache, base_url: &str) -> Self {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.algorithms = vec![Algorithm::RS256];
         validation.set_issuer(&[&settings.issuer]);
@@ -55,6 +60,8 @@ impl Validator {
             leeway_secs: settings.leeway.as_secs(),
             scope_source: settings.scope_source,
             verified: RwLock::new(HashMap::new()),
+            dpop: settings.dpop,
+            proofs: crate::dpop::Proofs::new(base_url, settings.leeway.as_secs() as i64),
         }
     }
 

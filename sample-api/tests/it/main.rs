@@ -1,9 +1,11 @@
 //! The sample API against an embedded mock tenant over HTTPS.
 //!
 //! - `answers`: every endpoint and every RFC 6750 answer, as one table of requests.
+//! - `dpop`: DPoP proofs and bound tokens under `AUTH0_DPOP=allowed` and `required`.
 //! - `keys`: rotation, JWKS faults, and the fetch bound on a flood of random `kid`s.
 
 mod answers;
+mod dpop;
 mod keys;
 
 use jsonwebtoken::{Algorithm, EncodingKey};
