@@ -55,8 +55,9 @@ const REQUESTS: &[RequestRow] = &[
     ("oversize-64k", Dos, Medium, "oversize", "a 64 KiB Authorization header", Endpoint::Private, |_| vec![format!("Bearer {}", "a".repeat(64 * 1024))], Expect::ClientError, Threat::Anyone),
 ];
 
-/// A raw row: (id, about, header values given T0, expect, who could send it).
+/// A raw row: (id, catalogue row, about, header values given T0, expect, who could send it).
 type RawRow = (
+    &'static str,
     &'static str,
     &'static str,
     fn(&str) -> Vec<Vec<u8>>,
@@ -68,8 +69,10 @@ type RawRow = (
 /// attack: accepting it is reported, not failed.
 #[rustfmt::skip]
 const RAW: &[RawRow] = &[
-    ("ws-exotic-vt", "an Authorization value that is only a vertical tab (0x0B)", |_| vec![b"\x0b".to_vec()], Expect::Malformed, Threat::Anyone),
-    ("ws-exotic-ff", "`Bearer<FF>T0`: a form feed (0x0C) where the space goes", |t| vec![[b"Bearer\x0c".as_slice(), t.as_bytes()].concat()], Expect::Discouraged, Threat::Client),
+    ("ws-exotic-vt", "ws-exotic", "an Authorization value that is only a vertical tab (0x0B)", |_| vec![b"\x0b".to_vec()], Expect::Malformed, Threat::Anyone),
+    ("ws-exotic-ff", "ws-exotic", "`Bearer<FF>T0`: a form feed (0x0C) where the space goes", |t| vec![[b"Bearer\x0c".as_slice(), t.as_bytes()].concat()], Expect::Discouraged, Threat::Client),
+    ("nul-after-token", "nul-bytes", "`Bearer T0<NUL>`: a NUL after the last segment (RFC 9110 §5.5: reject, or read it as a space)", |t| vec![[b"Bearer ".as_slice(), t.as_bytes(), b"\x00"].concat()], Expect::Discouraged, Threat::Client),
+    ("nul-inside-token", "nul-bytes", "T0 with a NUL after its header segment: a C string ends there", |t| { let (header, rest) = t.split_at(t.find('.').unwrap_or(t.len())); vec![[b"Bearer ".as_slice(), header.as_bytes(), b"\x00", rest.as_bytes()].concat()] }, Expect::Discouraged, Threat::Client),
 ];
 
 #[rustfmt::skip]
@@ -350,12 +353,12 @@ pub fn cases() -> Vec<Case> {
             why: request_why(threat, expect),
         });
     }
-    for &(id, about, values, expect, threat) in RAW {
+    for &(id, source, about, values, expect, threat) in RAW {
         cases.push(Case {
             id: id.to_owned(),
             category: Hdr,
             severity: Low,
-            source: "ws-exotic",
+            source,
             about: about.to_owned(),
             recipe: Recipe::RawHeaders {
                 endpoint: Endpoint::Private,

@@ -364,6 +364,8 @@ async fn every_case_can_fail() {
     covered.extend(ids(&[
         "ws-exotic-vt",
         "ws-exotic-ff",
+        "nul-after-token",
+        "nul-inside-token",
         "resp-challenge",
         "resp-leak",
         "disc-mismatch",
