@@ -651,23 +651,24 @@ fn part_any(token: &str, i: usize) -> Option<Value> {
 /// Whether the RS256 signature verifies with the tenant key its `kid` names.
 fn signed_by_tenant(jwks: &JwkSet, token: &str) -> bool {
     let parts: Vec<&str> = token.split('.').collect();
-    let Some(jwk) = header_of(token)
+    header_of(token)
         .and_then(|h| h["kid"].as_str().map(str::to_owned))
         .and_then(|kid| jwks.find(&kid).cloned())
-    else {
-        return false;
-    };
-    parts.len() == 3
-        && jsonwebtoken::DecodingKey::from_jwk(&jwk).is_ok_and(|key| {
-            let message = format!("{}.{}", parts[0], parts[1]);
-            jsonwebtoken::crypto::verify(
-                parts[2],
-                message.as_bytes(),
-                &key,
-                jsonwebtoken::Algorithm::RS256,
-            )
-            .unwrap_or(false)
-        })
+        .is_some_and(|jwk| parts.len() == 3 && rs256_verifies(&jwk, &parts))
+}
+
+/// Whether the compact token's `parts` carry a valid RS256 signature by `jwk`.
+fn rs256_verifies(jwk: &jsonwebtoken::jwk::Jwk, parts: &[&str]) -> bool {
+    jsonwebtoken::DecodingKey::from_jwk(jwk).is_ok_and(|key| {
+        let message = format!("{}.{}", parts[0], parts[1]);
+        jsonwebtoken::crypto::verify(
+            parts[2],
+            message.as_bytes(),
+            &key,
+            jsonwebtoken::Algorithm::RS256,
+        )
+        .unwrap_or(false)
+    })
 }
 
 /// Whether an HS256 token verifies with the modulus of the JWK its `kid` names, when that JWK
@@ -797,19 +798,7 @@ fn problems(
             found.insert(Key);
         }
         Some(jwk) if alg_ok => {
-            let verified = jsonwebtoken::DecodingKey::from_jwk(jwk)
-                .ok()
-                .is_some_and(|key| {
-                    let message = format!("{}.{}", parts[0], parts[1]);
-                    jsonwebtoken::crypto::verify(
-                        parts[2],
-                        message.as_bytes(),
-                        &key,
-                        jsonwebtoken::Algorithm::RS256,
-                    )
-                    .unwrap_or(false)
-                });
-            if !verified {
+            if !rs256_verifies(jwk, &parts) {
                 found.insert(Signature);
             }
         }

@@ -271,14 +271,7 @@ async fn a_client_that_requires_dpop_gets_no_bearer_token() {
 
 /// A code for Alice from the public SPA client (no redirects followed), with PKCE `plain`.
 async fn spa_code(tenant: &MockTenant, audience: Option<&str>) -> String {
-    let http = reqwest::Client::builder()
-        .tls_certs_only([
-            reqwest::Certificate::from_pem(tenant.ca_pem().unwrap().as_bytes()).unwrap(),
-        ])
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = crate::browser(tenant);
     let mut query = vec![
         ("response_type", "code"),
         ("client_id", "quickstart-spa"),

@@ -7,7 +7,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mock_tenant::MockTenant;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::time::Duration;
 
 const WEB: &str = "quickstart-web";
 const WEB_SECRET: &str = "test-only-secret-web";
@@ -15,17 +14,7 @@ const CALLBACK: &str = "http://localhost:5000/callback";
 const ALICE: &str = "auth0|65f0c0ffee0000000000a11c";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
-/// A client that does not follow redirects, trusting only the tenant's CA.
-fn browser(tenant: &MockTenant) -> reqwest::Client {
-    let ca = reqwest::Certificate::from_pem(tenant.ca_pem().unwrap().as_bytes()).unwrap();
-    reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
+use crate::browser;
 
 fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(

@@ -43,6 +43,19 @@ pub fn client(tenant: &MockTenant) -> reqwest::Client {
         .expect("client")
 }
 
+/// Like a browser: trusting only the tenant's CA, and not following redirects, so a test can
+/// read each `Location` itself.
+pub fn browser(tenant: &MockTenant) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(tenant.ca_pem().unwrap().as_bytes()).unwrap();
+    reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
 /// Sends a request and reads its JSON answer.
 pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
     request

@@ -8,7 +8,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mock_tenant::MockTenant;
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 const SPA: &str = "quickstart-spa";
 /// The default SPA client's origin: its callback, Allowed Origin and Allowed Web Origin.
@@ -17,17 +16,7 @@ const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 /// What auth0-spa-js sends in `Auth0-Client`: base64 of its name and version.
 const AUTH0_CLIENT: &str = "eyJuYW1lIjoiYXV0aDAtc3BhLWpzIiwidmVyc2lvbiI6IjIuMjguMyJ9";
 
-/// Like a browser: no redirects followed, the tenant's CA trusted.
-fn browser(tenant: &MockTenant) -> reqwest::Client {
-    let ca = reqwest::Certificate::from_pem(tenant.ca_pem().unwrap().as_bytes()).unwrap();
-    reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
+use crate::browser;
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> Option<&'a str> {
     res.headers().get(name).map(|v| v.to_str().unwrap())
