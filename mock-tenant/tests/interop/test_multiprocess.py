@@ -203,11 +203,21 @@ def test_a_key_rotation_through_the_balancer_reaches_both_processes(cluster):
         assert keys["current"] == current
         jwks.append(request(cluster, "GET", f"https://localhost:{port}/.well-known/jwks.json").json())
     assert jwks[0] == jwks[1]
-    # Tokens minted by either process now carry the new kid.
+    # Tokens minted by either process now carry the new kid (the ID token: without an audience
+    # the access token is the tenant's JWE), and each process reads the other's JWE.
     for _ in cluster["ports"]:
         c = code(cluster)
         res = token(cluster, grant_type="authorization_code", code=c, redirect_uri=CALLBACK,
                     code_verifier=VERIFIER)
-        header = res.json()["access_token"].split(".")[0]
+        header = res.json()["id_token"].split(".")[0]
         header += "=" * (-len(header) % 4)
         assert current in base64.urlsafe_b64decode(header).decode()
+        access = res.json()["access_token"]
+        assert access.count(".") == 4, "Auth0's JWE for /userinfo"
+        for port in cluster["ports"]:
+            with requests.Session() as s:
+                s.trust_env = False
+                s.verify = cluster["ca"]
+                info = s.get(f"https://localhost:{port}/userinfo", timeout=10,
+                             headers={"Authorization": f"Bearer {access}", "Connection": "close"})
+            assert info.status_code == 200, (port, info.text)
