@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 /// Set with [`MockTenant::set_jwks_fault`](crate::MockTenant::set_jwks_fault) or
 /// `POST /_mock/jwks/fault` with this type as JSON, for example `{"kind":"status","status":503}`,
 /// `{"kind":"drop"}`, `{"kind":"delay","ms":3000}`, `{"kind":"junk","body":"html"}` or
-/// `{"kind":"extra_key","key":"weak_rsa"}`, `{"kind":"odd_keys"}`, `{"kind":"no_alg"}` or
+/// `{"kind":"extra_key","key":"weak_rsa"}`, `{"kind":"extra_keys","keys":["enc","ec"]}`,
+/// `{"kind":"odd_keys"}`, `{"kind":"no_alg"}` or
 /// `{"kind":"body","body":"{\"keys\":[]}"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -39,6 +40,11 @@ pub enum JwksFault {
     ExtraKey {
         /// Which key.
         key: BadKey,
+    },
+    /// Publish the real keys plus several keys an API must never verify with, in one set.
+    ExtraKeys {
+        /// Which keys.
+        keys: Vec<BadKey>,
     },
     /// Publish the real keys plus keys a correct API skips without failing: an `AKP`
     /// (ML-DSA-44) key, a `kty` nobody defines, and an RSA key with a `use` of its own

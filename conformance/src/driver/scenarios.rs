@@ -255,14 +255,15 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
                 .alg("ES256")
                 .signer(Signer::Es256Attacker)
                 .sign();
-            let mut exchanges = Vec::new();
-            for (key, token) in [(BadKey::Enc, enc), (BadKey::Ec, ec)] {
-                ctx.tenant.set_fault(&JwksFault::ExtraKey { key }).await?;
-                // The new kid makes the API fetch the poisoned set (once its cooldown allows).
-                let mut exchange = until_fetched(ctx, &token).await?;
-                exchange.request = format!("[JWKS + {key:?} key] {}", exchange.request);
-                exchanges.push(exchange);
-            }
+            // Both keys in one set: one fetch window, not two. The first new kid makes the API
+            // fetch it (once its cooldown allows); the second kid is then in its cache.
+            let keys = vec![BadKey::Enc, BadKey::Ec];
+            ctx.tenant.set_fault(&JwksFault::ExtraKeys { keys }).await?;
+            let mut first = until_fetched(ctx, &enc).await?;
+            first.request = format!("[JWKS + Enc and Ec keys] {}", first.request);
+            let mut second = ctx.send(private, &bearer(&ec)).await;
+            second.request = format!("[JWKS + Enc and Ec keys] {}", second.request);
+            let exchanges = vec![first, second];
             ctx.tenant.clear_fault().await?;
             judge(ctx, case, case.expect, exchanges, &t0)
         }

@@ -50,6 +50,9 @@ async fn serve(state: Arc<State>) -> Response {
             reply::body(StatusCode::OK, content_type, text)
         }
         Some(JwksFault::ExtraKey { key }) => with_keys(&jwks, vec![key.jwk()]),
+        Some(JwksFault::ExtraKeys { keys }) => {
+            with_keys(&jwks, keys.iter().map(|k| k.jwk()).collect())
+        }
         Some(JwksFault::OddKeys) => with_keys(&jwks, crate::faults::odd_keys()),
         Some(JwksFault::NoAlg) => {
             let mut set: serde_json::Value =
