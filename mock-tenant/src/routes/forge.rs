@@ -30,6 +30,8 @@ struct MintRequest {
     /// Bind the token to the fixture DPoP key (`cnf.jkt`), as `POST /_mock/dpop/proof` signs.
     #[serde(default)]
     dpop_bound: bool,
+    /// Bind the token to this key thumbprint instead (another key's `jkt`, say).
+    dpop_jkt: Option<String>,
 }
 
 /// What `POST /_mock/dpop/proof` takes.
@@ -135,6 +137,9 @@ fn mint(mut builder: TokenBuilder, request: &MintRequest) -> Result<String, Stri
     }
     if request.dpop_bound {
         builder = builder.dpop_bound(&DpopKey::fixture());
+    }
+    if let Some(jkt) = &request.dpop_jkt {
+        builder = builder.claim("cnf", json!({ "jkt": jkt }));
     }
     Ok(builder.sign())
 }

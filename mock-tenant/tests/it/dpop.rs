@@ -481,6 +481,16 @@ async fn the_forges_proofs_and_bound_tokens_from_rust_http_and_the_cli() {
         .await
         .unwrap();
     assert_eq!(claims["cnf"]["jkt"], fixture.thumbprint());
+    let other = DpopKey::generate().thumbprint();
+    let minted: Value = crate::json_of(
+        http.post(format!("{}/_mock/token", tenant.url()))
+            .json(&json!({"dpop_jkt": other})),
+    )
+    .await;
+    let claims = crate::verify(&tenant, minted["token"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims["cnf"]["jkt"], other.as_str());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
         .args(["mint", "--dpop-bound", "--issuer", tenant.issuer()])
         .output()
