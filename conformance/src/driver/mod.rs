@@ -225,26 +225,32 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
                     vec![],
                 ));
             }
+            // The worst answer over the tokens, named by the token that got it.
             let mut outcome = Outcome::new(case, Verdict::Pass, String::new(), vec![]);
-            let labels: Vec<&str> = tokens.iter().map(|(l, _)| l.as_str()).collect();
-            let all = format!("{} tokens ({})", tokens.len(), labels.join("; "));
+            let mut worst: Option<(&str, String)> = None;
             for (label, token) in &tokens {
                 let exchange = ctx
                     .send(crate::case::Endpoint::Private, &[format!("Bearer {token}")])
                     .await;
                 let judged = judge(ctx, case, expect, vec![exchange], token);
-                if judged.verdict > outcome.verdict || outcome.note.is_empty() {
+                if worst.is_none() || judged.verdict > outcome.verdict {
                     outcome.verdict = judged.verdict;
-                    outcome.note = format!("{label}: {}", judged.note);
+                    worst = Some((label, judged.note));
                 }
                 outcome.exchanges.extend(judged.exchanges);
             }
-            if !outcome.verdict.is_failure() && outcome.verdict < Verdict::WarnConformance {
-                outcome.note = format!(
-                    "{all}, each {}",
-                    outcome.note.rsplit(": ").next().unwrap_or("")
-                );
-            }
+            let (label, note) = worst.unwrap_or_default();
+            outcome.note =
+                if outcome.verdict.is_failure() || outcome.verdict >= Verdict::WarnConformance {
+                    format!("{label}: {note}")
+                } else {
+                    let labels: Vec<&str> = tokens.iter().map(|(l, _)| l.as_str()).collect();
+                    format!(
+                        "{} tokens ({}), each {note}",
+                        tokens.len(),
+                        labels.join("; ")
+                    )
+                };
             outcome
         }
         Recipe::Transport(transport) => {

@@ -48,9 +48,12 @@ fn policy(path: &str) -> Option<Policy> {
 
 /// The `Origin` a CORS answer may name: present, valid and not `null`.
 fn origin(headers: &HeaderMap) -> Option<&HeaderValue> {
-    headers
-        .get(header::ORIGIN)
-        .filter(|o| !o.as_bytes().is_empty() && o.as_bytes() != b"null")
+    headers.get(header::ORIGIN).filter(|o| echoable(o))
+}
+
+/// An origin that may be echoed: not empty and not `null` (sandboxed frames, `file:` pages).
+fn echoable(origin: &HeaderValue) -> bool {
+    !origin.as_bytes().is_empty() && origin.as_bytes() != b"null"
 }
 
 /// Adds the policy's `Access-Control-Allow-*` headers for `origin` to `headers`.
@@ -116,12 +119,20 @@ pub(crate) fn wrap(
         .and_then(|path: FullPath, headers: HeaderMap| async move {
             preflight(path.as_str(), &headers).ok_or_else(warp::reject::not_found)
         });
+    // Only the Origin header is read (no copy of the whole map on every request), and the path's
+    // policy only when there is an origin to answer.
+    let origin = warp::header::optional::<HeaderValue>("origin")
+        .or(warp::any().map(|| None))
+        .unify();
     let answered = warp::path::full()
         .and(warp::method())
-        .and(warp::header::headers_cloned())
+        .and(origin)
         .and(routes)
         .map(
-            |path: FullPath, method: Method, asked: HeaderMap, mut res: Response| {
+            |path: FullPath, method: Method, origin: Option<HeaderValue>, mut res: Response| {
+                let Some(origin) = origin.filter(echoable) else {
+                    return res;
+                };
                 if method == Method::OPTIONS
                     || res
                         .headers()
@@ -129,9 +140,9 @@ pub(crate) fn wrap(
                 {
                     return res;
                 }
-                if let (Some(policy), Some(origin)) = (policy(path.as_str()), origin(&asked)) {
+                if let Some(policy) = policy(path.as_str()) {
                     let headers = res.headers_mut();
-                    allow(headers, policy, origin);
+                    allow(headers, policy, &origin);
                     if policy == Policy::Credentialed {
                         headers.insert(
                             header::ACCESS_CONTROL_EXPOSE_HEADERS,

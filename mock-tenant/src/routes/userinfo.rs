@@ -49,11 +49,11 @@ async fn userinfo(
         .ok_or("Missing or malformed Authorization header")?;
     // `Authorization: DPoP` needs a proof for this request and this token (RFC 9449 §7).
     let proof = if scheme == "dpop" {
-        super::token::dpop_proof(state, headers, method.as_str(), "userinfo", Some(token))
-            .await
-            .map_err(|e| e.description().to_owned())?
-            .ok_or("A DPoP-bound request needs a DPoP proof")?
-            .into()
+        let proof =
+            super::token::dpop_proof(state, headers, method.as_str(), "userinfo", Some(token))
+                .await
+                .map_err(|e| e.description().to_owned())?;
+        Some(proof.ok_or("A DPoP-bound request needs a DPoP proof")?)
     } else {
         None
     };

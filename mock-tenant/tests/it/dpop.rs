@@ -10,7 +10,8 @@ use mock_tenant::MockTenant;
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A client's DPoP key, making proofs.
+/// A client's DPoP key, making proofs: written here apart from the forge's `DpopProof` on
+/// purpose, so the tenant's checks are proven against a client that does not share its code.
 struct Key(EcdsaKeyPair);
 
 impl Key {
