@@ -1,7 +1,7 @@
 //! What a case is: an id, a category, a severity, its catalogue row, a recipe and an
 //! expectation. The cases themselves are in [`table`](crate::table).
 
-use crate::profile::{Profile, ScopeSource, Transports};
+use crate::profile::{Dpop, Profile, ScopeSource, Transports};
 use crate::verdict::Verdict;
 use serde::Serialize;
 
@@ -217,6 +217,43 @@ pub enum ResponseCheck {
     Challenge,
     /// No refusal's body holds a stack trace, key material or the token sent.
     Leak,
+    /// Every 401 to a DPoP request carries `WWW-Authenticate: DPoP` with `algs` (RFC 9449
+    /// §7.1). Run only under a DPoP profile.
+    DpopChallenge,
+}
+
+/// What a DPoP case sends (RFC 9449). Every one uses a token bound to the suite's key
+/// (`cnf.jkt`) unless it says otherwise, as `Authorization: DPoP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DpopCase {
+    /// The bound token with a fresh, valid proof.
+    Valid,
+    /// The bound token with a proof that has this named defect
+    /// ([`mock_tenant::dpop_defects`]).
+    Proof(&'static str),
+    /// The bound token, no `DPoP` header.
+    NoProof,
+    /// The bound token as `Authorization: Bearer`, no proof (a downgrade).
+    BearerDowngrade,
+    /// A token bound to another key, with a valid proof of the suite's key.
+    OtherKey,
+    /// Two valid proofs in two `DPoP` headers.
+    TwoProofs,
+    /// The same proof twice; the second answer is judged.
+    Replay,
+    /// An unbound token as `Authorization: DPoP` with a valid proof.
+    Unbound,
+    /// An unbound token as `Authorization: Bearer`.
+    BearerUnbound,
+    /// A proof for another path on the API, replayed with that path injected into `Host`
+    /// (`Host: 127.0.0.1:3010/other#`): the URL a server builds from it matches the proof.
+    HostInjection,
+    /// A proof for another host, replayed with `Host` naming that host.
+    HostSpoof,
+    /// A proof for another host, replayed with `X-Forwarded-Host` and `X-Forwarded-Proto`
+    /// naming it, to an API that is not behind a proxy.
+    ForwardedHost,
 }
 
 /// Who could send a case's request in real life. Decides what accepting it means.
@@ -249,6 +286,8 @@ pub enum Policy {
     NotBefore,
     /// The scope the endpoint needs is granted.
     Scope,
+    /// Under `--dpop required`, only a token bound to the proof's key, with its proof, gets in.
+    SenderConstraint,
 }
 
 /// A profile setting that changes what a case expects.
@@ -271,6 +310,15 @@ pub enum Knob {
     QueryOrBody,
     /// The valid token in the header and the query: discouraged under `header-query-body`.
     TwoMethods,
+    /// The case's expectation holds under `--dpop required`; under `optional`, a correct API
+    /// answers this instead, and accepting is no skipped policy.
+    DpopRequired {
+        /// What a correct API answers under `--dpop optional`.
+        optional: Expect,
+    },
+    /// `Authorization: DPoP` without a proof: under a DPoP profile, the API knows the scheme,
+    /// so any 400 or 401 is right (its challenge may carry an error code).
+    DpopScheme,
 }
 
 /// A check made on the answers besides their status.
@@ -318,6 +366,8 @@ pub enum Recipe {
     Jwks(JwksOp),
     /// A check over the answers of every case before it.
     Responses(ResponseCheck),
+    /// A DPoP case: runs only under a DPoP profile.
+    Dpop(DpopCase),
 }
 
 /// Which tokens of a real login a [`Recipe::Login`] case sends.
@@ -360,9 +410,24 @@ pub struct Case {
 }
 
 impl Case {
+    /// Whether the case runs under this profile: the DPoP cases need a DPoP profile.
+    pub fn applies(&self, profile: &Profile) -> bool {
+        let dpop = matches!(
+            self.recipe,
+            Recipe::Dpop(_) | Recipe::Responses(ResponseCheck::DpopChallenge)
+        );
+        !dpop || profile.dpop != Dpop::Off
+    }
+
     /// What a correct API answers under this profile.
     pub fn expectation(&self, profile: &Profile) -> Expect {
+        if profile.dpop == Dpop::Required && matches!(self.recipe, Recipe::Transport(_)) {
+            // A bound token outside the header carries no proof: it must be refused.
+            return Expect::Malformed;
+        }
         match self.knob {
+            Some(Knob::DpopRequired { optional }) if profile.dpop != Dpop::Required => optional,
+            Some(Knob::DpopScheme) if profile.dpop != Dpop::Off => Expect::Malformed,
             Some(Knob::ExpRequired) if !profile.exp_required => Expect::Discouraged,
             Some(Knob::Leeway { late_secs }) if late_secs <= profile.leeway_secs.min(60) => {
                 Expect::Tolerated
@@ -388,8 +453,14 @@ impl Case {
     /// The verdict for a 2xx to a request that must be refused: `FAIL unsafe` when anyone
     /// could send it or a policy the API owns was skipped, `warn strict` otherwise.
     pub fn if_accepted(&self, profile: &Profile) -> Verdict {
+        let bound_without_proof =
+            profile.dpop == Dpop::Required && matches!(self.recipe, Recipe::Transport(_));
         let policy = match (self.policy, self.knob) {
+            _ if bound_without_proof => true,
             (Some(Policy::Expiry), Some(Knob::ExpRequired)) => profile.exp_required,
+            (Some(Policy::SenderConstraint), Some(Knob::DpopRequired { .. })) => {
+                profile.dpop == Dpop::Required
+            }
             (policy, _) => policy.is_some(),
         };
         if self.threat == Threat::Anyone || policy {

@@ -34,11 +34,20 @@ fn if_accepted(case: &Case) -> String {
         Policy::Expiry => "exp",
         Policy::NotBefore => "nbf",
         Policy::Scope => "scope",
+        Policy::SenderConstraint => "DPoP binding",
     };
     match (case.threat, case.policy, case.knob) {
         (Threat::Anyone, ..) => "FAIL unsafe".into(),
         (_, Some(Policy::Expiry), Some(Knob::ExpRequired)) => {
             "FAIL unsafe under `exp_required` (policy: exp), else a warning".into()
+        }
+        (_, Some(Policy::SenderConstraint), Some(Knob::DpopRequired { optional })) => {
+            if optional == Expect::Ok {
+                "FAIL unsafe under `--dpop required` (policy: DPoP binding); the valid request under `optional`".into()
+            } else {
+                "FAIL unsafe under `--dpop required` (policy: DPoP binding), else warn strict"
+                    .into()
+            }
         }
         (_, Some(p), _) => format!("FAIL unsafe (policy: {})", policy(p)),
         _ => "warn strict".into(),

@@ -27,26 +27,26 @@ mod tenant;
 mod verdict;
 
 pub use case::{
-    Case, Category, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck, Recipe,
-    ResponseCheck, Severity, Threat, Transport,
+    Case, Category, DpopCase, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck,
+    Recipe, ResponseCheck, Severity, Threat, Transport,
 };
 pub use catalogue::cases_markdown;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
 pub use exec::{Exec, ExecOptions};
 pub use html::to_html;
 pub use junit::to_junit;
-pub use profile::{Profile, ScopeSource, Transports};
+pub use profile::{Dpop, Profile, ScopeSource, Transports};
 pub use report::{Outcome, REPORT_FORMAT_VERSION, Report};
 pub use snapshots::{SnapshotCheck, check as check_snapshots};
-pub use table::cases;
+pub use table::{cases, cases_for};
 pub use tenant::Tenant;
 pub use verdict::{Exchange, Verdict, classify};
 
 use mock_tenant::MockTenant;
 
-/// Runs every case against `target`.
+/// Runs every case that applies to `profile` ([`cases_for`]) against `target`.
 pub async fn run(target: &Target, profile: &Profile) -> Report {
-    run_cases(target, profile, &cases()).await
+    run_cases(target, profile, &cases_for(profile)).await
 }
 
 /// Runs these cases only (for tests and for `--only`).
@@ -73,7 +73,7 @@ pub fn tenant_of(tenant: &MockTenant) -> Tenant {
 /// Starts the embedded tenant and the reference `sample-api` (JWKS cooldown 2 s, key sets kept
 /// at most 3 s, declared in the profile) and runs every case: the README's main job.
 pub async fn run_embedded(profile: &Profile) -> Result<Report, String> {
-    run_embedded_cases(profile, &cases()).await
+    run_embedded_cases(profile, &cases_for(profile)).await
 }
 
 /// [`run_embedded`] with these cases only.
@@ -88,7 +88,7 @@ pub async fn run_embedded_observed(
     observer: Observer<'_>,
 ) -> Result<Report, String> {
     let tenant = MockTenant::start().await;
-    let api = start_sample_api(&tenant).await?;
+    let api = start_sample_api_for(&tenant, profile).await?;
     let profile = Profile {
         jwks_cooldown_secs: 2,
         jwks_ttl_secs: 3,
@@ -105,7 +105,21 @@ pub async fn run_embedded_observed(
 
 /// `sample-api` configured for `tenant`, on a free port.
 pub async fn start_sample_api(tenant: &MockTenant) -> Result<sample_api::SampleApi, String> {
+    start_sample_api_for(tenant, &Profile::default()).await
+}
+
+/// [`start_sample_api`] with the DPoP mode the profile declares (`AUTH0_DPOP`).
+pub async fn start_sample_api_for(
+    tenant: &MockTenant,
+    profile: &Profile,
+) -> Result<sample_api::SampleApi, String> {
     let mut vars: std::collections::HashMap<String, String> = tenant.env().into_iter().collect();
+    let dpop = match profile.dpop {
+        Dpop::Off => "off",
+        Dpop::Optional => "allowed",
+        Dpop::Required => "required",
+    };
+    vars.insert("AUTH0_DPOP".into(), dpop.into());
     vars.insert("PORT".into(), "0".into());
     vars.insert("JWKS_COOLDOWN_SECS".into(), "2".into());
     vars.insert("JWKS_MAX_TTL_SECS".into(), "3".into());

@@ -37,6 +37,34 @@ pub struct Profile {
     pub scope_source: ScopeSource,
     /// Where the API accepts tokens: decides what the query, form and two-methods cases expect.
     pub transports: Transports,
+    /// Whether the API takes DPoP-bound tokens (RFC 9449): decides whether the DPoP cases run
+    /// and, under `required`, turns every request into a bound token with a fresh proof.
+    pub dpop: Dpop,
+}
+
+/// What an API does with DPoP (RFC 9449).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dpop {
+    /// Bearer tokens only: the DPoP cases do not run (the default).
+    #[default]
+    Off,
+    /// Bearer tokens, and DPoP-bound tokens with their proofs (auth0-api-python's and
+    /// express-oauth2-jwt-bearer's mixed mode): every Bearer case runs as it is, and the DPoP
+    /// cases besides.
+    Optional,
+    /// DPoP only: every case sends a token bound to the suite's key, as `Authorization: DPoP`
+    /// with a fresh proof for its own method and URL; a Bearer token must be refused.
+    Required,
+}
+
+impl std::str::FromStr for Dpop {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned()))
+            .map_err(|_| format!("unknown DPoP mode {s:?}: off, optional or required"))
+    }
 }
 
 /// Where an API reads scopes from.
@@ -108,6 +136,7 @@ impl Profile {
             exp_required: true,
             scope_source: ScopeSource::Scope,
             transports: Transports::Header,
+            dpop: Dpop::Off,
         }
     }
 
@@ -149,6 +178,17 @@ impl Profile {
         }
     }
 
+    /// A DPoP-only API (RFC 9449) in the quickstart's shape: bound tokens with proofs, RFC 6750
+    /// challenges (`WWW-Authenticate: DPoP`) on every refusal.
+    pub fn dpop() -> Self {
+        Self {
+            name: "dpop".into(),
+            require_challenge: true,
+            dpop: Dpop::Required,
+            ..Self::auth0_quickstart()
+        }
+    }
+
     /// PyJWT's `PyJWKClient` defaults (2.15): the key set cached 300 s (`lifespan`), refetched
     /// for an unknown kid at most every 30 s (`cooldown_duration`), no leeway; header tokens only.
     pub fn pyjwt() -> Self {
@@ -169,6 +209,7 @@ impl Profile {
         "auth0-api-python",
         "auth0-fastapi-api",
         "pyjwt",
+        "dpop",
     ];
 
     /// A profile by name (see [`NAMES`](Self::NAMES)).
@@ -183,6 +224,7 @@ impl Profile {
                 ..Self::auth0_api_python()
             }),
             "pyjwt" => Ok(Self::pyjwt()),
+            "dpop" => Ok(Self::dpop()),
             other => Err(format!(
                 "unknown profile {other:?}: one of {}",
                 Self::NAMES.join(", ")

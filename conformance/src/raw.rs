@@ -70,6 +70,7 @@ pub(crate) async fn send(
             .collect(),
         elapsed_ms,
         error: None,
+        dpop: false,
     }
 }
 

@@ -2,10 +2,11 @@
 //! defect of the forge (whose table says what each breaks and what a correct API answers).
 
 use crate::case::{
-    Case, Category, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck, Recipe,
-    ResponseCheck, Severity, Threat, Transport,
+    Case, Category, DpopCase, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck,
+    Recipe, ResponseCheck, Severity, Threat, Transport,
 };
-use mock_tenant::{Answer, Defect, Forger, Row, TokenBuilder, defects};
+use crate::profile::Profile;
+use mock_tenant::{Answer, Defect, DpopAnswer, Forger, Row, TokenBuilder, defects, dpop_defects};
 
 use Category::*;
 use Severity::*;
@@ -109,6 +110,56 @@ const JWKS: &[JwksRow] = &[
     ("rot-remove", Medium, "rot-remove", "a kid new to this run is re-bound to a new key: the old token is refused within the declared cache lifetime", JwksOp::RotateRemove, Threat::Anyone),
     ("disc-mismatch", Medium, "disc-mismatch", "discovery names another issuer (OIDC Discovery §4.3) and a tenant-signed token carries it: the document must not be trusted", JwksOp::DiscoveryIssuerMismatch, Threat::Issuer),
 ];
+
+/// A DPoP row: (id, severity, catalogue row, about, what is sent, expect, who could send it,
+/// why).
+type DpopRow = (
+    &'static str,
+    Severity,
+    &'static str,
+    &'static str,
+    DpopCase,
+    Expect,
+    Threat,
+    &'static str,
+);
+
+/// Why a stolen token with a proof that breaks this rule is a stranger getting in.
+const CAPTURED: &str = "whoever stole the bound token (and saw one proof, for another request or time) can send this: accepting it voids the binding DPoP exists for (RFC 9449 §11.1)";
+
+#[rustfmt::skip]
+const DPOP: &[DpopRow] = &[
+    ("dpop-valid", Critical, "dpop", "the bound token (`cnf.jkt` of the suite's key) as `Authorization: DPoP`, with a fresh proof", DpopCase::Valid, Expect::Ok, Threat::Client, "the valid DPoP request: a refusal breaks every DPoP client"),
+    ("dpop-proof-absent", Critical, "dpop", "the bound token as `Authorization: DPoP`, no `DPoP` header", DpopCase::NoProof, Expect::Malformed, Threat::Anyone, "a bound token without a proof is what a thief holds: RFC 9449 §7.1 needs the proof"),
+    ("dpop-bearer-downgrade", Critical, "dpop", "the bound token as `Authorization: Bearer`, no proof", DpopCase::BearerDowngrade, Expect::Malformed, Threat::Anyone, "a bound token sent as a bearer token carries no proof: accepting it lets a thief in (RFC 9449 §7.2)"),
+    ("dpop-key-other", Critical, "dpop", "a token bound to another key (`cnf.jkt`), with a valid proof of the suite's key", DpopCase::OtherKey, Expect::Invalid, Threat::Anyone, "a thief proves possession of their own key: the proof key must be the token's `cnf.jkt` (RFC 9449 §7.1)"),
+    ("dpop-two-proofs", Low, "dpop", "two valid proofs in two `DPoP` headers", DpopCase::TwoProofs, Expect::Malformed, Threat::Client, "RFC 9449 §4.3 (1): one `DPoP` header; only the key holder can make two valid proofs, so accepting is `warn strict`"),
+    ("dpop-replay", Medium, "dpop", "the same valid proof twice: the second answer is judged", DpopCase::Replay, Expect::Discouraged, Threat::Anyone, "RFC 9449 §11.1 leaves the replay cache to the server, and neither Auth0 SDK keeps one: a replay accepted within the proof's lifetime is a warning"),
+    ("dpop-unbound", Medium, "dpop", "an unbound token (no `cnf`) as `Authorization: DPoP`, with a valid proof", DpopCase::Unbound, Expect::Invalid, Threat::Client, "the DPoP scheme is for bound tokens (RFC 9449 §7.1); under `required` an unbound token skips the binding the API demands, under `optional` its holder could send it as Bearer anyway (`warn strict`)"),
+    ("dpop-bearer-unbound", High, "dpop", "an unbound token as `Authorization: Bearer`", DpopCase::BearerUnbound, Expect::Malformed, Threat::Client, "under `required` a bearer token skips the binding the API demands; under `optional` it is the plain valid request"),
+    ("dpop-host-injection", High, "dpop", "a proof for `/admin` on the API, replayed to `/api/private` with `Host: <authority>/admin#`: the URL a server builds from Host ends in a fragment", DpopCase::HostInjection, Expect::Malformed, Threat::Anyone, "a Host header with a path in it moves `htu` to another path (express-oauth2-jwt-bearer 1.9.1 fixed it): a proof captured for another endpoint is accepted here"),
+    ("dpop-host-spoof", Medium, "dpop", "a proof for `evil.example`, replayed with `Host: evil.example`", DpopCase::HostSpoof, Expect::Discouraged, Threat::Anyone, "RFC 9110 §7.1 builds the target URI from Host, so a server that does is within the letter; one that pins its public URL refuses proofs captured at another server: a 2xx is a warning"),
+    ("dpop-forwarded-host", Medium, "dpop", "a proof for `https://evil.example`, replayed with `X-Forwarded-Host: evil.example` and `X-Forwarded-Proto: https` to an API with no proxy in front", DpopCase::ForwardedHost, Expect::Discouraged, Threat::Anyone, "forwarded headers are for a proxy the API trusts; with none in front, anyone sets them: a 2xx is a warning (a proxy setup may make it right)"),
+];
+
+/// Who could send a proof with this defect: a thief replaying a proof made for another
+/// request, time or token (or making one without the key), or only the key holder.
+fn dpop_defect_threat(name: &str) -> (Threat, Severity, &'static str) {
+    const HOLDER: &str =
+        "a proof only the key holder can sign, odd in form: accepting it is `warn strict`";
+    match name {
+        "dpop-typ-missing" | "dpop-typ-jwt" | "dpop-alg-es512" | "dpop-jwk-private"
+        | "dpop-iat-string" | "dpop-jti-missing" | "dpop-ath-missing" => {
+            (Threat::Client, Low, HOLDER)
+        }
+        "dpop-htu-query" | "dpop-htu-fragment" => (
+            Threat::Client,
+            Low,
+            "RFC 9449 §4.3 (9): `htu` is compared without its query and fragment, so this proof is valid",
+        ),
+        _ => (Threat::Anyone, Critical, CAPTURED),
+    }
+}
 
 /// Category, severity, the policy a 2xx would skip, the post-check and why, for each token row.
 /// Who could make the token is the forge's column ([`mock_tenant::Forger`]); the time rows
@@ -326,6 +377,12 @@ fn time_policy(defect: &Defect) -> (Option<Policy>, Option<Knob>) {
     }
 }
 
+/// The cases that run under `profile`: every case, less the DPoP ones when the profile does
+/// not use DPoP.
+pub fn cases_for(profile: &Profile) -> Vec<Case> {
+    cases().into_iter().filter(|c| c.applies(profile)).collect()
+}
+
 /// Every case, in the order the runner fires them: jwks-down-cold before anything warms the
 /// API's key cache; the stateless cases; then the stateful JWKS scenarios (the runner puts the
 /// tenant's state back after each and checks that T0 still passes); disc-mismatch after them,
@@ -348,7 +405,7 @@ pub fn cases() -> Vec<Case> {
             expect,
             threat,
             policy: None,
-            knob: None,
+            knob: (id == "scheme-other-dpop").then_some(Knob::DpopScheme),
             post: None,
             why: request_why(threat, expect),
         });
@@ -400,6 +457,54 @@ pub fn cases() -> Vec<Case> {
     }
     for defect in defects() {
         cases.push(token_case(defect));
+    }
+    for &(id, severity, source, about, which, expect, threat, why) in DPOP {
+        let knob = match which {
+            DpopCase::Unbound => Some(Knob::DpopRequired {
+                optional: Expect::Invalid,
+            }),
+            DpopCase::BearerUnbound => Some(Knob::DpopRequired {
+                optional: Expect::Ok,
+            }),
+            _ => None,
+        };
+        cases.push(Case {
+            id: id.to_owned(),
+            category: Bind,
+            severity,
+            source,
+            about: about.to_owned(),
+            recipe: Recipe::Dpop(which),
+            expect,
+            threat,
+            policy: knob.map(|_| Policy::SenderConstraint),
+            knob,
+            post: None,
+            why,
+        });
+    }
+    for defect in dpop_defects() {
+        let (threat, severity, why) = dpop_defect_threat(defect.name);
+        cases.push(Case {
+            id: defect.name.to_owned(),
+            category: Bind,
+            severity,
+            source: "dpop-proof",
+            about: format!(
+                "the bound token with a proof: {} ({})",
+                defect.about, defect.source
+            ),
+            recipe: Recipe::Dpop(DpopCase::Proof(defect.name)),
+            expect: match defect.answer {
+                DpopAnswer::Refuse => Expect::Invalid,
+                DpopAnswer::Accept => Expect::Ok,
+            },
+            threat,
+            policy: None,
+            knob: None,
+            post: None,
+            why,
+        });
     }
     cases.push(Case {
         id: "id-token-login".into(),
@@ -461,6 +566,12 @@ pub fn cases() -> Vec<Case> {
             Medium,
             "no refusal of the run shows a stack trace, key material or the token it got",
             ResponseCheck::Leak,
+        ),
+        (
+            "resp-challenge-dpop",
+            Low,
+            "every 401 to a DPoP request of the run carries `WWW-Authenticate: DPoP` with `algs` (RFC 9449 §7.1)",
+            ResponseCheck::DpopChallenge,
         ),
     ] {
         cases.push(Case {

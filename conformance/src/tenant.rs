@@ -14,6 +14,9 @@ pub struct Tenant {
     /// The scope the API's scoped endpoint needs, when not `read:messages`: the forge writes it
     /// wherever its tokens say `read:messages`.
     scope: Option<String>,
+    /// The DPoP key thumbprint the forge binds every token to (`cnf.jkt`), under a DPoP
+    /// profile.
+    jkt: Option<String>,
 }
 
 /// The scope the forge's tokens are written for.
@@ -41,6 +44,7 @@ impl Tenant {
                 .build()
                 .map_err(|e| e.to_string())?,
             scope: None,
+            jkt: None,
         })
     }
 
@@ -102,10 +106,24 @@ impl Tenant {
         }
     }
 
+    /// The same tenant, binding every token it mints to the DPoP key with this thumbprint
+    /// (`None`: unbound tokens).
+    pub(crate) fn bound_to(&self, jkt: Option<&str>) -> Self {
+        Self {
+            jkt: jkt.map(str::to_owned),
+            ..self.clone()
+        }
+    }
+
     /// A token from a full `POST /_mock/token` body.
     pub(crate) async fn mint_with(&self, mut body: Value) -> Result<String, String> {
         if let Some(scope) = &self.scope {
             body["scope_name"] = json!(scope);
+        }
+        if let Some(jkt) = &self.jkt
+            && body.get("dpop_jkt").is_none()
+        {
+            body["dpop_jkt"] = json!(jkt);
         }
         let answer = self
             .call(reqwest::Method::POST, "token", Some(body))
@@ -330,7 +348,7 @@ impl Tenant {
 }
 
 /// A JWT's claims, unverified.
-fn claims_of(token: &str) -> Option<Value> {
+pub(crate) fn claims_of(token: &str) -> Option<Value> {
     use base64::Engine;
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD

@@ -1,7 +1,7 @@
 //! Verdicts: how one answer compares with what the case expects, under a profile.
 
 use crate::case::Expect;
-use crate::profile::Profile;
+use crate::profile::{Dpop, Profile};
 use serde::Serialize;
 
 /// The outcome class of a case.
@@ -71,6 +71,10 @@ pub struct Exchange {
     pub elapsed_ms: u64,
     /// The transport error, if there was no answer.
     pub error: Option<String>,
+    /// Whether the request used DPoP (the `DPoP` scheme or a proof), for the run's DPoP
+    /// challenge check. The request line shows it too.
+    #[serde(skip)]
+    pub dpop: bool,
 }
 
 /// Classifies one answer against the expectation. `accepted` is the verdict for a 2xx to what
@@ -95,14 +99,17 @@ pub fn classify(
     }
     let ok = (200..300).contains(&status);
     let challenge = exchange.challenge.as_deref().unwrap_or("");
-    let has_bearer = challenge.to_ascii_lowercase().starts_with("bearer");
+    let has_bearer = has_challenge(challenge, profile);
     let missing_challenge = |base: Verdict, what: &str| {
         if has_bearer {
             (base, format!("{status} {what}"))
         } else if profile.require_challenge {
             (
                 WarnConformance,
-                format!("{status} without a WWW-Authenticate: Bearer challenge"),
+                format!(
+                    "{status} without a WWW-Authenticate: {} challenge",
+                    challenge_schemes(profile)
+                ),
             )
         } else {
             (
@@ -140,6 +147,14 @@ pub fn classify(
         _ if ok => (accepted, format!("{status}: accepted what must be refused")),
         Expect::Invalid => match status {
             401 if challenge.contains("invalid_token") => (Pass, "401 invalid_token".into()),
+            401 if challenge.contains("invalid_dpop_proof") => {
+                (Pass, "401 invalid_dpop_proof".into())
+            }
+            400 if challenge.contains("invalid_dpop_proof")
+                || (profile.dpop != Dpop::Off && challenge.contains("invalid_request")) =>
+            {
+                (Pass, format!("400 {}", error_code(challenge)))
+            }
             401 => missing_challenge(PassTolerated, "without error=\"invalid_token\""),
             400 if !profile.require_challenge => (PassTolerated, "400 for an invalid token".into()),
             // The server would not read a request that large: refused before the token.
@@ -187,6 +202,37 @@ pub fn classify(
         },
         Expect::ClientError => (Pass, format!("{status}")),
     }
+}
+
+/// Whether a `WWW-Authenticate` value (several headers joined by `, `) holds a challenge the
+/// profile's APIs speak: `Bearer`, and `DPoP` under a DPoP profile.
+pub(crate) fn has_challenge(challenge: &str, profile: &Profile) -> bool {
+    challenge.split(',').any(|part| {
+        let scheme = part.trim_start().split([' ', '=']).next().unwrap_or("");
+        let rest = part.trim_start()[scheme.len()..].trim_start();
+        // `error="…"` is a parameter, not a scheme: a scheme is a token not followed by `=`.
+        !rest.starts_with('=')
+            && (scheme.eq_ignore_ascii_case("bearer")
+                || (profile.dpop != Dpop::Off && scheme.eq_ignore_ascii_case("dpop")))
+    })
+}
+
+/// `Bearer`, or `Bearer or DPoP`: what a challenge must name under the profile.
+fn challenge_schemes(profile: &Profile) -> &'static str {
+    if profile.dpop == Dpop::Off {
+        "Bearer"
+    } else {
+        "Bearer or DPoP"
+    }
+}
+
+/// The first `error="…"` of a challenge, or `refused`.
+fn error_code(challenge: &str) -> &str {
+    challenge
+        .split("error=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("refused")
 }
 
 /// Words in an error body that betray internals: stack traces, keys, exceptions.

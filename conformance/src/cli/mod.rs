@@ -97,6 +97,11 @@ pub struct Cli {
     /// [default: the profile's].
     #[arg(long, env = "CONFORMANCE_TRANSPORTS")]
     transports: Option<crate::profile::Transports>,
+    /// Whether the API takes DPoP-bound tokens: off, optional (Bearer and DPoP) or required
+    /// (DPoP only; every request goes with a bound token and a fresh proof) [default: the
+    /// profile's, off; `--profile dpop` is required].
+    #[arg(long, env = "CONFORMANCE_DPOP")]
+    dpop: Option<crate::profile::Dpop>,
     /// The scope the scoped endpoint needs [default: read:messages].
     #[arg(long, env = "CONFORMANCE_SCOPE")]
     scope: Option<String>,
@@ -193,6 +198,9 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
     if let Some(v) = cli.transports {
         p.transports = v;
     }
+    if let Some(v) = cli.dpop {
+        p.dpop = v;
+    }
     for (field, value) in [
         (&mut p.public_path, &cli.public_path),
         (&mut p.private_path, &cli.private_path),
@@ -209,7 +217,7 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
 /// Runs, reports, and says whether snapshots changed (without `--update`).
 async fn main(cli: Cli) -> Result<(Report, bool), String> {
     let profile = profile(&cli)?;
-    let chosen = select::selected(crate::cases(), &cli.only)?;
+    let chosen = select::selected(crate::cases_for(&profile), &cli.only)?;
     let terminal = std::io::stderr().is_terminal();
     let observer = move |event: crate::RunEvent<'_>| progress::show(terminal, event);
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {

@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::case::{Case, Expect, PostCheck, ResponseCheck};
 use crate::profile::Profile;
 use crate::report::Outcome;
-use crate::verdict::{Exchange, Verdict, classify, leak};
+use crate::verdict::{Exchange, Verdict, classify, has_challenge, leak};
 
 /// resp-challenge and resp-leak: one verdict over every answer of the run so far, with the
 /// first offending exchange as evidence.
@@ -28,7 +28,7 @@ pub(super) fn responses(
                 .filter(|(_, e)| {
                     !e.challenge
                         .as_deref()
-                        .is_some_and(|c| c.to_ascii_lowercase().starts_with("bearer"))
+                        .is_some_and(|c| has_challenge(c, profile))
                 })
                 .collect();
             let Some((first, evidence)) = bare.first() else {
@@ -63,6 +63,7 @@ pub(super) fn responses(
                 vec![(*evidence).clone()],
             )
         }
+        ResponseCheck::DpopChallenge => dpop_challenge(case, answers, profile),
         ResponseCheck::Leak => {
             let mut leaks = answers.filter_map(|(id, e)| leak(e, "").map(|why| (id, e, why)));
             match leaks.next() {
@@ -80,6 +81,60 @@ pub(super) fn responses(
                 ),
             }
         }
+    }
+}
+
+/// resp-challenge-dpop: every 401 to a DPoP request names the `DPoP` scheme and the proof
+/// algorithms it takes (RFC 9449 §7.1: `algs`), so a client knows how to retry.
+fn dpop_challenge<'a>(
+    case: &Case,
+    answers: impl Iterator<Item = (&'a str, &'a Exchange)>,
+    profile: &Profile,
+) -> Outcome {
+    if profile.dpop == crate::profile::Dpop::Off {
+        return Outcome::new(
+            case,
+            Verdict::NotApplicable,
+            "not run: the profile does not use DPoP".into(),
+            vec![],
+        );
+    }
+    let refusals: Vec<_> = answers
+        .filter(|(_, e)| e.dpop && e.status == Some(401))
+        .collect();
+    let names_dpop = |c: &str| {
+        c.split(',').any(|part| {
+            let part = part.trim_start();
+            part.get(..4)
+                .is_some_and(|s| s.eq_ignore_ascii_case("dpop"))
+                && !part[4..].trim_start().starts_with('=')
+        }) && c.contains("algs=")
+    };
+    let bare: Vec<_> = refusals
+        .iter()
+        .filter(|(_, e)| !e.challenge.as_deref().is_some_and(names_dpop))
+        .collect();
+    match bare.first() {
+        None => Outcome::new(
+            case,
+            Verdict::Pass,
+            format!(
+                "all {} 401 answers to DPoP requests carry `WWW-Authenticate: DPoP` with `algs`",
+                refusals.len()
+            ),
+            vec![],
+        ),
+        Some((first, evidence)) => Outcome::new(
+            case,
+            Verdict::WarnConformance,
+            format!(
+                "{} of {} 401 answers to DPoP requests lack `WWW-Authenticate: DPoP algs=...` \
+                 (RFC 9449 §7.1; first: {first})",
+                bare.len(),
+                refusals.len()
+            ),
+            vec![(*evidence).clone()],
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 //! after every stateful case and at the end; after a stateful case it checks that the valid
 //! token still passes, and marks what follows as contaminated if it does not.
 
+mod dpop;
 mod judge;
 mod progress;
 mod scenarios;
@@ -47,6 +48,8 @@ struct Ctx<'a> {
     observer: Observer<'a>,
     /// The case running now.
     position: Position,
+    /// The key the suite's DPoP proofs are signed with (the fixture key).
+    dpop_key: mock_tenant::DpopKey,
 }
 
 /// Runs `cases` against `target` and reports every outcome, telling `observer` where it is.
@@ -68,7 +71,11 @@ pub async fn run_cases(
         .pool_max_idle_per_host(0)
         .build()
         .expect("an HTTP client with default TLS");
-    let tenant = target.tenant.for_scope(&profile.scope);
+    let dpop_key = mock_tenant::DpopKey::fixture();
+    let mut tenant = target.tenant.for_scope(&profile.scope);
+    if profile.dpop == crate::profile::Dpop::Required {
+        tenant = tenant.bound_to(Some(&dpop_key.thumbprint()));
+    }
     let saved = tenant.state().await;
     let mut ctx = Ctx {
         http,
@@ -81,6 +88,7 @@ pub async fn run_cases(
         waited: Duration::ZERO,
         observer,
         position: Position::default(),
+        dpop_key,
     };
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(cases.len());
     let mut contaminated_by: Option<String> = None;
@@ -180,6 +188,32 @@ async fn still_valid(ctx: &mut Ctx<'_>) -> bool {
         == Some(200)
 }
 
+/// Under `--dpop required`, why a token a correct API accepts cannot be sent: the defect
+/// rewrote the payload and the binding (`cnf.jkt`) is not in it, so a correct API refuses it
+/// for that. `None` when the case can run.
+fn unbindable(ctx: &Ctx<'_>, token: &str, expect: crate::case::Expect) -> Option<String> {
+    use crate::case::Expect;
+    if ctx.profile.dpop != crate::profile::Dpop::Required
+        || !matches!(
+            expect,
+            Expect::Ok
+                | Expect::Tolerated
+                | Expect::Discouraged
+                | Expect::Scope
+                | Expect::HeaderOnly
+        )
+    {
+        return None;
+    }
+    let bound = crate::tenant::claims_of(token)
+        .is_some_and(|c| c.pointer("/cnf/jkt").and_then(|j| j.as_str()).is_some());
+    (!bound).then(|| {
+        "not run under --dpop required: the defect rewrites the payload, which then carries no \
+         cnf.jkt, so a correct API refuses it as unbound"
+            .to_owned()
+    })
+}
+
 /// Connections plus requests: a kept-alive connection carries later requests without a new one.
 fn attacker_hits(attacker: &AttackerHost) -> u64 {
     attacker.connections() + attacker.requests().len() as u64
@@ -187,6 +221,15 @@ fn attacker_hits(attacker: &AttackerHost) -> u64 {
 
 async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
     let expect = case.expectation(ctx.profile);
+    if !case.applies(ctx.profile) {
+        return Ok(Outcome::new(
+            case,
+            Verdict::NotApplicable,
+            "not run: a DPoP case, and the profile does not use DPoP (--dpop optional|required)"
+                .into(),
+            vec![],
+        ));
+    }
     let mut outcome = match case.recipe {
         Recipe::Headers { endpoint, values } => {
             let t0 = ctx.tenant.valid().await?;
@@ -210,6 +253,9 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
         }
         Recipe::Token { endpoint, defect } => {
             let token = ctx.tenant.mint(defect, Some(&ctx.attacker.url())).await?;
+            if let Some(why) = unbindable(ctx, &token, expect) {
+                return Ok(Outcome::new(case, Verdict::NotApplicable, why, vec![]));
+            }
             let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
             judge(ctx, case, expect, vec![exchange], &token)
         }
@@ -259,6 +305,7 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
             judge(ctx, case, expect, vec![exchange], &t0)
         }
         Recipe::Jwks(op) => scenarios::jwks(ctx, case, op).await?,
+        Recipe::Dpop(which) => dpop::run(ctx, case, expect, which).await?,
         Recipe::Responses(check) => Outcome::new(
             case,
             Verdict::NotApplicable,

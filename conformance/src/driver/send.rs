@@ -2,7 +2,9 @@
 
 use super::Ctx;
 use crate::case::{Endpoint, Transport};
+use crate::profile::Dpop;
 use crate::verdict::Exchange;
+use mock_tenant::DpopProof;
 use std::time::{Duration, Instant};
 
 impl Ctx<'_> {
@@ -23,11 +25,52 @@ impl Ctx<'_> {
         }
     }
 
-    /// Sends one GET with these `Authorization` values; any failure becomes data.
+    /// Sends one GET with these `Authorization` values; any failure becomes data. Under
+    /// `--dpop required`, a `Bearer` value goes as `DPoP`, with a fresh proof for this request.
     pub(super) async fn send(&self, endpoint: Endpoint, authorization: &[String]) -> Exchange {
         let path = self.path(endpoint);
+        let url = format!("{}{path}", self.api);
+        let request = self.http.get(&url);
+        let line = format!("GET {path}");
+        if self.profile.dpop != Dpop::Required {
+            return self.send_built(request, &line, authorization, &[]).await;
+        }
+        // A proof goes with a value the suite turned from Bearer into DPoP, never with one the
+        // case wrote as DPoP itself (`scheme-other-dpop`: the DPoP scheme without a proof).
+        let converted = authorization
+            .first()
+            .is_some_and(|v| v.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("bearer")));
+        let authorization: Vec<String> = authorization.iter().map(|v| as_dpop(v)).collect();
+        let proof = authorization
+            .first()
+            .filter(|_| converted)
+            .map(|value| self.proof("GET", &url, credential(value)).sign());
+        let extra: Vec<(&str, String)> = proof.into_iter().map(|p| ("dpop", p)).collect();
+        self.send_built(request, &line, &authorization, &extra)
+            .await
+    }
+
+    /// A valid proof of the suite's key for `method` and `url`, with `ath` of `token`.
+    pub(super) fn proof(&self, method: &str, url: &str, token: &str) -> DpopProof {
+        DpopProof::new(&self.dpop_key, method, url).ath(token)
+    }
+
+    /// The URL a GET to `endpoint` goes to.
+    pub(super) fn url(&self, endpoint: Endpoint) -> String {
+        format!("{}{}", self.api, self.path(endpoint))
+    }
+
+    /// Sends one GET with these `Authorization` values and extra headers (`DPoP`, `Host`),
+    /// none converted.
+    pub(super) async fn send_with(
+        &self,
+        endpoint: Endpoint,
+        authorization: &[String],
+        extra: &[(&str, String)],
+    ) -> Exchange {
+        let path = self.path(endpoint);
         let request = self.http.get(format!("{}{path}", self.api));
-        self.send_built(request, &format!("GET {path}"), authorization)
+        self.send_built(request, &format!("GET {path}"), authorization, extra)
             .await
     }
 
@@ -64,7 +107,7 @@ impl Ctx<'_> {
                 vec![format!("Bearer {token}")],
             ),
         };
-        self.send_built(request, &shown, &auth).await
+        self.send_built(request, &shown, &auth, &[]).await
     }
 
     async fn send_built(
@@ -72,9 +115,26 @@ impl Ctx<'_> {
         mut request: reqwest::RequestBuilder,
         line: &str,
         authorization: &[String],
+        extra: &[(&str, String)],
     ) -> Exchange {
         let path = line;
         let mut shown = Vec::new();
+        let mut dpop = authorization
+            .iter()
+            .any(|v| v.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("dpop ")));
+        let mut extra_shown = Vec::new();
+        for (name, value) in extra {
+            let Ok(value_ok) = http::HeaderValue::from_str(value) else {
+                return Exchange {
+                    request: path.to_owned(),
+                    error: Some(format!("the {name} header value cannot be sent")),
+                    ..Exchange::default()
+                };
+            };
+            request = request.header(*name, value_ok);
+            dpop |= name.eq_ignore_ascii_case("dpop");
+            extra_shown.push(format!("{name}: {}", shorten(value)));
+        }
         for value in authorization {
             match http::HeaderValue::from_str(value) {
                 Ok(v) => request = request.header(http::header::AUTHORIZATION, v),
@@ -88,11 +148,14 @@ impl Ctx<'_> {
             }
             shown.push(shorten(value));
         }
-        let request_text = if shown.is_empty() {
+        let mut request_text = if shown.is_empty() {
             path.to_owned()
         } else {
             format!("{path} Authorization: {}", shown.join(" | "))
         };
+        for header in extra_shown {
+            request_text = format!("{request_text}; {header}");
+        }
         let started = Instant::now();
         match request.send().await {
             Ok(res) => {
@@ -103,7 +166,14 @@ impl Ctx<'_> {
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned)
                 };
-                let challenge = header(http::header::WWW_AUTHENTICATE);
+                // Several challenges (Bearer and DPoP) may come as several headers.
+                let challenges: Vec<&str> = res
+                    .headers()
+                    .get_all(http::header::WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                let challenge = (!challenges.is_empty()).then(|| challenges.join(", "));
                 let content_type = header(http::header::CONTENT_TYPE);
                 let body = res.text().await.unwrap_or_default();
                 Exchange {
@@ -114,11 +184,13 @@ impl Ctx<'_> {
                     body: body.chars().take(2048).collect(),
                     elapsed_ms: started.elapsed().as_millis() as u64,
                     error: None,
+                    dpop,
                 }
             }
             Err(e) => Exchange {
                 request: request_text,
                 elapsed_ms: started.elapsed().as_millis() as u64,
+                dpop,
                 error: Some(if e.is_timeout() {
                     format!("no answer within {} s", self.profile.timeout_secs)
                 } else {
@@ -139,6 +211,31 @@ impl Ctx<'_> {
             waited: self.waited,
         });
     }
+}
+
+/// A `Bearer` value (any case) as the same value under the `DPoP` scheme, its case kept in
+/// kind (`bearer` → `dpop`, `BEARER` → `DPOP`, `bEaReR` → `dPoP`); other values unchanged.
+fn as_dpop(value: &str) -> String {
+    let Some(scheme) = value.get(..6).filter(|s| s.eq_ignore_ascii_case("bearer")) else {
+        return value.to_owned();
+    };
+    let dpop = if scheme == "Bearer" {
+        "DPoP"
+    } else if scheme == "bearer" {
+        "dpop"
+    } else if scheme == "BEARER" {
+        "DPOP"
+    } else {
+        "dPoP"
+    };
+    format!("{dpop}{}", &value[6..])
+}
+
+/// The credential of an `Authorization` value: what follows the scheme and its whitespace.
+fn credential(value: &str) -> &str {
+    value
+        .split_once([' ', '\t'])
+        .map_or("", |(_, rest)| rest.trim_start_matches([' ', '\t']))
 }
 
 fn shorten(value: &str) -> String {

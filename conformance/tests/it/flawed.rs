@@ -2,6 +2,7 @@
 //! must; each flaw skips one check, adds a needless one, or mishandles its keys, the way real
 //! APIs do. It exists to show that every conformance case fails when its flaw is present.
 
+use crate::flawed_dpop::{Dpop, DpopFlaw, Outcome as DpopOutcome};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, PublicKeyUse};
@@ -116,6 +117,8 @@ pub enum Flaw {
     /// Reads flattened JWS JSON and lets its unprotected `header` override the protected one,
     /// `alg: none` included (GHSA-jc38-x7x8-2xc8; authlib/authlib#337).
     JwsJsonUnprotected,
+    /// A DPoP mode, or a DPoP flaw ([`DpopFlaw`]).
+    Dpop(DpopFlaw),
 }
 
 /// What a [`Flaw::CrashOn`] API trips on.
@@ -202,6 +205,7 @@ struct Api {
     /// Kids a fetch did not have, for [`Flaw::NegativeCacheForever`].
     missing: Mutex<HashSet<String>>,
     refused: Mutex<u32>,
+    dpop: Dpop,
 }
 
 /// The flawed API, running; stops when dropped.
@@ -219,7 +223,21 @@ impl FlawedApi {
         if !flaws.contains(&Flaw::NoTimeout) {
             http = http.timeout(Duration::from_secs(2));
         }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let dpop = Dpop {
+            flaws: flaws
+                .iter()
+                .filter_map(|f| match f {
+                    Flaw::Dpop(d) => Some(*d),
+                    _ => None,
+                })
+                .collect(),
+            base_url: format!("http://{addr}"),
+            seen: Mutex::new(HashSet::new()),
+        };
         let api = Arc::new(Api {
+            dpop,
             flaws: flaws.iter().copied().collect(),
             client_ids: tenant
                 .config()
@@ -241,8 +259,6 @@ impl FlawedApi {
                 let api = api.clone();
                 async move { api.answer(&path, &headers, &query).await }
             });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(
             warp::serve(routes)
@@ -309,7 +325,45 @@ impl Api {
                 Some("Bearer error=\"invalid_token\""),
             );
         }
-        let res = self.authorize(&values, scoped).await;
+        let mut dpop_request = false;
+        let converted: String;
+        let mut values = values;
+        if let [value] = values.as_slice()
+            && self.dpop.enabled()
+        {
+            dpop_request = value
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("dpop "))
+                || headers.contains_key("dpop");
+            match self.dpop.check(value, headers, &format!("/api/{path}")) {
+                DpopOutcome::Refuse(status, challenge) => {
+                    let status = StatusCode::from_u16(status).unwrap();
+                    return self.disclose(reply(status, Some(&challenge)));
+                }
+                DpopOutcome::Token(token) => {
+                    converted = format!("Bearer {token}");
+                    values = vec![converted.as_str()];
+                }
+            }
+        }
+        let mut res = self.authorize(&values, scoped).await;
+        if dpop_request && res.status() == StatusCode::UNAUTHORIZED {
+            // The refusal of a DPoP request names DPoP and its algorithms (RFC 9449 §7.1).
+            let bearer = res
+                .headers()
+                .get("www-authenticate")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let params = bearer.strip_prefix("Bearer").unwrap_or("").trim_start();
+            let challenge = if params.is_empty() {
+                "DPoP algs=\"ES256\"".to_owned()
+            } else {
+                format!("DPoP algs=\"ES256\", {params}")
+            };
+            res.headers_mut()
+                .insert("www-authenticate", challenge.parse().unwrap());
+        }
         if res.status() == StatusCode::UNAUTHORIZED {
             *self.refused.lock().unwrap() += 1;
         }
