@@ -5,6 +5,9 @@ A correct API: the conformance suite must find nothing unsafe in it (examples/RE
 warnings it reports, and why). Configuration: AUTH0_DOMAIN (host[:port]), API_IDENTIFIER, PORT;
 CACHE_TTL_SECS shortens the SDK's 600 s discovery and JWKS cache for test runs. httpx trusts the
 tenant's CA through SSL_CERT_FILE, which `conformance --exec` sets.
+
+DPOP=optional|required: the SDK's DPoP modes (`dpop_required` off or on), through
+`verify_request`, the way its README uses it for DPoP: the request's headers, method and URL.
 """
 
 import os
@@ -16,10 +19,13 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+DPOP = os.environ.get("DPOP", "")
 api_client = ApiClient(ApiClientOptions(
     domain=os.environ["AUTH0_DOMAIN"],
     audience=os.environ["API_IDENTIFIER"],
     cache_ttl_seconds=int(os.environ.get("CACHE_TTL_SECS", "600")),
+    dpop_enabled=bool(DPOP),
+    dpop_required=DPOP == "required",
 ))
 
 
@@ -31,6 +37,14 @@ def refuse(status, error=None, description=None):
 
 async def claims_of(request):
     """The verified claims, or the refusal to answer with."""
+    if DPOP:
+        try:
+            claims = await api_client.verify_request(
+                headers=dict(request.headers), http_method=request.method, http_url=str(request.url))
+            return claims, None
+        except BaseAuthError as e:
+            body = {"error": e.get_error_code(), "error_description": "the request is not authorized"}
+            return None, JSONResponse(body, status_code=e.get_status_code(), headers=e.get_headers())
     values = request.headers.getlist("authorization")
     if not values:
         return None, refuse(401)

@@ -2,7 +2,7 @@
 // the quickstart uses), with the SDK's defaults. A correct API: the conformance suite must find
 // nothing unsafe in it (see examples/README.md for the warnings it reports, and why).
 //
-// Configuration: AUTH0_DOMAIN (host[:port]), API_IDENTIFIER, PORT. The tenant's CA comes from
+// Configuration: AUTH0_DOMAIN (host[:port]), API_IDENTIFIER, PORT, DPOP (`required`: DPoP only). The tenant's CA comes from
 // NODE_EXTRA_CA_CERTS, which `conformance --exec` sets. JWKS_COOLDOWN_MS and JWKS_CACHE_MAX_AGE_MS
 // shorten the SDK's cooldown (30 s) and cache lifetime (600 s) so that test runs stay short.
 const express = require('express');
@@ -15,6 +15,8 @@ const options = {
 };
 if (process.env.JWKS_COOLDOWN_MS) options.cooldownDuration = Number(process.env.JWKS_COOLDOWN_MS);
 if (process.env.JWKS_CACHE_MAX_AGE_MS) options.cacheMaxAge = Number(process.env.JWKS_CACHE_MAX_AGE_MS);
+// DPoP: the SDK's default (1.7+) takes Bearer and DPoP tokens; DPOP=required takes DPoP only.
+if (process.env.DPOP === 'required') options.dpop = { enabled: true, required: true };
 const checkJwt = auth(options);
 
 const app = express();
