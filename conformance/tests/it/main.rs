@@ -111,7 +111,7 @@ fn accepted_when_skipping(skipped: &[Check]) -> BTreeSet<String> {
 
 /// The cases that send a valid token (or a benign variant) and must get a 200.
 fn valid_requests() -> BTreeSet<String> {
-    cases()
+    conformance::cases_for(&Profile::default())
         .into_iter()
         .filter(|c| {
             c.expect == conformance::Expect::Ok && !c.id.starts_with("public-open") && !is_jwks(c)
