@@ -254,6 +254,10 @@ pub enum DpopCase {
     /// A proof for another host, replayed with `X-Forwarded-Host` and `X-Forwarded-Proto`
     /// naming it, to an API that is not behind a proxy.
     ForwardedHost,
+    /// To an API that demanded a nonce: a valid proof without one.
+    NonceMissing,
+    /// To an API that demanded a nonce: a valid proof with a nonce it never issued.
+    NonceStale,
 }
 
 /// Who could send a case's request in real life. Decides what accepting it means.

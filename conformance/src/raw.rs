@@ -71,6 +71,7 @@ pub(crate) async fn send(
         elapsed_ms,
         error: None,
         dpop: false,
+        nonce: None,
     }
 }
 

@@ -75,6 +75,9 @@ pub struct Exchange {
     /// challenge check. The request line shows it too.
     #[serde(skip)]
     pub dpop: bool,
+    /// The `DPoP-Nonce` header of the answer, if any (RFC 9449 §9).
+    #[serde(skip)]
+    pub nonce: Option<String>,
 }
 
 /// Classifies one answer against the expectation. `accepted` is the verdict for a 2xx to what

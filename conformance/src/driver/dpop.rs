@@ -6,10 +6,13 @@ use super::judge::judge;
 use crate::case::{Case, DpopCase, Endpoint, Expect};
 use crate::report::Outcome;
 use crate::verdict::Verdict;
-use mock_tenant::DpopKey;
+use mock_tenant::{DpopKey, DpopProof};
 
 /// The host a spoofed `Host` or `X-Forwarded-Host` names, and the proofs captured there.
 const OTHER_HOST: &str = "evil.example";
+
+/// A nonce the API never issued.
+const STALE_NONCE: &str = "conformance-stale-nonce";
 
 /// Runs one DPoP case.
 pub(super) async fn run(
@@ -24,49 +27,42 @@ pub(super) async fn run(
     let path = ctx.path(Endpoint::Private).to_owned();
     let dpop = |token: &str| vec![format!("DPoP {token}")];
     let proof = |token: &str| ctx.proof("GET", &url, token);
-    let send = |authorization: Vec<String>, extra: Vec<(&'static str, String)>| async move {
-        ctx.send_with(Endpoint::Private, &authorization, &extra)
+    let send = |authorization: Vec<String>,
+                extra: Vec<(&'static str, String)>,
+                proof: Option<DpopProof>| async move {
+        ctx.send_with(Endpoint::Private, &authorization, &extra, proof.as_ref())
             .await
     };
     let (token, exchanges) = match which {
-        DpopCase::Valid => {
-            let proof = proof(&bound).sign();
-            (
-                bound.clone(),
-                vec![send(dpop(&bound), vec![("dpop", proof)]).await],
-            )
-        }
-        DpopCase::Proof(name) => {
-            let proof = proof(&bound).defect(name).sign();
-            (
-                bound.clone(),
-                vec![send(dpop(&bound), vec![("dpop", proof)]).await],
-            )
-        }
-        DpopCase::NoProof => (bound.clone(), vec![send(dpop(&bound), vec![]).await]),
+        DpopCase::Valid => (
+            bound.clone(),
+            vec![send(dpop(&bound), vec![], Some(proof(&bound))).await],
+        ),
+        DpopCase::Proof(name) => (
+            bound.clone(),
+            vec![send(dpop(&bound), vec![], Some(proof(&bound).defect(name))).await],
+        ),
+        DpopCase::NoProof => (bound.clone(), vec![send(dpop(&bound), vec![], None).await]),
         DpopCase::BearerDowngrade => (
             bound.clone(),
-            vec![send(vec![format!("Bearer {bound}")], vec![]).await],
+            vec![send(vec![format!("Bearer {bound}")], vec![], None).await],
         ),
         DpopCase::OtherKey => {
             let other = DpopKey::generate().thumbprint();
             let token = ctx.tenant.bound_to(Some(&other)).valid().await?;
-            let proof = proof(&token).sign();
-            (
-                token.clone(),
-                vec![send(dpop(&token), vec![("dpop", proof)]).await],
-            )
+            let exchange = send(dpop(&token), vec![], Some(proof(&token))).await;
+            (token, vec![exchange])
         }
         DpopCase::TwoProofs => {
-            let (first, second) = (proof(&bound).sign(), proof(&bound).sign());
+            let (first, second) = (ctx.sign(&proof(&bound)), ctx.sign(&proof(&bound)));
             (
                 bound.clone(),
-                vec![send(dpop(&bound), vec![("dpop", first), ("dpop", second)]).await],
+                vec![send(dpop(&bound), vec![("dpop", first), ("dpop", second)], None).await],
             )
         }
         DpopCase::Replay => {
-            let proof = proof(&bound).sign();
-            let first = send(dpop(&bound), vec![("dpop", proof.clone())]).await;
+            let signed = ctx.sign(&proof(&bound));
+            let first = send(dpop(&bound), vec![("dpop", signed.clone())], None).await;
             if first.status != Some(200) {
                 return Ok(Outcome::new(
                     case,
@@ -78,18 +74,36 @@ pub(super) async fn run(
                     vec![first],
                 ));
             }
-            let second = send(dpop(&bound), vec![("dpop", proof)]).await;
+            let second = send(dpop(&bound), vec![("dpop", signed)], None).await;
             let mut outcome = judge(ctx, case, expect, vec![second], &bound);
             outcome.exchanges.insert(0, first);
             return Ok(outcome);
         }
+        DpopCase::NonceMissing | DpopCase::NonceStale => {
+            if ctx.api_nonce().is_none() {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    "not run: the API demanded no DPoP nonce (RFC 9449 §9) during the run".into(),
+                    vec![],
+                ));
+            }
+            let signed = if which == DpopCase::NonceMissing {
+                proof(&bound).sign()
+            } else {
+                proof(&bound).nonce(STALE_NONCE).sign()
+            };
+            (
+                bound.clone(),
+                vec![send(dpop(&bound), vec![("dpop", signed)], None).await],
+            )
+        }
         DpopCase::Unbound | DpopCase::BearerUnbound => {
             let token = ctx.tenant.bound_to(None).valid().await?;
             let exchange = if which == DpopCase::Unbound {
-                let proof = proof(&token).sign();
-                send(dpop(&token), vec![("dpop", proof)]).await
+                send(dpop(&token), vec![], Some(proof(&token))).await
             } else {
-                send(vec![format!("Bearer {token}")], vec![]).await
+                send(vec![format!("Bearer {token}")], vec![], None).await
             };
             (token, vec![exchange])
         }
@@ -100,12 +114,11 @@ pub(super) async fn run(
                 return Err(format!("the API URL {} has no scheme", ctx.api));
             };
             let authority = authority.split('/').next().unwrap_or(authority);
-            let other = format!("{scheme}://{authority}/admin");
-            let proof = ctx.proof("GET", &other, &bound).sign();
+            let other = ctx.proof("GET", &format!("{scheme}://{authority}/admin"), &bound);
             let host = format!("{authority}/admin#");
             (
                 bound.clone(),
-                vec![send(dpop(&bound), vec![("dpop", proof), ("host", host)]).await],
+                vec![send(dpop(&bound), vec![("host", host)], Some(other)).await],
             )
         }
         DpopCase::HostSpoof | DpopCase::ForwardedHost => {
@@ -114,16 +127,19 @@ pub(super) async fn run(
             } else {
                 "https"
             };
-            let other = format!("{scheme}://{OTHER_HOST}{path}");
-            let proof = ctx.proof("GET", &other, &bound).sign();
-            let mut extra = vec![("dpop", proof)];
-            if which == DpopCase::HostSpoof {
-                extra.push(("host", OTHER_HOST.to_owned()));
+            let other = ctx.proof("GET", &format!("{scheme}://{OTHER_HOST}{path}"), &bound);
+            let extra = if which == DpopCase::HostSpoof {
+                vec![("host", OTHER_HOST.to_owned())]
             } else {
-                extra.push(("x-forwarded-host", OTHER_HOST.to_owned()));
-                extra.push(("x-forwarded-proto", "https".to_owned()));
-            }
-            (bound.clone(), vec![send(dpop(&bound), extra).await])
+                vec![
+                    ("x-forwarded-host", OTHER_HOST.to_owned()),
+                    ("x-forwarded-proto", "https".to_owned()),
+                ]
+            };
+            (
+                bound.clone(),
+                vec![send(dpop(&bound), extra, Some(other)).await],
+            )
         }
     };
     Ok(judge(ctx, case, expect, exchanges, &token))

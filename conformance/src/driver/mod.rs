@@ -50,6 +50,8 @@ struct Ctx<'a> {
     position: Position,
     /// The key the suite's DPoP proofs are signed with (the fixture key).
     dpop_key: mock_tenant::DpopKey,
+    /// The DPoP nonce the API demanded last, if it demands them (RFC 9449 §9).
+    api_nonce: std::sync::Mutex<Option<String>>,
 }
 
 /// Runs `cases` against `target` and reports every outcome, telling `observer` where it is.
@@ -89,6 +91,7 @@ pub async fn run_cases(
         observer,
         position: Position::default(),
         dpop_key,
+        api_nonce: std::sync::Mutex::new(None),
     };
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(cases.len());
     let mut contaminated_by: Option<String> = None;

@@ -44,9 +44,8 @@ impl Ctx<'_> {
         let proof = authorization
             .first()
             .filter(|_| converted)
-            .map(|value| self.proof("GET", &url, credential(value)).sign());
-        let extra: Vec<(&str, String)> = proof.into_iter().map(|p| ("dpop", p)).collect();
-        self.send_built(request, &line, &authorization, &extra)
+            .map(|value| self.proof("GET", &url, credential(value)));
+        self.send_proved(request, &line, &authorization, &[], proof.as_ref())
             .await
     }
 
@@ -60,18 +59,80 @@ impl Ctx<'_> {
         format!("{}{}", self.api, self.path(endpoint))
     }
 
-    /// Sends one GET with these `Authorization` values and extra headers (`DPoP`, `Host`),
-    /// none converted.
+    /// Sends one GET with these `Authorization` values, extra headers (`Host`, a pre-signed
+    /// `DPoP`) and a proof to sign for it, none converted.
     pub(super) async fn send_with(
         &self,
         endpoint: Endpoint,
         authorization: &[String],
         extra: &[(&str, String)],
+        proof: Option<&DpopProof>,
     ) -> Exchange {
         let path = self.path(endpoint);
         let request = self.http.get(format!("{}{path}", self.api));
-        self.send_built(request, &format!("GET {path}"), authorization, extra)
+        self.send_proved(request, &format!("GET {path}"), authorization, extra, proof)
             .await
+    }
+
+    /// `proof` signed with the nonce the API demanded last, if it demanded one.
+    pub(super) fn sign(&self, proof: &DpopProof) -> String {
+        match self.api_nonce() {
+            Some(nonce) => proof.clone().nonce(&nonce).sign(),
+            None => proof.sign(),
+        }
+    }
+
+    /// The nonce the API demanded last (RFC 9449 §9), if any.
+    pub(super) fn api_nonce(&self) -> Option<String> {
+        self.api_nonce
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sends with `proof` signed (with the API's nonce, if it demanded one); when the answer
+    /// demands a new nonce (`use_dpop_nonce` and `DPoP-Nonce`, RFC 9449 §9), signs again with
+    /// it and sends once more, as a client does. The nonce is kept for later proofs.
+    async fn send_proved(
+        &self,
+        request: reqwest::RequestBuilder,
+        line: &str,
+        authorization: &[String],
+        extra: &[(&str, String)],
+        proof: Option<&DpopProof>,
+    ) -> Exchange {
+        let Some(proof) = proof else {
+            return self.send_built(request, line, authorization, extra).await;
+        };
+        let retry = request.try_clone();
+        let with_proof = |signed: String| {
+            let mut all: Vec<(&str, String)> = extra.to_vec();
+            all.insert(0, ("dpop", signed));
+            all
+        };
+        let first = self
+            .send_built(request, line, authorization, &with_proof(self.sign(proof)))
+            .await;
+        let demanded = first.status.is_some_and(|s| s == 400 || s == 401)
+            && first
+                .challenge
+                .as_deref()
+                .is_some_and(|c| c.contains("use_dpop_nonce"));
+        let Some(nonce) = first.nonce.clone() else {
+            return first;
+        };
+        let fresh = self.api_nonce().as_deref() != Some(nonce.as_str());
+        *self
+            .api_nonce
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(nonce);
+        match retry {
+            Some(again) if demanded && fresh => {
+                self.send_built(again, line, authorization, &with_proof(self.sign(proof)))
+                    .await
+            }
+            _ => first,
+        }
     }
 
     /// Sends the valid token another way than (or besides) the header.
@@ -175,6 +236,7 @@ impl Ctx<'_> {
                     .collect();
                 let challenge = (!challenges.is_empty()).then(|| challenges.join(", "));
                 let content_type = header(http::header::CONTENT_TYPE);
+                let nonce = header(http::header::HeaderName::from_static("dpop-nonce"));
                 let body = res.text().await.unwrap_or_default();
                 Exchange {
                     request: request_text,
@@ -185,6 +247,7 @@ impl Ctx<'_> {
                     elapsed_ms: started.elapsed().as_millis() as u64,
                     error: None,
                     dpop,
+                    nonce,
                 }
             }
             Err(e) => Exchange {

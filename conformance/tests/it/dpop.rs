@@ -54,10 +54,14 @@ async fn sample_api_passes_every_case_with_dpop_optional_and_required() {
         assert_eq!(report.warned(), 0, "{dpop:?}: {text}");
         let dpop_cases = report.outcomes.iter().filter(|o| o.id.starts_with("dpop-"));
         assert!(dpop_cases.clone().count() > 30, "{dpop:?}: {text}");
-        assert!(
-            dpop_cases
-                .into_iter()
-                .all(|o| o.verdict != Verdict::NotApplicable),
+        // sample-api demands no DPoP nonce: only the nonce cases do not apply.
+        let not_run: BTreeSet<String> = dpop_cases
+            .filter(|o| o.verdict == Verdict::NotApplicable)
+            .map(|o| o.id.clone())
+            .collect();
+        assert_eq!(
+            not_run,
+            ids(&["dpop-nonce-missing", "dpop-nonce-stale"]),
             "{dpop:?}: {text}"
         );
     }
@@ -72,12 +76,20 @@ async fn without_a_dpop_profile_the_dpop_cases_do_not_run() {
 
 #[tokio::test]
 async fn the_flawless_test_api_passes_every_case_under_dpop() {
-    for (mode, dpop) in [
-        (DpopFlaw::Optional, Dpop::Optional),
-        (DpopFlaw::Required, Dpop::Required),
+    for (modes, dpop) in [
+        (vec![DpopFlaw::Optional], Dpop::Optional),
+        (vec![DpopFlaw::Required], Dpop::Required),
+        (vec![DpopFlaw::Required, DpopFlaw::Nonces], Dpop::Required),
     ] {
-        let report =
-            run_flawed_with(&[Flaw::Dpop(mode)], &under(dpop), |c| !crate::is_jwks(c)).await;
+        let flaws: Vec<Flaw> = modes.iter().map(|m| Flaw::Dpop(*m)).collect();
+        let report = run_flawed_with(&flaws, &under(dpop), |c| !crate::is_jwks(c)).await;
+        if modes.contains(&DpopFlaw::Nonces) {
+            // The nonce cases ran: the API demanded one.
+            for id in ["dpop-nonce-missing", "dpop-nonce-stale"] {
+                let o = report.outcomes.iter().find(|o| o.id == id).unwrap();
+                assert_eq!(o.verdict, Verdict::Pass, "{id}: {}", o.note);
+            }
+        }
         let text = report.to_text(false, false);
         assert_eq!(failing(&report), BTreeSet::new(), "{dpop:?}: {text}");
         assert_eq!(warned(&report), BTreeSet::new(), "{dpop:?}: {text}");
@@ -113,11 +125,16 @@ async fn each_dpop_flaw_fails_exactly_its_cases() {
         (Optional, BearerDowngrade, Dpop::Optional, ids(&["dpop-bearer-downgrade"]), ids(&[])),
         (Required, RequiredNotEnforced, Dpop::Required, ids(&["dpop-bearer-unbound"]), ids(&[])),
         (Optional, NoReplayCache, Dpop::Optional, ids(&[]), ids(&["dpop-replay"])),
+        (Nonces, NonceNotChecked, Dpop::Optional, ids(&["dpop-nonce-stale"]), ids(&[])),
+        (Nonces, NonceOptional, Dpop::Optional, ids(&["dpop-nonce-missing"]), ids(&[])),
     ];
     let mut problems = Vec::new();
     for (mode, flaw, dpop, fails, warns) in table {
-        let report =
-            run_flawed_with(&[Flaw::Dpop(mode), Flaw::Dpop(flaw)], &under(dpop), is_dpop).await;
+        let mut flaws = vec![Flaw::Dpop(mode), Flaw::Dpop(flaw)];
+        if mode == Nonces {
+            flaws.push(Flaw::Dpop(Optional));
+        }
+        let report = run_flawed_with(&flaws, &under(dpop), is_dpop).await;
         if failing(&report) != fails {
             problems.push(format!(
                 "{flaw:?}: fails {:?}, expected {fails:?}",
@@ -179,9 +196,15 @@ async fn every_dpop_case_can_fail() {
         DpopFlaw::HtuFromForwarded,
         DpopFlaw::BearerDowngrade,
         DpopFlaw::NoReplayCache,
+        DpopFlaw::NonceNotChecked,
+        DpopFlaw::NonceOptional,
     ] {
         let report = run_flawed_with(
-            &[Flaw::Dpop(DpopFlaw::Optional), Flaw::Dpop(flaw)],
+            &[
+                Flaw::Dpop(DpopFlaw::Optional),
+                Flaw::Dpop(DpopFlaw::Nonces),
+                Flaw::Dpop(flaw),
+            ],
             &under(Dpop::Optional),
             is_dpop,
         )

@@ -257,7 +257,7 @@ impl FlawedApi {
             .and(warp::query::raw().or(warp::any().map(String::new)).unify())
             .then(move |path: String, headers: HeaderMap, query: String| {
                 let api = api.clone();
-                async move { api.answer(&path, &headers, &query).await }
+                async move { api.answer_with_nonce(&path, &headers, &query).await }
             });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(
@@ -371,6 +371,16 @@ impl Api {
             return reply(StatusCode::INTERNAL_SERVER_ERROR, None);
         }
         self.disclose(res)
+    }
+
+    /// Every answer, with the nonce an API that demands them hands out.
+    async fn answer_with_nonce(&self, path: &str, headers: &HeaderMap, query: &str) -> Response {
+        let mut res = self.answer(path, headers, query).await;
+        if self.dpop.nonces() {
+            res.headers_mut()
+                .insert("dpop-nonce", crate::flawed_dpop::NONCE.parse().unwrap());
+        }
+        res
     }
 
     /// The response-level flaws: no challenge, a stack trace in the body.

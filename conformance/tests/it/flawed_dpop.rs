@@ -37,7 +37,17 @@ pub enum DpopFlaw {
     NoReplayCache,
     /// Compares `htu` whole, query and fragment included.
     HtuExact,
+    /// Demands nonces (not a flaw: a mode): every answer carries `DPoP-Nonce`, and a proof
+    /// without it is refused with `use_dpop_nonce`.
+    Nonces,
+    /// With `Nonces`: a proof with any nonce passes.
+    NonceNotChecked,
+    /// With `Nonces`: a proof without a nonce passes.
+    NonceOptional,
 }
+
+/// The nonce the flawed API demands.
+pub const NONCE: &str = "flawed-api-nonce-1";
 
 /// How a DPoP request came out: the Bearer-style token to verify next, or a refusal.
 pub enum Outcome {
@@ -62,6 +72,11 @@ fn refuse(status: u16, error: &str) -> Outcome {
 }
 
 impl Dpop {
+    /// Whether every answer carries `DPoP-Nonce`.
+    pub fn nonces(&self) -> bool {
+        self.has(DpopFlaw::Nonces)
+    }
+
     pub fn enabled(&self) -> bool {
         self.has(DpopFlaw::Optional) || self.has(DpopFlaw::Required)
     }
@@ -153,6 +168,15 @@ impl Dpop {
         }
         if !self.has(DpopFlaw::AthIgnored) && claims["ath"] != sha256(token).as_str() {
             return Err(bad);
+        }
+        if self.has(DpopFlaw::Nonces) {
+            match claims["nonce"].as_str() {
+                None if !self.has(DpopFlaw::NonceOptional) => return Err("use_dpop_nonce"),
+                Some(n) if n != NONCE && !self.has(DpopFlaw::NonceNotChecked) => {
+                    return Err("use_dpop_nonce");
+                }
+                _ => {}
+            }
         }
         let jti = claims["jti"]
             .as_str()
