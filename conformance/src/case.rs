@@ -323,6 +323,9 @@ pub enum Knob {
     /// `Authorization: DPoP` without a proof: under a DPoP profile, the API knows the scheme,
     /// so any 400 or 401 is right (its challenge may carry an error code).
     DpopScheme,
+    /// A token of the tenant's custom-domain issuer: accepted when the profile says the API
+    /// trusts the custom domains, refused (policy: iss) otherwise.
+    CustomDomains,
 }
 
 /// A check made on the answers besides their status.
@@ -372,6 +375,20 @@ pub enum Recipe {
     Responses(ResponseCheck),
     /// A DPoP case: runs only under a DPoP profile.
     Dpop(DpopCase),
+    /// A custom-domain (second issuer) case.
+    Issuer(IssuerCase),
+}
+
+/// What a custom-domain case sends (Auth0 custom domains, Multiple Custom Domains).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerCase {
+    /// A token of the tenant's custom-domain issuer, signed by the tenant.
+    CustomDomain,
+    /// A token of the tenant's custom-domain issuer, signed by a key that is not the tenant's.
+    CustomDomainForeignKey,
+    /// `iss-wrong-attacker-host`'s token, with `Host` naming the attacker's host.
+    HostSpoof,
 }
 
 /// Which tokens of a real login a [`Recipe::Login`] case sends.
@@ -432,6 +449,7 @@ impl Case {
         match self.knob {
             Some(Knob::DpopRequired { optional }) if profile.dpop != Dpop::Required => optional,
             Some(Knob::DpopScheme) if profile.dpop != Dpop::Off => Expect::Malformed,
+            Some(Knob::CustomDomains) if profile.custom_domains => Expect::Ok,
             Some(Knob::ExpRequired) if !profile.exp_required => Expect::Discouraged,
             Some(Knob::Leeway { late_secs }) if late_secs <= profile.leeway_secs.min(60) => {
                 Expect::Tolerated

@@ -27,8 +27,8 @@ mod tenant;
 mod verdict;
 
 pub use case::{
-    Case, Category, DpopCase, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck,
-    Recipe, ResponseCheck, Severity, Threat, Transport,
+    Case, Category, DpopCase, Endpoint, Expect, IssuerCase, JwksOp, Knob, LoginTokens, Policy,
+    PostCheck, Recipe, ResponseCheck, Severity, Threat, Transport,
 };
 pub use catalogue::cases_markdown;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
@@ -43,6 +43,10 @@ pub use tenant::Tenant;
 pub use verdict::{Exchange, Verdict, classify};
 
 use mock_tenant::MockTenant;
+
+/// The custom domain the embedded tenant also answers on (a second issuer,
+/// `https://127.0.0.1:PORT/`, sharing the keys), for the custom-domain cases.
+pub const CUSTOM_DOMAIN: &str = "127.0.0.1";
 
 /// Runs every case that applies to `profile` ([`cases_for`]) against `target`.
 pub async fn run(target: &Target, profile: &Profile) -> Report {
@@ -87,7 +91,10 @@ pub async fn run_embedded_observed(
     cases: &[Case],
     observer: Observer<'_>,
 ) -> Result<Report, String> {
-    let tenant = MockTenant::start().await;
+    let tenant = MockTenant::builder()
+        .custom_domain(CUSTOM_DOMAIN)
+        .start()
+        .await;
     let api = start_sample_api_for(&tenant, profile).await?;
     let profile = Profile {
         jwks_cooldown_secs: 2,

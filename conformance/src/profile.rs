@@ -40,6 +40,9 @@ pub struct Profile {
     /// Whether the API takes DPoP-bound tokens (RFC 9449): decides whether the DPoP cases run
     /// and, under `required`, turns every request into a bound token with a fresh proof.
     pub dpop: Dpop,
+    /// Whether the API also trusts the tenant's custom-domain issuers (Auth0 Multiple Custom
+    /// Domains: an allow-list of issuers). Decides what `iss-custom-domain` expects.
+    pub custom_domains: bool,
 }
 
 /// What an API does with DPoP (RFC 9449).
@@ -137,6 +140,7 @@ impl Profile {
             scope_source: ScopeSource::Scope,
             transports: Transports::Header,
             dpop: Dpop::Off,
+            custom_domains: false,
         }
     }
 

@@ -2,8 +2,8 @@
 //! defect of the forge (whose table says what each breaks and what a correct API answers).
 
 use crate::case::{
-    Case, Category, DpopCase, Endpoint, Expect, JwksOp, Knob, LoginTokens, Policy, PostCheck,
-    Recipe, ResponseCheck, Severity, Threat, Transport,
+    Case, Category, DpopCase, Endpoint, Expect, IssuerCase, JwksOp, Knob, LoginTokens, Policy,
+    PostCheck, Recipe, ResponseCheck, Severity, Threat, Transport,
 };
 use crate::profile::Profile;
 use mock_tenant::{Answer, Defect, DpopAnswer, Forger, Row, TokenBuilder, defects, dpop_defects};
@@ -109,6 +109,26 @@ const JWKS: &[JwksRow] = &[
     ("rot-lag", Medium, "rot-lag", "two rotations, but the API's next fetch gets the key set from before them: after its declared cooldown it fetches again and accepts the new key", JwksOp::RotateLag, Threat::Issuer),
     ("rot-remove", Medium, "rot-remove", "a kid new to this run is re-bound to a new key: the old token is refused within the declared cache lifetime", JwksOp::RotateRemove, Threat::Anyone),
     ("disc-mismatch", Medium, "disc-mismatch", "discovery names another issuer (OIDC Discovery §4.3) and a tenant-signed token carries it: the document must not be trusted", JwksOp::DiscoveryIssuerMismatch, Threat::Issuer),
+];
+
+/// A custom-domain row: (id, severity, about, what is sent, who could send it, the policy a
+/// 2xx skips, the knob, why).
+type IssuerRow = (
+    &'static str,
+    Severity,
+    &'static str,
+    IssuerCase,
+    Threat,
+    Option<Policy>,
+    Option<Knob>,
+    &'static str,
+);
+
+#[rustfmt::skip]
+const CUSTOM_DOMAINS: &[IssuerRow] = &[
+    ("iss-custom-domain", High, "a token of the tenant's custom domain (`iss` = `https://127.0.0.1:PORT/`, an issuer the tenant answers as too, same keys), signed by the tenant", IssuerCase::CustomDomain, Threat::Issuer, Some(Policy::Issuer), Some(Knob::CustomDomains), "Auth0 tenants answer on a custom domain and the canonical one, each its own issuer: an API configured for one must refuse the other (policy: iss) unless it allow-lists both (`--custom-domains`: Multiple Custom Domains, auth0-api-python `domains`), and then accept it"),
+    ("iss-custom-domain-foreign-key", Critical, "a token of the tenant's custom domain signed by a key that is not the tenant's, under the tenant's `kid`", IssuerCase::CustomDomainForeignKey, Threat::Anyone, None, None, "an allowed issuer does not make any signature good: the keys are the tenant's, whichever of its domains the token names"),
+    ("iss-host-spoof", Critical, "`iss-wrong-attacker-host`'s token (the attacker's issuer and key) with `Host` naming the attacker's host", IssuerCase::HostSpoof, Threat::Anyone, None, None, "an API that derives the issuer it trusts from the request's `Host` trusts whoever sends the request: it fetches the attacker's discovery and keys (the attacker host must see no request)"),
 ];
 
 /// A DPoP row: (id, severity, catalogue row, about, what is sent, expect, who could send it,
@@ -536,6 +556,22 @@ pub fn cases() -> Vec<Case> {
         post: None,
         why: "what a front end holds when it forgot the audience: the API cannot read it and it is not for the API, so 401 `invalid_token`, never a 5xx",
     });
+    for &(id, severity, about, which, threat, policy, knob, why) in CUSTOM_DOMAINS {
+        cases.push(Case {
+            id: id.to_owned(),
+            category: Iss,
+            severity,
+            source: "custom-domain",
+            about: about.to_owned(),
+            recipe: Recipe::Issuer(which),
+            expect: Expect::Invalid,
+            threat,
+            policy,
+            knob,
+            post: None,
+            why,
+        });
+    }
     cases.push(Case {
         id: "persistence".into(),
         category: Resp,
@@ -639,6 +675,11 @@ fn token_case(defect: &Defect) -> Case {
         Row::ScpClaim => knob = Some(Knob::ScpClaim),
         _ => {}
     }
+    let mut why = why;
+    if EQUIVALENT_ISSUER.contains(&defect.name) {
+        policy = None;
+        why = "the tenant's own issuer spelled as an equivalent URI (host case, RFC 3986 §6.2.2.1; the empty path, §6.2.3): RFC 7519 §2 wants an exact comparison, but only the tenant signs it and no other issuer gets in, so accepting is `warn strict` (express-oauth2-jwt-bearer's Multiple Custom Domains mode normalizes issuers so)";
+    }
     let endpoint = if category == Scope || defect.answer == Answer::InsufficientScope {
         Endpoint::Scoped
     } else {
@@ -674,6 +715,9 @@ fn token_case(defect: &Defect) -> Case {
         },
     }
 }
+
+/// `iss` rows that name the tenant's own issuer as an equivalent URI: no policy skipped.
+const EQUIVALENT_ISSUER: &[&str] = &["iss-near-no-slash", "iss-near-upper"];
 
 /// Why a defect that anyone can make sits in a row of tenant-signed oddities.
 const FORGED_VARIANT: &str =

@@ -329,6 +329,25 @@ impl Tenant {
         Ok(body)
     }
 
+    /// The tenant's custom-domain issuers (`custom_domains` of its configuration, on its own
+    /// scheme and port).
+    pub(crate) async fn custom_issuers(&self) -> Result<Vec<String>, String> {
+        let config = self.call(reqwest::Method::GET, "config", None).await?;
+        let issuer = self.issuer().await?;
+        let (scheme, rest) = issuer.split_once("://").unwrap_or(("https", &issuer));
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let port = authority
+            .rsplit_once(':')
+            .map_or(String::new(), |(_, p)| format!(":{p}"));
+        Ok(config["custom_domains"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|d| format!("{scheme}://{d}{port}/"))
+            .collect())
+    }
+
     /// The issuer, from the discovery document.
     pub(crate) async fn issuer(&self) -> Result<String, String> {
         let doc: Value = self

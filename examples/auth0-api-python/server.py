@@ -6,7 +6,8 @@ warnings it reports, and why). Configuration: AUTH0_DOMAIN (host[:port]), API_ID
 CACHE_TTL_SECS shortens the SDK's 600 s discovery and JWKS cache for test runs. httpx trusts the
 tenant's CA through SSL_CERT_FILE, which `conformance --exec` sets.
 
-DPOP=optional|required: the SDK's DPoP modes (`dpop_required` off or on), through
+MCD=1: the SDK's Multiple Custom Domains allow-list (`domains`), the tenant's domain and its
+custom domains. DPOP=optional|required: the SDK's DPoP modes (`dpop_required` off or on), through
 `verify_request`, the way its README uses it for DPoP: the request's headers, method and URL.
 """
 
@@ -20,8 +21,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 DPOP = os.environ.get("DPOP", "")
+# MCD=1: Multiple Custom Domains, the SDK's static allow-list: the tenant's domain and its custom
+# domains (AUTH0_CUSTOM_DOMAINS, which `conformance --exec` sets from the tenant's configuration).
+MCD = os.environ.get("MCD") == "1"
+domains = [os.environ["AUTH0_DOMAIN"]] + [
+    d for d in os.environ.get("AUTH0_CUSTOM_DOMAINS", "").split(",") if d]
 api_client = ApiClient(ApiClientOptions(
-    domain=os.environ["AUTH0_DOMAIN"],
+    **({"domains": domains} if MCD else {"domain": os.environ["AUTH0_DOMAIN"]}),
     audience=os.environ["API_IDENTIFIER"],
     cache_ttl_seconds=int(os.environ.get("CACHE_TTL_SECS", "600")),
     dpop_enabled=bool(DPOP),

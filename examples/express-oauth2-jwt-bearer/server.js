@@ -2,7 +2,8 @@
 // the quickstart uses), with the SDK's defaults. A correct API: the conformance suite must find
 // nothing unsafe in it (see examples/README.md for the warnings it reports, and why).
 //
-// Configuration: AUTH0_DOMAIN (host[:port]), API_IDENTIFIER, PORT, DPOP (`required`: DPoP only). The tenant's CA comes from
+// Configuration: AUTH0_DOMAIN (host[:port]), API_IDENTIFIER, PORT, DPOP (`required`: DPoP only),
+// MCD (`1`: the tenant's custom domains too). The tenant's CA comes from
 // NODE_EXTRA_CA_CERTS, which `conformance --exec` sets. JWKS_COOLDOWN_MS and JWKS_CACHE_MAX_AGE_MS
 // shorten the SDK's cooldown (30 s) and cache lifetime (600 s) so that test runs stay short.
 const express = require('express');
@@ -13,6 +14,13 @@ const options = {
   issuerBaseURL: `https://${process.env.AUTH0_DOMAIN}/`,
   tokenSigningAlg: 'RS256',
 };
+// MCD=1: Multiple Custom Domains (1.8+), a static list of issuers: the tenant's and its custom
+// domains' (AUTH0_CUSTOM_DOMAINS, which `conformance --exec` sets from the tenant).
+if (process.env.MCD === '1') {
+  const domains = [process.env.AUTH0_DOMAIN, ...(process.env.AUTH0_CUSTOM_DOMAINS || '').split(',').filter(Boolean)];
+  delete options.issuerBaseURL;
+  options.mcd = { issuers: domains.map((d) => `https://${d}/`) };
+}
 if (process.env.JWKS_COOLDOWN_MS) options.cooldownDuration = Number(process.env.JWKS_COOLDOWN_MS);
 if (process.env.JWKS_CACHE_MAX_AGE_MS) options.cacheMaxAge = Number(process.env.JWKS_CACHE_MAX_AGE_MS);
 // DPoP: the SDK's default (1.7+) takes Bearer and DPoP tokens; DPOP=required takes DPoP only.

@@ -11,6 +11,19 @@ pub(crate) fn vars(tenant: &MockTenant) -> Vec<(String, String)> {
         ("AUTH0_ISSUER".into(), tenant.issuer().to_owned()),
         ("AUTH0_JWKS_URI".into(), tenant.jwks_uri()),
     ];
+    // Custom domains, as `AUTH0_DOMAIN` spells a domain (`host:port`), comma-separated.
+    let custom: Vec<String> = tenant
+        .issuers()
+        .iter()
+        .skip(1)
+        .map(|i| {
+            let rest = i.split_once("://").map_or(i.as_str(), |(_, r)| r);
+            rest.trim_end_matches('/').to_owned()
+        })
+        .collect();
+    if !custom.is_empty() {
+        vars.push(("AUTH0_CUSTOM_DOMAINS".into(), custom.join(",")));
+    }
     if let Some(api) = config.apis.first() {
         vars.push(("AUTH0_AUDIENCE".into(), api.identifier.clone()));
         vars.push(("API_IDENTIFIER".into(), api.identifier.clone()));

@@ -85,6 +85,49 @@ fn random_iv() -> [u8; NONCE_LEN] {
     iv
 }
 
+/// `plaintext` as a JWE to the TEST-ONLY encryption key of `fixtures` (the key an API that
+/// takes encrypted tokens would decrypt with): `RSA-OAEP-256` wraps a random A256GCM key
+/// (RFC 7516 compact serialization, `cty: JWT`), the way an attacker who knows the API's public
+/// key builds one (CVE-2026-29000: pac4j-jwt accepted an unsigned JWT inside).
+pub(crate) fn seal_to_enc_key(kid: &str, plaintext: &[u8]) -> String {
+    use aws_lc_rs::rsa::{OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PrivateDecryptingKey};
+    use rustls_pki_types::pem::PemObject;
+    let der = rustls_pki_types::PrivatePkcs8KeyDer::from_pem_slice(
+        fixtures::keys::TEST_ONLY_ENC_RSA2048.as_bytes(),
+    )
+    .expect("the fixture encryption key is PKCS#8 PEM");
+    let private = PrivateDecryptingKey::from_pkcs8(der.secret_pkcs8_der())
+        .expect("the fixture encryption key is RSA");
+    let public = OaepPublicEncryptingKey::new(private.public_key()).expect("an RSA public key");
+    let mut cek = [0u8; 32];
+    aws_lc_rs::rand::fill(&mut cek).expect("the system random source works");
+    let mut wrapped = vec![0u8; public.ciphertext_size()];
+    let wrapped = public
+        .encrypt(&OAEP_SHA256_MGF1SHA256, &cek, &mut wrapped, None)
+        .expect("RSA-OAEP wraps 32 bytes")
+        .to_vec();
+    let header = b64::url(
+        json!({"alg": "RSA-OAEP-256", "enc": "A256GCM", "kid": kid, "cty": "JWT"}).to_string(),
+    );
+    let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &cek).expect("a 32-byte key"));
+    let iv = random_iv();
+    let mut data = plaintext.to_vec();
+    let tag = key
+        .seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(iv),
+            Aad::from(header.as_bytes()),
+            &mut data,
+        )
+        .expect("AES-GCM encrypts any length a token has");
+    format!(
+        "{header}.{}.{}.{}.{}",
+        b64::url(wrapped),
+        b64::url(iv),
+        b64::url(data),
+        b64::url(tag.as_ref())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::DirKey;

@@ -106,6 +106,33 @@ impl State {
         self.read(|s| s.keys.current().clone())
     }
 
+    /// The issuer a request with this `Host` header talks to: a custom domain's
+    /// (`https://DOMAIN:PORT/`) when the host is one of them on the tenant's port, else the
+    /// tenant's own.
+    pub(crate) fn issuer_for(&self, host: Option<&str>) -> String {
+        let Some(host) = host.map(str::to_ascii_lowercase) else {
+            return self.issuer.clone();
+        };
+        let domains = self.read(|s| s.config.custom_domains.clone());
+        domains
+            .iter()
+            .map(|d| custom_issuer(&self.issuer, d))
+            .find(|issuer| {
+                issuer
+                    .split_once("://")
+                    .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+            })
+            .unwrap_or_else(|| self.issuer.clone())
+    }
+
+    /// The tenant's issuers: its own, then one per custom domain.
+    pub(crate) fn issuers(&self) -> Vec<String> {
+        let domains = self.read(|s| s.config.custom_domains.clone());
+        std::iter::once(self.issuer.clone())
+            .chain(domains.iter().map(|d| custom_issuer(&self.issuer, d)))
+            .collect()
+    }
+
     /// Unix time as the tenant sees it: the wall clock plus the configured offset.
     pub(crate) fn now(&self) -> i64 {
         let wall = SystemTime::now()
@@ -149,6 +176,18 @@ impl State {
     }
 }
 
+/// The issuer of a custom domain: the tenant's issuer with its host replaced
+/// (`https://localhost:8443/` and `127.0.0.1` give `https://127.0.0.1:8443/`).
+pub(crate) fn custom_issuer(issuer: &str, domain: &str) -> String {
+    let (scheme, rest) = issuer.split_once("://").unwrap_or(("https", issuer));
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let port = authority
+        .rsplit_once(':')
+        .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        .map_or(String::new(), |(_, p)| format!(":{p}"));
+    format!("{scheme}://{}{port}/", domain.to_ascii_lowercase())
+}
+
 /// `localhost` from `https://localhost:8443/`: the CN of the `x5c` certificates.
 pub(crate) fn issuer_host(issuer: &str) -> String {
     let rest = issuer.split_once("://").map_or(issuer, |(_, r)| r);
@@ -164,6 +203,18 @@ pub(crate) fn issuer_host(issuer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::issuer_host;
+
+    #[test]
+    fn a_custom_domain_keeps_the_scheme_and_port() {
+        assert_eq!(
+            super::custom_issuer("https://localhost:8443/", "127.0.0.1"),
+            "https://127.0.0.1:8443/"
+        );
+        assert_eq!(
+            super::custom_issuer("https://tenant.example.com/", "Auth.Example.Test"),
+            "https://auth.example.test/"
+        );
+    }
 
     #[test]
     fn issuer_host_drops_scheme_port_and_path() {

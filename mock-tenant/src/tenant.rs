@@ -52,6 +52,7 @@ pub struct MockTenantBuilder {
     ca: Option<CertificateAuthority>,
     ca_out: Option<PathBuf>,
     redis: Option<String>,
+    custom_domains: Vec<String>,
 }
 
 impl MockTenantBuilder {
@@ -77,6 +78,15 @@ impl MockTenantBuilder {
     /// exactly as given: Auth0 issuers end with `/`.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Also answer as the issuer `https://DOMAIN:PORT/` to requests whose `Host` is `domain`
+    /// (an Auth0 custom domain; with several, Multiple Custom Domains): its own discovery
+    /// document and `client_credentials` tokens, the same keys. `127.0.0.1` works without DNS;
+    /// the TLS certificate names every custom domain.
+    pub fn custom_domain(mut self, domain: impl Into<String>) -> Self {
+        self.custom_domains.push(domain.into());
         self
     }
 
@@ -137,7 +147,20 @@ impl MockTenantBuilder {
         let issuer = self
             .issuer
             .unwrap_or_else(|| format!("{scheme}://localhost:{}/", addr.port()));
-        let tenant = self.tenant.unwrap_or_else(TenantConfig::quickstart);
+        let mut tenant = self.tenant.unwrap_or_else(TenantConfig::quickstart);
+        for domain in self.custom_domains {
+            if !tenant.custom_domains.contains(&domain) {
+                tenant.custom_domains.push(domain);
+            }
+        }
+        for domain in &tenant.custom_domains {
+            if domain.is_empty() || domain.contains(['/', ':', '?', '#', '@', ' ']) {
+                return Err(format!(
+                    "custom domain {domain:?}: a host name or IPv4 address only (no scheme, port or path)"
+                ));
+            }
+        }
+        let custom_domains = tenant.custom_domains.clone();
         let store = match &self.redis {
             None => Store::memory(),
             Some(url) => {
@@ -155,8 +178,9 @@ impl MockTenantBuilder {
             (None, None, None, false)
         } else {
             let ca = self.ca.unwrap_or_else(CertificateAuthority::generate);
-            let host = crate::state::issuer_host(&state.issuer);
-            let config = ca.server_config(&host)?;
+            let mut hosts = vec![crate::state::issuer_host(&state.issuer)];
+            hosts.extend(custom_domains.iter().cloned());
+            let config = ca.server_config(&hosts)?;
             let (path, remove) = match self.ca_out {
                 Some(path) => (path, false),
                 None => (
@@ -203,6 +227,12 @@ impl MockTenant {
     /// The issuer, `https://localhost:PORT/`, with Auth0's trailing slash.
     pub fn issuer(&self) -> &str {
         &self.state.issuer
+    }
+
+    /// Every issuer the tenant answers as: its own, then one per custom domain
+    /// ([`MockTenantBuilder::custom_domain`]).
+    pub fn issuers(&self) -> Vec<String> {
+        self.state.issuers()
     }
 
     /// The base URL without a trailing slash, `https://localhost:PORT`, for building paths.

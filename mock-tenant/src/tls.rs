@@ -73,13 +73,18 @@ impl CertificateAuthority {
     }
 
     /// A rustls server configuration with a fresh leaf for `localhost`, `127.0.0.1`, `::1` and
-    /// `extra_host` (the issuer's host, when it is a custom domain).
-    pub(crate) fn server_config(&self, extra_host: &str) -> Result<rustls::ServerConfig, String> {
+    /// `extra_hosts` (the issuer's host and the custom domains).
+    pub(crate) fn server_config(
+        &self,
+        extra_hosts: &[String],
+    ) -> Result<rustls::ServerConfig, String> {
         let ca_key = KeyPair::from_pem(&self.key_pem).map_err(|e| e.to_string())?;
         let issuer = Issuer::from_ca_cert_pem(&self.cert_pem, ca_key).map_err(|e| e.to_string())?;
         let mut names = vec!["localhost".to_owned(), "127.0.0.1".into(), "::1".into()];
-        if !names.iter().any(|n| n == extra_host) {
-            names.push(extra_host.to_owned());
+        for extra in extra_hosts {
+            if !names.iter().any(|n| n == extra) {
+                names.push(extra.clone());
+            }
         }
         let mut params = CertificateParams::new(names).map_err(|e| e.to_string())?;
         params.distinguished_name = name("localhost");

@@ -102,6 +102,11 @@ pub struct Cli {
     /// profile's, off; `--profile dpop` is required].
     #[arg(long, env = "CONFORMANCE_DPOP")]
     dpop: Option<crate::profile::Dpop>,
+    /// The API trusts the tenant's custom-domain issuers too (Multiple Custom Domains: the
+    /// embedded tenant also answers as `https://127.0.0.1:PORT/`), so `iss-custom-domain` must
+    /// pass.
+    #[arg(long, env = "CONFORMANCE_CUSTOM_DOMAINS")]
+    custom_domains: bool,
     /// The scope the scoped endpoint needs [default: read:messages].
     #[arg(long, env = "CONFORMANCE_SCOPE")]
     scope: Option<String>,
@@ -201,6 +206,9 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
     if let Some(v) = cli.dpop {
         p.dpop = v;
     }
+    if cli.custom_domains {
+        p.custom_domains = true;
+    }
     for (field, value) in [
         (&mut p.public_path, &cli.public_path),
         (&mut p.private_path, &cli.private_path),
@@ -239,7 +247,9 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                 } else {
                     cli.tenant_port
                 };
-                let mut builder = MockTenant::builder().port(port);
+                let mut builder = MockTenant::builder()
+                    .port(port)
+                    .custom_domain(crate::CUSTOM_DOMAIN);
                 if let (Some(cert), Some(key)) = (&cli.ca_cert, &cli.ca_key) {
                     builder =
                         builder.ca(CertificateAuthority::from_pem(&read(cert)?, &read(key)?)?);

@@ -4,6 +4,7 @@
 //! token still passes, and marks what follows as contaminated if it does not.
 
 mod dpop;
+mod issuers;
 mod judge;
 mod progress;
 mod scenarios;
@@ -309,6 +310,7 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
         }
         Recipe::Jwks(op) => scenarios::jwks(ctx, case, op).await?,
         Recipe::Dpop(which) => dpop::run(ctx, case, expect, which).await?,
+        Recipe::Issuer(which) => issuers::run(ctx, case, expect, which).await?,
         Recipe::Responses(check) => Outcome::new(
             case,
             Verdict::NotApplicable,

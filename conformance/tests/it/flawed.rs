@@ -119,6 +119,18 @@ pub enum Flaw {
     JwsJsonUnprotected,
     /// A DPoP mode, or a DPoP flaw ([`DpopFlaw`]).
     Dpop(DpopFlaw),
+    /// Trusts every issuer the tenant answers as (Multiple Custom Domains with an allow-list;
+    /// not a flaw).
+    TrustsCustomDomains,
+    /// Multiple Custom Domains without an allow-list: fetches the discovery document of the
+    /// token's own `iss` and verifies with the keys it names.
+    FollowsIss,
+    /// Takes the issuer it trusts from the request's `Host` (a resolver fed by the request),
+    /// then does as [`Flaw::FollowsIss`] for it.
+    IssuerFromHost,
+    /// Decrypts JWEs with its encryption key (the TEST-ONLY fixture key) and trusts an unsigned
+    /// token inside (pac4j-jwt's `JwtAuthenticator`: CVE-2026-29000, GHSA-pm7g-w2cf-q238).
+    TrustsJweInner,
 }
 
 /// What a [`Flaw::CrashOn`] API trips on.
@@ -199,6 +211,10 @@ struct Api {
     /// The tenant's client ids, for [`Flaw::AcceptsClientIds`].
     client_ids: Vec<String>,
     issuer: String,
+    /// Every issuer of the tenant, for [`Flaw::TrustsCustomDomains`].
+    issuers: Vec<String>,
+    /// The API's own `host:port`, for [`Flaw::IssuerFromHost`].
+    own_host: String,
     jwks_uri: String,
     http: reqwest::Client,
     keys: tokio::sync::Mutex<Option<(JwkSet, Instant)>>,
@@ -246,6 +262,8 @@ impl FlawedApi {
                 .map(|c| c.client_id)
                 .collect(),
             issuer: tenant.issuer().to_owned(),
+            issuers: tenant.issuers(),
+            own_host: addr.to_string(),
             jwks_uri: format!("{}/.well-known/jwks.json", tenant.url()),
             http: http.build().unwrap(),
             keys: tokio::sync::Mutex::new(None),
@@ -306,7 +324,7 @@ impl Api {
         }
         if path == "public" {
             if self.has(Flaw::PublicParsesToken) && !values.is_empty() {
-                return self.authorize(&values, false).await;
+                return self.authorize(&values, false, None).await;
             }
             return if self.has(Flaw::PublicNeedsToken) && values.is_empty() {
                 reply(StatusCode::UNAUTHORIZED, Some("Bearer"))
@@ -346,7 +364,11 @@ impl Api {
                 }
             }
         }
-        let mut res = self.authorize(&values, scoped).await;
+        let host = headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| *h != self.own_host);
+        let mut res = self.authorize(&values, scoped, host).await;
         if dpop_request && res.status() == StatusCode::UNAUTHORIZED {
             // The refusal of a DPoP request names DPoP and its algorithms (RFC 9449 §7.1).
             let bearer = res
@@ -399,7 +421,7 @@ impl Api {
         res
     }
 
-    async fn authorize(&self, values: &[&str], scoped: bool) -> Response {
+    async fn authorize(&self, values: &[&str], scoped: bool, host: Option<&str>) -> Response {
         let bare = || reply(StatusCode::UNAUTHORIZED, Some("Bearer realm=\"api\""));
         let value = match values {
             [] if self.has(Flaw::NoTokenNeeded) => return reply(StatusCode::OK, None),
@@ -484,7 +506,36 @@ impl Api {
             true => self.discovery().await.map(|d| d.1),
             false => None,
         };
-        let issuer = issuer.unwrap_or_else(|| self.issuer.clone());
+        let mut issuer = issuer.unwrap_or_else(|| self.issuer.clone());
+        let mut keys = keys;
+        let token_iss = part(token, 1).and_then(|c| c["iss"].as_str().map(str::to_owned));
+        if self.has(Flaw::TrustsCustomDomains)
+            && let Some(iss) = token_iss.as_ref().filter(|i| self.issuers.contains(i))
+        {
+            issuer.clone_from(iss);
+        }
+        let from_host = host.and_then(|h| {
+            token_iss
+                .clone()
+                .filter(|i| *i == format!("http://{h}/") || *i == format!("https://{h}/"))
+        });
+        let followed = match () {
+            _ if self.has(Flaw::FollowsIss) => token_iss.clone(),
+            _ if self.has(Flaw::IssuerFromHost) => from_host,
+            _ => None,
+        };
+        if let Some(iss) = followed
+            && let Some(found) = self.keys_of_issuer(&iss).await
+        {
+            (keys, issuer) = (found, iss);
+        }
+        if self.has(Flaw::TrustsJweInner)
+            && let Some(inner) = crate::flawed_jwe::open(token)
+            && header_of(&inner).is_some_and(|h| h["alg"] == "none")
+            && part(&inner, 1).is_some_and(|c| c["iss"] == issuer.as_str())
+        {
+            return reply(StatusCode::OK, None);
+        }
         if self.has(Flaw::ArrayPayload)
             && part_any(token, 1).is_some_and(|p| p.is_array())
             && signed_by_tenant(&keys, token)
@@ -631,6 +682,23 @@ impl Api {
     }
 
     /// The key set, by the flaws' caching rules; `None` when it cannot be fetched.
+    /// The key set an issuer's discovery document names, fetched now.
+    async fn keys_of_issuer(&self, issuer: &str) -> Option<JwkSet> {
+        let get = |url: String| async move {
+            let res = self
+                .http
+                .get(url)
+                .timeout(Duration::from_secs(1))
+                .send()
+                .await
+                .ok()?;
+            res.json::<Value>().await.ok()
+        };
+        let doc = get(format!("{issuer}.well-known/openid-configuration")).await?;
+        let set = get(doc["jwks_uri"].as_str()?.to_owned()).await?;
+        serde_json::from_value(set).ok()
+    }
+
     async fn keys(&self, token: &str) -> Option<JwkSet> {
         let mut cache = self.keys.lock().await;
         let kid = header_of(token).and_then(|h| h["kid"].as_str().map(str::to_owned));

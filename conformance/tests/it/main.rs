@@ -6,9 +6,11 @@
 //! - `knobs`: profile knobs, kid-injection timing, whole-run response checks, raw-byte headers.
 
 mod cli;
+mod custom_domains;
 mod dpop;
 mod flawed;
 mod flawed_dpop;
+mod flawed_jwe;
 mod knobs;
 
 use conformance::{Case, Profile, Recipe, Report, Target, Verdict, cases, run_cases, tenant_of};
@@ -50,7 +52,10 @@ pub(crate) async fn run_flawed_with(
     profile: &Profile,
     only: impl Fn(&Case) -> bool,
 ) -> Report {
-    let tenant = MockTenant::start().await;
+    let tenant = MockTenant::builder()
+        .custom_domain(conformance::CUSTOM_DOMAIN)
+        .start()
+        .await;
     let api = FlawedApi::start(&tenant, flaws).await;
     let selected: Vec<Case> = cases().into_iter().filter(|c| only(c)).collect();
     let target = Target {
@@ -168,6 +173,18 @@ async fn skipping_a_check_fails_exactly_the_cases_that_test_it() {
             // The tenant's JWE for /userinfo: five parts.
             expected.insert("jwe-userinfo-login".to_owned());
         }
+        if skipped.contains(&Check::Issuer) {
+            // The tenant's custom domain: another issuer.
+            expected.insert("iss-custom-domain".to_owned());
+            if skipped.contains(&Check::Signature) {
+                // Its token signed by a key that is not the tenant's, under the tenant's kid.
+                expected.insert("iss-custom-domain-foreign-key".to_owned());
+            }
+            if skipped.contains(&Check::Key) {
+                // iss-wrong-attacker-host's token, with a spoofed Host.
+                expected.insert("iss-host-spoof".to_owned());
+            }
+        }
         if skipped == [Check::Format] {
             // Oversized headers are a token of `a`s: not three parts.
             expected.extend(["oversize-16k".to_owned(), "oversize-64k".to_owned()]);
@@ -263,6 +280,8 @@ async fn every_other_flaw_fails_exactly_its_cases() {
         ),
         (Flaw::CStringClaims, ids(&["aud-near-nul"])),
         (Flaw::SecretFromHeader, ids(&["jwk-embed-oct"])),
+        // pac4j-jwt (CVE-2026-29000, GHSA-pm7g-w2cf-q238): an unsigned token inside a JWE.
+        (Flaw::TrustsJweInner, ids(&["jwe-none-inside"])),
         // The forged `id-token` names a client the tenant does not have: only real logins catch it.
         (Flaw::AcceptsClientIds, ids(&["id-token-login"])),
         (
@@ -417,8 +436,10 @@ async fn every_case_can_fail() {
         "jwks-poisoned",
         "jwks-slow",
     ]));
-    // Proven in `dpop`: each DPoP case under a DPoP flaw of its own.
+    // Proven in `dpop`: each DPoP case under a DPoP flaw of its own; in `custom_domains`, the
+    // custom-domain cases.
     covered.extend(dpop::dpop_case_ids());
+    covered.extend(ids(custom_domains::CASES));
     let all: BTreeSet<String> = cases().into_iter().map(|c| c.id).collect();
     covered.extend(CRASHES.iter().map(|c| c.1.to_owned()));
     let uncovered: BTreeSet<String> = all.difference(&covered).cloned().collect();

@@ -61,12 +61,15 @@ impl AttackerHost {
             .expect("binding the attacker host on 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let tls = ca.map(|ca| {
-            let config = ca.server_config("localhost").expect("attacker certificate");
+            let config = ca
+                .server_config(&["localhost".to_owned()])
+                .expect("attacker certificate");
             tokio_rustls::TlsAcceptor::from(Arc::new(config))
         });
         let hits = Arc::new(Hits::default());
         let (tx, mut rx) = oneshot::channel::<()>();
         let https = tls.is_some();
+        let base: Arc<str> = Self::base_url(addr, https).into();
         let served = hits.clone();
         tokio::spawn(async move {
             let mut connections = JoinSet::new();
@@ -77,11 +80,11 @@ impl AttackerHost {
                     accepted = listener.accept() => {
                         let Ok((stream, _)) = accepted else { continue };
                         served.connections.fetch_add(1, Ordering::SeqCst);
-                        let (hits, tls) = (served.clone(), tls.clone());
+                        let (hits, tls, base) = (served.clone(), tls.clone(), base.clone());
                         connections.spawn(async move {
                             let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
-                                let hits = hits.clone();
-                                async move { Ok::<_, Infallible>(answer(&hits, req.uri())) }
+                                let (hits, base) = (hits.clone(), base.clone());
+                                async move { Ok::<_, Infallible>(answer(&hits, &base, req.uri())) }
                             });
                             let builder = auto::Builder::new(TokioExecutor::new());
                             match tls {
@@ -109,10 +112,14 @@ impl AttackerHost {
 
     /// `https://localhost:PORT` (or `http://127.0.0.1:PORT`), for [`TokenBuilder::attacker`](super::TokenBuilder::attacker).
     pub fn url(&self) -> String {
-        if self.https {
-            format!("https://localhost:{}", self.addr.port())
+        Self::base_url(self.addr, self.https)
+    }
+
+    fn base_url(addr: SocketAddr, https: bool) -> String {
+        if https {
+            format!("https://localhost:{}", addr.port())
         } else {
-            format!("http://127.0.0.1:{}", self.addr.port())
+            format!("http://127.0.0.1:{}", addr.port())
         }
     }
 
@@ -139,7 +146,9 @@ impl Drop for AttackerHost {
     }
 }
 
-fn answer(hits: &Hits, uri: &http::Uri) -> http::Response<Full<Bytes>> {
+/// Answers every path with the attacker's key set, but for its certificate and a discovery
+/// document naming itself as the issuer (for an API that follows a token's `iss`).
+fn answer(hits: &Hits, base: &str, uri: &http::Uri) -> http::Response<Full<Bytes>> {
     let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
     hits.requests
         .lock()
@@ -149,6 +158,14 @@ fn answer(hits: &Hits, uri: &http::Uri) -> http::Response<Full<Bytes>> {
         "/cert.pem" => (
             "application/x-pem-file",
             pem("CERTIFICATE", &attacker_key().cert_der),
+        ),
+        "/.well-known/openid-configuration" => (
+            "application/json",
+            json!({
+                "issuer": format!("{base}/"),
+                "jwks_uri": format!("{base}/.well-known/jwks.json"),
+            })
+            .to_string(),
         ),
         _ => (
             "application/json",

@@ -18,24 +18,30 @@ pub(crate) fn routes(
     let body = bytes::Bytes::from(document(&state.issuer).to_string());
     let oidc = warp::path!(".well-known" / "openid-configuration");
     let oauth = warp::path!(".well-known" / "oauth-authorization-server");
-    warp::get().and(oidc.or(oauth).unify()).map(move || {
-        let overrides = state.read(|s| s.discovery.clone());
-        if overrides.is_empty() {
-            return reply::body(StatusCode::OK, reply::JSON_UTF8, body.clone());
-        }
-        // Changed on purpose through the control API (a poisoned document).
-        let mut doc = document(&state.issuer);
-        if let Value::Object(fields) = &mut doc {
-            for (k, v) in overrides {
-                if v.is_null() {
-                    fields.remove(&k);
-                } else {
-                    fields.insert(k, v);
+    warp::get()
+        .and(oidc.or(oauth).unify())
+        .and(warp::host::optional())
+        .map(move |host: Option<warp::host::Authority>| {
+            // The Host header (HTTP/1.1) or `:authority` (HTTP/2).
+            let issuer = state.issuer_for(host.as_ref().map(warp::host::Authority::as_str));
+            let overrides = state.read(|s| s.discovery.clone());
+            if overrides.is_empty() && issuer == state.issuer {
+                return reply::body(StatusCode::OK, reply::JSON_UTF8, body.clone());
+            }
+            // A custom domain's own document, or one changed on purpose through the control API
+            // (a poisoned document).
+            let mut doc = document(&issuer);
+            if let Value::Object(fields) = &mut doc {
+                for (k, v) in overrides {
+                    if v.is_null() {
+                        fields.remove(&k);
+                    } else {
+                        fields.insert(k, v);
+                    }
                 }
             }
-        }
-        reply::body(StatusCode::OK, reply::JSON_UTF8, doc.to_string())
-    })
+            reply::body(StatusCode::OK, reply::JSON_UTF8, doc.to_string())
+        })
 }
 
 /// The discovery document for `issuer` (which ends in `/`).

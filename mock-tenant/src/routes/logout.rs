@@ -114,7 +114,12 @@ fn oidc_logout(state: &State, params: &Params) -> Response {
     let config: Arc<TenantConfig> = state.read(|s| s.config.clone());
     let hint_client = match get(params, "id_token_hint") {
         Some(token) => match state.read(|s| jwt::verify(&s.keys, token)) {
-            Ok(claims) if claims.get("iss").and_then(Value::as_str) == Some(&state.issuer) => {
+            Ok(claims)
+                if claims
+                    .get("iss")
+                    .and_then(Value::as_str)
+                    .is_some_and(|iss| state.issuers().iter().any(|i| i == iss)) =>
+            {
                 claims.get("aud").and_then(Value::as_str).map(str::to_owned)
             }
             _ => return bad("The id_token_hint is invalid"),

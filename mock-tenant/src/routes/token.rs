@@ -58,17 +58,26 @@ where
     warp::post()
         .and(path)
         .and(warp::header::headers_cloned())
+        .and(warp::host::optional())
         .and(warp::body::stream())
-        .then(move |headers: HeaderMap, body| {
-            let (state, handler) = (state.clone(), handler.clone());
-            async move {
-                let result = match read_body(body).await {
-                    Ok(bytes) => handler(state, headers, bytes).await,
-                    Err(e) => Err(e),
-                };
-                result.unwrap_or_else(OAuthError::into_response)
-            }
-        })
+        .then(
+            move |mut headers: HeaderMap, host: Option<warp::host::Authority>, body| {
+                // HTTP/2 names the host in `:authority`, not in a Host header: one place to read.
+                if let Some(host) = host.filter(|_| !headers.contains_key(http::header::HOST))
+                    && let Ok(value) = http::HeaderValue::from_str(host.as_str())
+                {
+                    headers.insert(http::header::HOST, value);
+                }
+                let (state, handler) = (state.clone(), handler.clone());
+                async move {
+                    let result = match read_body(body).await {
+                        Ok(bytes) => handler(state, headers, bytes).await,
+                        Err(e) => Err(e),
+                    };
+                    result.unwrap_or_else(OAuthError::into_response)
+                }
+            },
+        )
 }
 
 /// Collects the body, refusing more than [`MAX_BODY`] bytes whatever `Content-Length` says.
@@ -152,7 +161,15 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
             body.to_string(),
         )));
     }
-    client_credentials(state, &config, &client_id, &params, jkt.as_deref())
+    let issuer = state.issuer_for(host_of(headers));
+    client_credentials(state, &config, &client_id, &params, jkt.as_deref(), &issuer)
+}
+
+/// The request's `Host` header.
+pub(crate) fn host_of(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// The request's DPoP proof, checked (RFC 9449 §4.3) and its `jti` spent; `None` without a
@@ -175,7 +192,7 @@ pub(crate) async fn dpop_proof(
         .to_str()
         .map_err(|_| OAuthError::invalid_proof("The DPoP proof is not a JWT"))?;
     let nonce = state.read(|s| s.dpop_nonce.clone());
-    let url = format!("{}{path}", state.issuer);
+    let url = format!("{}{path}", state.issuer_for(host_of(headers)));
     let request = crate::dpop::Request {
         method,
         url: &url,
@@ -233,6 +250,7 @@ fn client_credentials(
     client_id: &str,
     params: &Params,
     jkt: Option<&str>,
+    issuer: &str,
 ) -> Result<Response, OAuthError> {
     let client = config.client(client_id).ok_or_else(unauthorized)?;
     allowed(client, "client_credentials")?;
@@ -280,7 +298,7 @@ fn client_credentials(
     let now = state.now();
     let scope = scopes.join(" ");
     let mut claims = Map::new();
-    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("iss".into(), json!(issuer));
     claims.insert("sub".into(), json!(format!("{client_id}@clients")));
     claims.insert("aud".into(), json!(audience));
     claims.insert("iat".into(), json!(now));

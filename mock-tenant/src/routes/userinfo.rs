@@ -76,7 +76,8 @@ async fn userinfo(
         (Some(_), None) => return Err("The access token is bound to a DPoP key".into()),
         _ => return Err("The DPoP proof does not match the access token's key".into()),
     }
-    if claims.get("iss").and_then(Value::as_str) != Some(state.issuer.as_str()) {
+    let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
+    if !state.issuers().iter().any(|i| i == iss) {
         return Err("Invalid token issuer".into());
     }
     let userinfo = format!("{}userinfo", state.issuer);

@@ -104,3 +104,83 @@ async fn the_control_api_poisons_the_discovery_document_until_cleared() {
     let doc: Value = json_of(c.get(&doc_url)).await;
     assert_eq!(doc["issuer"], tenant.issuer());
 }
+
+/// A custom domain is a second issuer on the same port: its own discovery document, its own
+/// `client_credentials` tokens, the same keys; the canonical host is unchanged.
+#[tokio::test]
+async fn a_custom_domain_is_a_second_issuer_sharing_the_keys() {
+    let tenant = MockTenant::builder()
+        .custom_domain("127.0.0.1")
+        .start()
+        .await;
+    let port = tenant.addr().port();
+    let custom = format!("https://127.0.0.1:{port}/");
+    assert_eq!(
+        tenant.issuers(),
+        vec![tenant.issuer().to_owned(), custom.clone()]
+    );
+    let http = crate::client(&tenant);
+    let doc = crate::json_of(http.get(format!("{custom}.well-known/openid-configuration"))).await;
+    assert_eq!(doc["issuer"], custom.as_str());
+    assert_eq!(doc["jwks_uri"], format!("{custom}.well-known/jwks.json"));
+    assert_eq!(doc["token_endpoint"], format!("{custom}oauth/token"));
+    let canonical =
+        crate::json_of(http.get(format!("{}/.well-known/openid-configuration", tenant.url())))
+            .await;
+    assert_eq!(canonical["issuer"], tenant.issuer());
+    // The same key set on both hosts.
+    let keys = |base: String| {
+        let http = http.clone();
+        async move { crate::json_of(http.get(format!("{base}.well-known/jwks.json"))).await }
+    };
+    assert_eq!(
+        keys(custom.clone()).await,
+        keys(tenant.issuer().to_owned()).await
+    );
+    // A token asked for on the custom domain names it; it verifies with the shared keys.
+    let client = &tenant.config().clients[0];
+    let body: Value = crate::json_of(http.post(format!("{custom}oauth/token")).form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", client.client_id.as_str()),
+        ("client_secret", client.client_secret.as_str()),
+        ("audience", fixtures::QUICKSTART_AUDIENCE),
+    ]))
+    .await;
+    let token = body["access_token"].as_str().expect("a token");
+    // Signed by the key the shared set publishes.
+    let kid = jsonwebtoken::decode_header(token).unwrap().kid.unwrap();
+    let jwks = crate::fetch_jwks(&tenant).await;
+    let jwk = jwks
+        .find(&kid)
+        .expect("the token's kid is in the shared key set");
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_issuer(&[custom.as_str()]);
+    validation.set_audience(&[fixtures::QUICKSTART_AUDIENCE]);
+    jsonwebtoken::decode::<Value>(
+        token,
+        &jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap(),
+        &validation,
+    )
+    .expect("verifies as the custom domain's token");
+    let payload: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            token.split('.').nth(1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["iss"], custom.as_str());
+}
+
+#[tokio::test]
+async fn a_custom_domain_with_a_scheme_or_port_is_refused_at_start() {
+    for bad in ["https://auth.example.test", "127.0.0.1:9", "a/b", ""] {
+        let err = MockTenant::builder()
+            .custom_domain(bad)
+            .try_start()
+            .await
+            .unwrap_err();
+        assert!(err.contains("custom domain"), "{bad}: {err}");
+    }
+}

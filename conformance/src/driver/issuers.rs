@@ -1,0 +1,59 @@
+//! The custom-domain cases: tokens of the tenant's second issuer (an Auth0 custom domain),
+//! signed by the tenant or by a key that is not the tenant's, and a spoofed `Host` that names
+//! the attacker's host.
+
+use super::Ctx;
+use super::judge::judge;
+use crate::case::{Case, Endpoint, Expect, IssuerCase};
+use crate::report::Outcome;
+use crate::verdict::Verdict;
+use serde_json::json;
+
+/// Runs one custom-domain case.
+pub(super) async fn run(
+    ctx: &Ctx<'_>,
+    case: &Case,
+    expect: Expect,
+    which: IssuerCase,
+) -> Result<Outcome, String> {
+    let token = match which {
+        IssuerCase::CustomDomain | IssuerCase::CustomDomainForeignKey => {
+            let Some(custom) = ctx.tenant.custom_issuers().await?.into_iter().next() else {
+                return Ok(Outcome::new(
+                    case,
+                    Verdict::NotApplicable,
+                    "not run: the tenant has no custom domain (`custom_domains` in its \
+                     configuration; the embedded tenant has 127.0.0.1)"
+                        .into(),
+                    vec![],
+                ));
+            };
+            let mut body = json!({ "claims": { "iss": custom } });
+            if which == IssuerCase::CustomDomainForeignKey {
+                body["defect"] = json!("other-tenant-key-under-kid");
+            }
+            ctx.tenant.mint_with(body).await?
+        }
+        IssuerCase::HostSpoof => {
+            let token = ctx
+                .tenant
+                .mint(Some("iss-wrong-attacker-host"), Some(&ctx.attacker.url()))
+                .await?;
+            let url = ctx.attacker.url();
+            let authority = url.split_once("://").map_or(url.as_str(), |(_, a)| a);
+            let exchange = ctx
+                .send_with(
+                    Endpoint::Private,
+                    &[format!("Bearer {token}")],
+                    &[("host", authority.to_owned())],
+                    None,
+                )
+                .await;
+            return Ok(judge(ctx, case, expect, vec![exchange], &token));
+        }
+    };
+    let exchange = ctx
+        .send(Endpoint::Private, &[format!("Bearer {token}")])
+        .await;
+    Ok(judge(ctx, case, expect, vec![exchange], &token))
+}
