@@ -42,11 +42,10 @@ pub(super) async fn run(
             let url = ctx.attacker.url();
             let authority = url.split_once("://").map_or(url.as_str(), |(_, a)| a);
             let exchange = ctx
-                .send_with(
+                .send_headers(
                     Endpoint::Private,
                     &[format!("Bearer {token}")],
                     &[("host", authority.to_owned())],
-                    None,
                 )
                 .await;
             return Ok(judge(ctx, case, expect, vec![exchange], &token));

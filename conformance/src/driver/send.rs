@@ -28,12 +28,22 @@ impl Ctx<'_> {
     /// Sends one GET with these `Authorization` values; any failure becomes data. Under
     /// `--dpop required`, a `Bearer` value goes as `DPoP`, with a fresh proof for this request.
     pub(super) async fn send(&self, endpoint: Endpoint, authorization: &[String]) -> Exchange {
+        self.send_headers(endpoint, authorization, &[]).await
+    }
+
+    /// [`send`](Self::send) with extra headers (a spoofed `Host`).
+    pub(super) async fn send_headers(
+        &self,
+        endpoint: Endpoint,
+        authorization: &[String],
+        extra: &[(&str, String)],
+    ) -> Exchange {
         let path = self.path(endpoint);
         let url = format!("{}{path}", self.api);
         let request = self.http.get(&url);
         let line = format!("GET {path}");
         if self.profile.dpop != Dpop::Required {
-            return self.send_built(request, &line, authorization, &[]).await;
+            return self.send_built(request, &line, authorization, extra).await;
         }
         // A proof goes with a value the suite turned from Bearer into DPoP, never with one the
         // case wrote as DPoP itself (`scheme-other-dpop`: the DPoP scheme without a proof).
@@ -45,7 +55,7 @@ impl Ctx<'_> {
             .first()
             .filter(|_| converted)
             .map(|value| self.proof("GET", &url, credential(value)));
-        self.send_proved(request, &line, &authorization, &[], proof.as_ref())
+        self.send_proved(request, &line, &authorization, extra, proof.as_ref())
             .await
     }
 
