@@ -44,8 +44,8 @@ pub struct TenantConfig {
     pub userinfo_tokens: UserinfoTokens,
     /// More host names the tenant answers on, each its own issuer (Auth0 custom domains and
     /// Multiple Custom Domains): a request whose `Host` names one gets a discovery document and
-    /// `client_credentials` tokens whose issuer is `https://HOST:PORT/` (the tenant's scheme and
-    /// port), with the same key set. Host names only (`127.0.0.1`, `auth.example.test`).
+    /// tokens whose issuer is `https://HOST:PORT/` (the tenant's scheme and port), with the same
+    /// key set. Host names only (`127.0.0.1`, `auth.example.test`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_domains: Vec<String>,
 }

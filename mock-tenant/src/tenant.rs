@@ -83,7 +83,7 @@ impl MockTenantBuilder {
 
     /// Also answer as the issuer `https://DOMAIN:PORT/` to requests whose `Host` is `domain`
     /// (an Auth0 custom domain; with several, Multiple Custom Domains): its own discovery
-    /// document and `client_credentials` tokens, the same keys. `127.0.0.1` works without DNS;
+    /// document and tokens, the same keys. `127.0.0.1` works without DNS;
     /// the TLS certificate names every custom domain.
     pub fn custom_domain(mut self, domain: impl Into<String>) -> Self {
         self.custom_domains.push(domain.into());

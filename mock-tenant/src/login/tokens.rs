@@ -13,17 +13,18 @@ pub(crate) fn response(
     config: &TenantConfig,
     grant: &Grant,
     refresh_token: Option<&str>,
+    issuer: &str,
 ) -> Value {
     let now = state.now();
     let key = state.signing_key();
-    let (access, expires_in) = access_token(state, config, grant, now);
+    let (access, expires_in) = access_token(config, grant, now, issuer);
     let userinfo_only = grant
         .audience
         .as_deref()
         .and_then(|a| config.api(a))
         .is_none();
     let access = if userinfo_only && config.userinfo_tokens == UserinfoTokens::Jwe {
-        state.dir_key.seal(&state.issuer, &access)
+        state.dir_key.seal(issuer, &access)
     } else {
         jwt::sign(&key, &access)
     };
@@ -35,7 +36,7 @@ pub(crate) fn response(
     if has_scope(&grant.scope, "openid") {
         body.insert(
             "id_token".into(),
-            json!(jwt::sign(&key, &id_token(state, grant, now))),
+            json!(jwt::sign(&key, &id_token(grant, now, issuer))),
         );
     }
     if !grant.scope.is_empty() {
@@ -54,8 +55,8 @@ pub(crate) fn response(
 /// A user access token's claims: `aud` is the API, plus `ISS/userinfo` when `openid` was
 /// granted (an array, as Auth0 sends); without an audience, a token for `/userinfo` alone,
 /// which [`response`] encrypts as Auth0 does unless the tenant asks for JWTs.
-fn access_token(state: &State, config: &TenantConfig, grant: &Grant, now: i64) -> (Value, u64) {
-    let userinfo = format!("{}userinfo", state.issuer);
+fn access_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) -> (Value, u64) {
+    let userinfo = format!("{issuer}userinfo");
     let api = grant.audience.as_deref().and_then(|a| config.api(a));
     let (aud, lifetime) = match api {
         Some(api) if has_scope(&grant.scope, "openid") => {
@@ -65,7 +66,7 @@ fn access_token(state: &State, config: &TenantConfig, grant: &Grant, now: i64) -
         None => (json!(userinfo), USERINFO_TOKEN_LIFETIME),
     };
     let mut claims = grant.user.claims.clone();
-    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("iss".into(), json!(issuer));
     claims.insert("sub".into(), json!(grant.user.user_id));
     claims.insert("aud".into(), aud);
     claims.insert("iat".into(), json!(now));
@@ -89,9 +90,9 @@ fn access_token(state: &State, config: &TenantConfig, grant: &Grant, now: i64) -
 
 /// An ID token: profile claims by scope first, then `iss`, `aud` (the client id), `iat`,
 /// `exp` (10 h), `sub`, `sid`, and `nonce` when one was sent to `/authorize`.
-fn id_token(state: &State, grant: &Grant, now: i64) -> Value {
+fn id_token(grant: &Grant, now: i64, issuer: &str) -> Value {
     let mut claims = grant.user.profile_claims(&grant.scope);
-    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("iss".into(), json!(issuer));
     claims.insert("aud".into(), json!(grant.client_id));
     claims.insert("iat".into(), json!(now));
     claims.insert("exp".into(), json!(now + ID_TOKEN_LIFETIME));

@@ -22,10 +22,11 @@ pub(crate) async fn grant(
     grant_type: &str,
     params: &Params,
     jkt: Option<String>,
+    issuer: &str,
 ) -> Result<Value, OAuthError> {
     let mut grant = match grant_type {
         "authorization_code" => authorization_code(state, client, params).await?,
-        "refresh_token" => return refresh(state, config, client, params, jkt).await,
+        "refresh_token" => return refresh(state, config, client, params, jkt, issuer).await,
         _ => password(state, config, client, grant_type, params)?,
     };
     // Bound to the proof's key: the access token, and the refresh token (RFC 9449 §5).
@@ -40,6 +41,7 @@ pub(crate) async fn grant(
         config,
         &grant,
         refresh_token.as_deref(),
+        issuer,
     ))
 }
 
@@ -125,6 +127,7 @@ async fn refresh(
     client: &Client,
     params: &Params,
     jkt: Option<String>,
+    issuer: &str,
 ) -> Result<Value, OAuthError> {
     let invalid = || invalid_grant("Unknown or invalid refresh token.");
     let token = required(params, "refresh_token")?;
@@ -198,7 +201,13 @@ async fn refresh(
             "The refresh token was not issued for audience {aud}"
         )));
     }
-    Ok(tokens::response(state, config, &grant, next.as_deref()))
+    Ok(tokens::response(
+        state,
+        config,
+        &grant,
+        next.as_deref(),
+        issuer,
+    ))
 }
 
 fn password(

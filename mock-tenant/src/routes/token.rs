@@ -154,7 +154,9 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     let jkt = proof.map(|p| p.jkt);
     if user_grant {
         allowed(client, grant_type)?;
-        let body = super::grants::grant(state, &config, client, grant_type, &params, jkt).await?;
+        let issuer = state.issuer_for(host_of(headers));
+        let body =
+            super::grants::grant(state, &config, client, grant_type, &params, jkt, &issuer).await?;
         return Ok(reply::no_store(reply::body(
             StatusCode::OK,
             reply::JSON,

@@ -80,7 +80,8 @@ async fn userinfo(
     if !state.issuers().iter().any(|i| i == iss) {
         return Err("Invalid token issuer".into());
     }
-    let userinfo = format!("{}userinfo", state.issuer);
+    // The token's own issuer (one of the tenant's, checked above) names its /userinfo.
+    let userinfo = format!("{iss}userinfo");
     let audience_ok = match claims.get("aud") {
         Some(Value::String(a)) => *a == userinfo,
         Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(&userinfo)),

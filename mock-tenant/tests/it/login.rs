@@ -697,3 +697,53 @@ async fn userinfo_tokens_jwt_keeps_the_signed_shape_for_tests_that_need_it() {
     let parsed = mock_tenant::TenantConfig::from_json(&served.to_string()).unwrap();
     assert_eq!(parsed.userinfo_tokens, mock_tenant::UserinfoTokens::Jwt);
 }
+
+/// A user grant at a custom domain issues that domain's tokens (access and ID token), and
+/// `/userinfo` takes them; the canonical host still issues its own.
+#[tokio::test]
+async fn a_login_on_a_custom_domain_issues_that_domains_tokens() {
+    let tenant = MockTenant::builder()
+        .custom_domain("127.0.0.1")
+        .start()
+        .await;
+    let custom = format!("https://127.0.0.1:{}/", tenant.addr().port());
+    let form = [
+        ("grant_type", "password"),
+        ("username", "bob@example.com"),
+        ("password", "test-only-password-bob"),
+        ("scope", "openid email"),
+        ("audience", fixtures::QUICKSTART_AUDIENCE),
+    ];
+    let res = browser(&tenant)
+        .post(format!("{custom}oauth/token"))
+        .basic_auth(WEB, Some(WEB_SECRET))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    let access = body["access_token"].as_str().unwrap();
+    assert_eq!(claims(access)["iss"], custom.as_str());
+    assert_eq!(
+        claims(access)["aud"],
+        json!([fixtures::QUICKSTART_AUDIENCE, format!("{custom}userinfo")])
+    );
+    assert_eq!(
+        claims(body["id_token"].as_str().unwrap())["iss"],
+        custom.as_str()
+    );
+    let profile = browser(&tenant)
+        .get(format!("{custom}userinfo"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.status(), 200);
+    let (status, body) = exchange(&tenant, &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        claims(body["access_token"].as_str().unwrap())["iss"],
+        tenant.issuer()
+    );
+}
