@@ -44,6 +44,25 @@ pub use verdict::{Exchange, Verdict, classify};
 
 use mock_tenant::MockTenant;
 
+/// What can go wrong when the suite starts its own tenant and reference API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The embedded tenant did not start.
+    #[error("the embedded tenant did not start: {0}")]
+    Tenant(#[from] mock_tenant::Error),
+    /// The reference API did not start.
+    #[error("the reference API did not start: {0}")]
+    Api(#[from] sample_api::Error),
+}
+
+/// The message, for the command line.
+impl From<Error> for String {
+    fn from(error: Error) -> Self {
+        error.to_string()
+    }
+}
+
 /// The custom domain the embedded tenant also answers on (a second issuer,
 /// `https://127.0.0.1:PORT/`, sharing the keys), for the custom-domain cases.
 pub const CUSTOM_DOMAIN: &str = "127.0.0.1";
@@ -76,12 +95,19 @@ pub fn tenant_of(tenant: &MockTenant) -> Tenant {
 
 /// Starts the embedded tenant and the reference `sample-api` (JWKS cooldown 2 s, key sets kept
 /// at most 3 s, declared in the profile) and runs every case: the README's main job.
-pub async fn run_embedded(profile: &Profile) -> Result<Report, String> {
+///
+/// ```no_run
+/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let report = conformance::run_embedded(&conformance::Profile::default()).await?;
+/// assert_eq!(report.failed(), 0);
+/// # Ok(()) }
+/// ```
+pub async fn run_embedded(profile: &Profile) -> Result<Report, Error> {
     run_embedded_cases(profile, &cases_for(profile)).await
 }
 
 /// [`run_embedded`] with these cases only.
-pub async fn run_embedded_cases(profile: &Profile, cases: &[Case]) -> Result<Report, String> {
+pub async fn run_embedded_cases(profile: &Profile, cases: &[Case]) -> Result<Report, Error> {
     run_embedded_observed(profile, cases, &|_| {}).await
 }
 
@@ -90,11 +116,11 @@ pub async fn run_embedded_observed(
     profile: &Profile,
     cases: &[Case],
     observer: Observer<'_>,
-) -> Result<Report, String> {
+) -> Result<Report, Error> {
     let tenant = MockTenant::builder()
         .custom_domain(CUSTOM_DOMAIN)
-        .start()
-        .await;
+        .try_start()
+        .await?;
     let api = start_sample_api_for(&tenant, profile).await?;
     let profile = Profile {
         jwks_cooldown_secs: 2,
@@ -111,7 +137,9 @@ pub async fn run_embedded_observed(
 }
 
 /// `sample-api` configured for `tenant`, on a free port.
-pub async fn start_sample_api(tenant: &MockTenant) -> Result<sample_api::SampleApi, String> {
+pub async fn start_sample_api(
+    tenant: &MockTenant,
+) -> Result<sample_api::SampleApi, sample_api::Error> {
     start_sample_api_for(tenant, &Profile::default()).await
 }
 
@@ -119,7 +147,7 @@ pub async fn start_sample_api(tenant: &MockTenant) -> Result<sample_api::SampleA
 pub async fn start_sample_api_for(
     tenant: &MockTenant,
     profile: &Profile,
-) -> Result<sample_api::SampleApi, String> {
+) -> Result<sample_api::SampleApi, sample_api::Error> {
     let mut vars: std::collections::HashMap<String, String> = tenant.env().into_iter().collect();
     let dpop = match profile.dpop {
         Dpop::Off => "off",

@@ -224,18 +224,22 @@ impl TenantConfig {
     }
 
     /// Parses and checks a tenant file's JSON.
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        let mut config: Self = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    pub fn from_json(json: &str) -> Result<Self, crate::Error> {
+        let mut config: Self =
+            serde_json::from_str(json).map_err(|e| crate::Error::Config(e.to_string()))?;
         config.users.iter_mut().for_each(User::fill_defaults);
-        config.check()?;
+        config.check().map_err(crate::Error::Config)?;
         Ok(config)
     }
 
     /// Reads a tenant file.
-    pub fn from_file(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read tenant file {}: {e}", path.display()))?;
-        Self::from_json(&text).map_err(|e| format!("invalid tenant file {}: {e}", path.display()))
+    pub fn from_file(path: &Path) -> Result<Self, crate::Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            crate::Error::Config(format!("cannot read tenant file {}: {e}", path.display()))
+        })?;
+        Self::from_json(&text).map_err(|e| {
+            crate::Error::Config(format!("invalid tenant file {}: {e}", path.display()))
+        })
     }
 
     /// Finds an API by identifier.
@@ -396,6 +400,7 @@ mod tests {
     #[test]
     fn rejects_unknown_fields_so_typos_surface() {
         let err = TenantConfig::from_json(r#"{"apis":[],"clientz":[]}"#).unwrap_err();
-        assert!(err.contains("clientz"), "{err}");
+        assert!(matches!(err, crate::Error::Config(_)), "{err:?}");
+        assert!(err.to_string().contains("clientz"), "{err}");
     }
 }

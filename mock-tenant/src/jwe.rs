@@ -33,22 +33,8 @@ impl DirKey {
     /// (RFC 7516 §5.1).
     pub(crate) fn seal(&self, issuer: &str, claims: &Value) -> String {
         let header = b64::url(json!({"alg": "dir", "enc": "A256GCM", "iss": issuer}).to_string());
-        let iv = random_iv();
-        let mut data = serde_json::to_vec(claims).expect("serializing claims");
-        let tag = self
-            .key
-            .seal_in_place_separate_tag(
-                Nonce::assume_unique_for_key(iv),
-                Aad::from(header.as_bytes()),
-                &mut data,
-            )
-            .expect("AES-GCM encrypts any length a token has");
-        format!(
-            "{header}..{}.{}.{}",
-            b64::url(iv),
-            b64::url(data),
-            b64::url(tag.as_ref())
-        )
+        let data = serde_json::to_vec(claims).expect("serializing claims");
+        format!("{header}..{}", encrypt(&self.key, &header, data))
     }
 
     /// The claims of a token this tenant sealed; `None` for anything else.
@@ -110,8 +96,14 @@ pub(crate) fn seal_to_enc_key(kid: &str, plaintext: &[u8]) -> String {
         json!({"alg": "RSA-OAEP-256", "enc": "A256GCM", "kid": kid, "cty": "JWT"}).to_string(),
     );
     let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &cek).expect("a 32-byte key"));
+    let sealed = encrypt(&key, &header, plaintext.to_vec());
+    format!("{header}.{}.{sealed}", b64::url(wrapped))
+}
+
+/// `data` under A256GCM with a fresh IV and the header's base64url as the AAD (RFC 7516 §5.1):
+/// `iv.ciphertext.tag`, each base64url.
+fn encrypt(key: &LessSafeKey, header: &str, mut data: Vec<u8>) -> String {
     let iv = random_iv();
-    let mut data = plaintext.to_vec();
     let tag = key
         .seal_in_place_separate_tag(
             Nonce::assume_unique_for_key(iv),
@@ -120,8 +112,7 @@ pub(crate) fn seal_to_enc_key(kid: &str, plaintext: &[u8]) -> String {
         )
         .expect("AES-GCM encrypts any length a token has");
     format!(
-        "{header}.{}.{}.{}.{}",
-        b64::url(wrapped),
+        "{}.{}.{}",
         b64::url(iv),
         b64::url(data),
         b64::url(tag.as_ref())

@@ -27,6 +27,7 @@ mod config;
 mod control;
 mod dpop;
 mod env;
+mod error;
 mod faults;
 mod files;
 mod forge;
@@ -47,6 +48,7 @@ mod users;
 
 pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_of};
 pub use control::{KeysSummary, Stats};
+pub use error::Error;
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use forge::{
     Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, DpopAnswer, DpopDefect, DpopKey,

@@ -133,13 +133,27 @@ impl MockTenantBuilder {
         }
     }
 
-    /// Starts the tenant: binds first, so its URL works the moment this returns.
-    pub async fn try_start(self) -> Result<MockTenant, String> {
+    /// Starts the tenant: binds first, so its URL works the moment this returns. The error is
+    /// typed ([`crate::Error`]), so `?` goes into any error type:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tenant = mock_tenant::MockTenant::builder().try_start().await?;
+    /// let token = tenant.token().try_defect("alg-none")?.sign();
+    /// # assert!(token.ends_with('.'));
+    /// # Ok(()) }
+    /// ```
+    pub async fn try_start(self) -> Result<MockTenant, crate::Error> {
         let ip = self.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let bind_error = |source| crate::Error::Bind {
+            addr: format!("{ip}:{}", self.port),
+            source,
+        };
         let listener = tokio::net::TcpListener::bind((ip, self.port))
             .await
-            .map_err(|e| format!("cannot listen on {ip}:{}: {e}", self.port))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         if !ip.is_loopback() {
             eprintln!("{}", crate::env::exposed_warning(addr));
         }
@@ -155,20 +169,17 @@ impl MockTenantBuilder {
         }
         for domain in &tenant.custom_domains {
             if domain.is_empty() || domain.contains(['/', ':', '?', '#', '@', ' ']) {
-                return Err(format!(
+                return Err(crate::Error::Config(format!(
                     "custom domain {domain:?}: a host name or IPv4 address only (no scheme, port or path)"
-                ));
+                )));
             }
         }
         let custom_domains = tenant.custom_domains.clone();
         let store = match &self.redis {
             None => Store::memory(),
             Some(url) => {
-                let redis = Redis::new(url)?;
-                redis
-                    .ping()
-                    .await
-                    .map_err(|e| format!("the shared store is unreachable: {e}"))?;
+                let redis = Redis::new(url).map_err(crate::Error::Config)?;
+                redis.ping().await.map_err(crate::Error::Store)?;
                 Store::Redis(redis)
             }
         };
@@ -180,7 +191,7 @@ impl MockTenantBuilder {
             let ca = self.ca.unwrap_or_else(CertificateAuthority::generate);
             let mut hosts = vec![crate::state::issuer_host(&state.issuer)];
             hosts.extend(custom_domains.iter().cloned());
-            let config = ca.server_config(&hosts)?;
+            let config = ca.server_config(&hosts).map_err(crate::Error::Tls)?;
             let (path, remove) = match self.ca_out {
                 Some(path) => (path, false),
                 None => (
@@ -192,7 +203,8 @@ impl MockTenantBuilder {
                     true,
                 ),
             };
-            crate::files::write_atomic(&path, ca.cert_pem()).map_err(|e| format!("the CA: {e}"))?;
+            crate::files::write_atomic(&path, ca.cert_pem())
+                .map_err(|e| crate::Error::Tls(format!("the CA: {e}")))?;
             let _ = state.ca_pem.set(ca.cert_pem().to_owned());
             (Some(Arc::new(config)), Some(ca), Some(path), remove)
         };

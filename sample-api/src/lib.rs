@@ -24,6 +24,7 @@
 
 mod bearer;
 mod dpop;
+mod error;
 mod errors;
 mod jwks;
 mod routes;
@@ -32,6 +33,7 @@ mod settings;
 mod validate;
 
 pub use dpop::DpopMode;
+pub use error::Error;
 pub use routes::REQUIRED_SCOPE;
 pub use server::SampleApi;
 pub use settings::{ScopeSource, Settings};

@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 /// The reference API, running.
 ///
 /// ```no_run
-/// # #[tokio::main] async fn main() -> Result<(), String> {
+/// # #[tokio::main] async fn main() -> Result<(), sample_api::Error> {
 /// let api = sample_api::SampleApi::start(sample_api::Settings::from_env()?).await?;
 /// println!("listening on {}", api.url());
 /// # Ok(()) }
@@ -25,29 +25,37 @@ pub struct SampleApi {
 
 impl SampleApi {
     /// Binds `settings.host:settings.port` (0 for any free port) and serves the API.
-    pub async fn start(settings: Settings) -> Result<Self, String> {
+    pub async fn start(settings: Settings) -> Result<Self, crate::Error> {
+        use crate::Error;
         let mut client = reqwest::Client::builder()
             .timeout(settings.jwks_timeout)
             .connect_timeout(settings.jwks_timeout)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(pem) = &settings.extra_ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-                .map_err(|e| format!("SSL_CERT_FILE holds no usable certificate: {e}"))?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
+                Error::Client(format!("SSL_CERT_FILE holds no usable certificate: {e}"))
+            })?;
             for cert in certs {
                 client = client.add_root_certificate(cert);
             }
         }
-        let client = client.build().map_err(|e| format!("HTTP client: {e}"))?;
+        let client = client
+            .build()
+            .map_err(|e| Error::Client(format!("HTTP client: {e}")))?;
         let jwks = JwksCache::new(
             settings.jwks_uri.clone(),
             client,
             settings.jwks_cooldown,
             settings.jwks_max_ttl,
         );
+        let bind_error = |source| Error::Bind {
+            addr: format!("{}:{}", settings.host, settings.port),
+            source,
+        };
         let listener = tokio::net::TcpListener::bind((settings.host, settings.port))
             .await
-            .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         let base_url = settings
             .dpop_url
             .clone()

@@ -50,7 +50,7 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the process environment.
-    pub fn from_env() -> Result<Self, String> {
+    pub fn from_env() -> Result<Self, crate::Error> {
         Self::from_vars(&std::env::vars().collect())
     }
 
@@ -64,7 +64,11 @@ impl Settings {
     /// assert_eq!(settings.issuer, "https://localhost:8443/");
     /// assert_eq!(settings.port, 3010);
     /// ```
-    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, String> {
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, crate::Error> {
+        Self::parse(vars).map_err(crate::Error::Settings)
+    }
+
+    fn parse(vars: &HashMap<String, String>) -> Result<Self, String> {
         let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
         let domain = get("AUTH0_DOMAIN")
             .ok_or("AUTH0_DOMAIN is not set (e.g. your-tenant.us.auth0.com or localhost:8443)")?;
@@ -170,12 +174,17 @@ mod tests {
     use super::*;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, String> {
-        Settings::from_vars(
+        let parsed = Settings::from_vars(
             &pairs
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-        )
+        );
+        // Every refusal is a settings error that names the variable.
+        parsed.map_err(|e| match e {
+            crate::Error::Settings(message) => message,
+            other => panic!("not a settings error: {other:?}"),
+        })
     }
 
     #[test]

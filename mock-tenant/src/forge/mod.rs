@@ -316,9 +316,9 @@ impl TokenBuilder {
     }
 
     /// Applies the named defect, or says there is none by that name.
-    pub fn try_defect(self, name: &str) -> Result<Self, String> {
-        let defect = find_defect(name)
-            .ok_or_else(|| format!("no defect named {name:?}; `mock-tenant defects` lists them"))?;
+    pub fn try_defect(self, name: &str) -> Result<Self, crate::Error> {
+        let defect =
+            find_defect(name).ok_or_else(|| crate::Error::UnknownDefect(name.to_owned()))?;
         Ok((defect.recipe)(self))
     }
 

@@ -56,7 +56,7 @@ pub(crate) fn routes(
         .map(|st: Arc<State>, body: bytes::Bytes| {
             let config = std::str::from_utf8(&body)
                 .map_err(|e| e.to_string())
-                .and_then(TenantConfig::from_json);
+                .and_then(|json| TenantConfig::from_json(json).map_err(String::from));
             match config.and_then(|c| st.set_config(c)) {
                 Ok(()) => reply::no_content(),
                 Err(e) => bad_request(&e),

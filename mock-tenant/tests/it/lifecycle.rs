@@ -46,7 +46,12 @@ async fn binds_loopback_by_default_and_the_port_is_its_own() {
         .port(a.addr().port())
         .try_start()
         .await;
-    assert!(taken.unwrap_err().contains("cannot listen"));
+    // A typed error: `?` into any error type, the io::Error kept as its source.
+    let err = taken.unwrap_err();
+    assert!(matches!(err, mock_tenant::Error::Bind { .. }), "{err:?}");
+    assert!(err.to_string().contains("cannot listen"), "{err}");
+    let source = std::error::Error::source(&err).expect("the bind error's cause");
+    assert!(source.downcast_ref::<std::io::Error>().is_some());
 }
 
 #[tokio::test]

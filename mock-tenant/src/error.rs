@@ -1,0 +1,36 @@
+//! The error of the public API: what went wrong when starting a tenant, reading a tenant file
+//! or naming a defect.
+
+/// What can go wrong at the public edge of `mock-tenant`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The tenant could not listen on its address.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// `ip:port`.
+        addr: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The configuration is not valid: the tenant file, a custom domain, a Redis URL.
+    #[error("{0}")]
+    Config(String),
+    /// The shared store (Redis) cannot be reached.
+    #[error("the shared store is unreachable: {0}")]
+    Store(String),
+    /// The TLS set-up failed (the CA, the certificate, the CA file).
+    #[error("{0}")]
+    Tls(String),
+    /// There is no defect by that name.
+    #[error("no defect named {0:?}; `mock-tenant defects` lists them")]
+    UnknownDefect(String),
+}
+
+/// The message, for the command line and the control API, which answer with text.
+impl From<Error> for String {
+    fn from(error: Error) -> Self {
+        error.to_string()
+    }
+}
