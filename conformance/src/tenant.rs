@@ -1,15 +1,15 @@
 //! The suite's hold on the mock tenant: minting, faults, rotation and fetch counts, all through
-//! its `/_mock/` HTTP API, so an embedded tenant and one running elsewhere are driven alike.
+//! its `/_mock/` HTTP API ([`mock_tenant::ControlClient`], the one owner of that protocol), so an
+//! embedded tenant and one running elsewhere are driven alike.
 
-use mock_tenant::JwksFault;
-use serde_json::{Value, json};
+use mock_tenant::{ControlClient, JwksFault, MintRequest};
+use serde_json::Value;
 
 /// A running mock tenant, by URL.
 #[derive(Debug, Clone)]
 pub struct Tenant {
-    url: String,
-    http: reqwest::Client,
-    /// Like `http`, but never following redirects: `/authorize` answers with one.
+    control: ControlClient,
+    /// Like the control client, but never following redirects: `/authorize` answers with one.
     login_http: reqwest::Client,
     /// The scope the API's scoped endpoint needs, when not `read:messages`: the forge writes it
     /// wherever its tokens say `read:messages`.
@@ -25,24 +25,19 @@ const DEFAULT_SCOPE: &str = "read:messages";
 impl Tenant {
     /// The tenant at `url` (`https://localhost:PORT`), trusting `ca_pem` if given.
     pub fn new(url: &str, ca_pem: Option<&str>) -> Result<Self, String> {
-        let builder = || -> Result<reqwest::ClientBuilder, String> {
-            let mut builder = reqwest::Client::builder()
-                .no_proxy()
-                .timeout(std::time::Duration::from_secs(10));
-            if let Some(pem) = ca_pem {
-                let ca = reqwest::Certificate::from_pem(pem.as_bytes())
-                    .map_err(|e| format!("the tenant's CA is not a PEM certificate: {e}"))?;
-                builder = builder.add_root_certificate(ca);
-            }
-            Ok(builder)
-        };
+        let control = ControlClient::new(url, ca_pem)?;
+        let mut login = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = ca_pem {
+            let ca = reqwest::Certificate::from_pem(pem.as_bytes())
+                .map_err(|e| format!("the tenant's CA is not a PEM certificate: {e}"))?;
+            login = login.add_root_certificate(ca);
+        }
         Ok(Self {
-            url: url.trim_end_matches('/').to_owned(),
-            http: builder()?.build().map_err(|e| e.to_string())?,
-            login_http: builder()?
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| e.to_string())?,
+            control,
+            login_http: login.build().map_err(|e| e.to_string())?,
             scope: None,
             jkt: None,
         })
@@ -50,31 +45,12 @@ impl Tenant {
 
     /// The tenant's base URL.
     pub fn url(&self) -> &str {
-        &self.url
+        self.control.url()
     }
 
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, String> {
-        let mut request = self
-            .http
-            .request(method, format!("{}/_mock/{path}", self.url));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let res = request
-            .send()
-            .await
-            .map_err(|e| format!("the tenant at {} did not answer: {e}", self.url))?;
-        let status = res.status();
-        let text = res.text().await.map_err(|e| e.to_string())?;
-        if !status.is_success() {
-            return Err(format!("the tenant answered {status} to {path}: {text}"));
-        }
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    /// The control client underneath.
+    pub fn control(&self) -> &ControlClient {
+        &self.control
     }
 
     /// A token by defect name (`None`: the valid token, see [`valid`](Self::valid)).
@@ -83,14 +59,12 @@ impl Tenant {
         defect: Option<&str>,
         attacker: Option<&str>,
     ) -> Result<String, String> {
-        let mut body = json!({});
-        if let Some(defect) = defect {
-            body["defect"] = json!(defect);
-        }
-        if let Some(url) = attacker {
-            body["attacker"] = json!(url);
-        }
-        self.mint_with(body).await
+        self.mint_with(MintRequest {
+            defect: defect.map(str::to_owned),
+            attacker: attacker.map(str::to_owned),
+            ..MintRequest::default()
+        })
+        .await
     }
 
     /// T0, the valid token: signed by the current key, with the scope.
@@ -115,98 +89,65 @@ impl Tenant {
         }
     }
 
-    /// A token from a full `POST /_mock/token` body.
-    pub(crate) async fn mint_with(&self, mut body: Value) -> Result<String, String> {
+    /// A token from a full request, with this handle's scope and binding.
+    pub(crate) async fn mint_with(&self, mut request: MintRequest) -> Result<String, String> {
         if let Some(scope) = &self.scope {
-            body["scope_name"] = json!(scope);
+            request.scope_name = Some(scope.clone());
         }
-        if let Some(jkt) = &self.jkt
-            && body.get("dpop_jkt").is_none()
-        {
-            body["dpop_jkt"] = json!(jkt);
+        if request.dpop_jkt.is_none() {
+            request.dpop_jkt.clone_from(&self.jkt);
         }
-        let answer = self
-            .call(reqwest::Method::POST, "token", Some(body))
-            .await?;
-        answer["token"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| "the tenant minted no token".into())
+        Ok(self.control.mint(&request).await?)
     }
 
     pub(crate) async fn set_fault(&self, fault: &JwksFault) -> Result<(), String> {
-        let body = serde_json::to_value(fault).map_err(|e| e.to_string())?;
-        self.call(reqwest::Method::POST, "jwks/fault", Some(body))
-            .await
-            .map(drop)
+        Ok(self.control.set_jwks_fault(fault).await?)
     }
 
     pub(crate) async fn clear_fault(&self) -> Result<(), String> {
-        self.call(reqwest::Method::DELETE, "jwks/fault", None)
-            .await
-            .map(drop)
+        Ok(self.control.clear_jwks_fault().await?)
     }
 
     /// The key set as the tenant serves it now (this request counts as a JWKS fetch).
     pub(crate) async fn jwks_body(&self) -> Result<String, String> {
-        self.http
-            .get(format!("{}/.well-known/jwks.json", self.url))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .text()
-            .await
-            .map_err(|e| e.to_string())
+        Ok(self.control.jwks_body().await?)
     }
 
     /// How often the JWKS was requested.
     pub async fn jwks_fetches(&self) -> Result<u64, String> {
-        self.requests("/.well-known/jwks.json").await
+        Ok(self.control.stats().await?.jwks_fetches())
     }
 
     /// How many requests the tenant has seen for `path`.
     pub(crate) async fn requests(&self, path: &str) -> Result<u64, String> {
-        let stats = self.call(reqwest::Method::GET, "stats", None).await?;
-        Ok(stats["requests"][path].as_u64().unwrap_or(0))
+        Ok(self.control.stats().await?.get(path))
     }
 
     /// Replaces discovery fields (`PUT /_mock/discovery`); `{}` restores the real document.
     pub(crate) async fn set_discovery(&self, fields: Value) -> Result<(), String> {
-        self.call(reqwest::Method::PUT, "discovery", Some(fields))
-            .await
-            .map(drop)
+        Ok(self.control.set_discovery(&fields).await?)
     }
 
     /// Everything the control API can change (`GET /_mock/state`), to put back later.
     pub async fn state(&self) -> Result<Value, String> {
-        self.call(reqwest::Method::GET, "state", None).await
+        Ok(self.control.state().await?)
     }
 
     /// Puts a state from [`state`](Self::state) back (`PUT /_mock/state`).
     pub async fn put_state(&self, state: &Value) -> Result<(), String> {
-        self.call(reqwest::Method::PUT, "state", Some(state.clone()))
-            .await
-            .map(drop)
+        Ok(self.control.put_state(state).await?)
     }
 
     pub(crate) async fn rotate(&self) -> Result<(), String> {
-        self.call(reqwest::Method::POST, "keys/rotate", None)
-            .await
-            .map(drop)
+        Ok(self.control.rotate_keys().await.map(drop)?)
     }
 
     pub(crate) async fn current_kid(&self) -> Result<String, String> {
-        let keys = self.call(reqwest::Method::GET, "keys", None).await?;
-        keys["current"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| "no current kid".into())
+        Ok(self.control.keys().await?.current)
     }
 
     pub(crate) async fn rebind(&self, kid: &str) -> Result<(), String> {
-        self.call(reqwest::Method::POST, &format!("keys/{kid}/rebind"), None)
-            .await
-            .map(drop)
+        Ok(self.control.rebind_kid(kid).await?)
     }
 
     /// Real tokens of the tenant's own front ends, labelled, from logins as the tenant's first
@@ -218,25 +159,22 @@ impl Tenant {
         which: crate::case::LoginTokens,
     ) -> Result<Vec<(String, String)>, String> {
         use crate::case::LoginTokens;
-        let config = self.call(reqwest::Method::GET, "config", None).await?;
-        let Some(user) = config["users"][0]["user_id"].as_str() else {
+        let config = self.control.config().await?;
+        let Some(user) = config.users.first().map(|u| u.user_id.as_str()) else {
             return Ok(vec![]);
         };
         let userinfo = format!("{}userinfo", self.issuer().await?);
         let mut tokens = Vec::new();
-        let clients = config["clients"].as_array().cloned().unwrap_or_default();
-        for client in &clients {
-            let logs_in = client["grant_types"]
-                .as_array()
-                .is_some_and(|g| g.iter().any(|g| g == "authorization_code"));
-            let (Some(id), Some(callback), true) = (
-                client["client_id"].as_str(),
-                client["callbacks"][0].as_str(),
+        for client in &config.clients {
+            let logs_in = client.grant_types.iter().any(|g| g == "authorization_code");
+            let (id, Some(callback), true) = (
+                client.client_id.as_str(),
+                client.callbacks.first().map(String::as_str),
                 logs_in,
             ) else {
                 continue;
             };
-            let secret = client["client_secret"].as_str().unwrap_or("");
+            let secret = client.client_secret.as_str();
             let body = self.log_in(id, secret, callback, user).await?;
             match which {
                 LoginTokens::IdTokens => {
@@ -273,7 +211,7 @@ impl Tenant {
         const VERIFIER: &str = "conformance-login-0123456789-abcdefghijklmnopqrstuv";
         let res = self
             .login_http
-            .get(format!("{}/authorize", self.url))
+            .get(format!("{}/authorize", self.url()))
             .query(&[
                 ("response_type", "code"),
                 ("client_id", client_id),
@@ -315,8 +253,9 @@ impl Tenant {
             form.push(("client_secret", secret));
         }
         let res = self
-            .http
-            .post(format!("{}/oauth/token", self.url))
+            .control
+            .http()
+            .post(format!("{}/oauth/token", self.url()))
             .form(&form)
             .send()
             .await
@@ -332,37 +271,23 @@ impl Tenant {
     /// The tenant's custom-domain issuers (`custom_domains` of its configuration, on its own
     /// scheme and port).
     pub(crate) async fn custom_issuers(&self) -> Result<Vec<String>, String> {
-        let config = self.call(reqwest::Method::GET, "config", None).await?;
+        let config = self.control.config().await?;
         let issuer = self.issuer().await?;
         let (scheme, rest) = issuer.split_once("://").unwrap_or(("https", &issuer));
         let authority = rest.split('/').next().unwrap_or(rest);
         let port = authority
             .rsplit_once(':')
             .map_or(String::new(), |(_, p)| format!(":{p}"));
-        Ok(config["custom_domains"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
+        Ok(config
+            .custom_domains
+            .iter()
             .map(|d| format!("{scheme}://{d}{port}/"))
             .collect())
     }
 
     /// The issuer, from the discovery document.
     pub(crate) async fn issuer(&self) -> Result<String, String> {
-        let doc: Value = self
-            .http
-            .get(format!("{}/.well-known/openid-configuration", self.url))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        doc["issuer"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| "no issuer".into())
+        Ok(self.control.issuer().await?)
     }
 }
 

@@ -23,6 +23,9 @@ pub enum Error {
     /// The TLS set-up failed (the CA, the certificate, the CA file).
     #[error("{0}")]
     Tls(String),
+    /// A running tenant's control API refused a call or did not answer ([`crate::ControlClient`]).
+    #[error("{0}")]
+    Control(String),
     /// There is no defect by that name.
     #[error("no defect named {0:?}; `mock-tenant defects` lists them")]
     UnknownDefect(String),

@@ -25,6 +25,7 @@ mod b64;
 pub mod cli;
 mod config;
 mod control;
+mod control_client;
 mod dpop;
 mod env;
 mod error;
@@ -48,6 +49,7 @@ mod users;
 
 pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_of};
 pub use control::{KeysSummary, Stats};
+pub use control_client::{ControlClient, MintRequest};
 pub use error::Error;
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use forge::{

@@ -28,11 +28,12 @@ pub(super) async fn run(
                     vec![],
                 ));
             };
-            let mut body = json!({ "claims": { "iss": custom } });
+            let mut request = mock_tenant::MintRequest::default();
+            request.claims.insert("iss".into(), json!(custom));
             if which == IssuerCase::CustomDomainForeignKey {
-                body["defect"] = json!("other-tenant-key-under-kid");
+                request.defect = Some("other-tenant-key-under-kid".into());
             }
-            ctx.tenant.mint_with(body).await?
+            ctx.tenant.mint_with(request).await?
         }
         IssuerCase::HostSpoof => {
             let token = ctx

@@ -2,37 +2,15 @@
 //! `GET /_mock/defects` lists the defects. The same names as the Rust builder and the CLI.
 
 use super::reply;
+use crate::control_client::MintRequest;
 use crate::forge::{DpopKey, DpopProof, TokenBuilder, defects, dpop_defects, find_dpop_defect};
 use crate::state::State;
 use http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::sync::Arc;
 use warp::Filter;
 use warp::reply::Response;
-
-/// What `POST /_mock/token` takes. Every field is optional: `{}` mints the valid token.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MintRequest {
-    /// A defect name from `GET /_mock/defects`, applied after the overrides.
-    defect: Option<String>,
-    /// Claims to set; `null` removes one.
-    #[serde(default)]
-    claims: Map<String, Value>,
-    /// Header fields to set; `null` removes one.
-    #[serde(default)]
-    header: Map<String, Value>,
-    /// Base URL the `jku`/`x5u` defects point at.
-    attacker: Option<String>,
-    /// The scope the target API needs, written wherever the token says `read:messages`.
-    scope_name: Option<String>,
-    /// Bind the token to the fixture DPoP key (`cnf.jkt`), as `POST /_mock/dpop/proof` signs.
-    #[serde(default)]
-    dpop_bound: bool,
-    /// Bind the token to this key thumbprint instead (another key's `jkt`, say).
-    dpop_jkt: Option<String>,
-}
 
 /// What `POST /_mock/dpop/proof` takes.
 #[derive(Debug, Deserialize)]

@@ -340,3 +340,42 @@ async fn a_saved_state_puts_keys_faults_clock_and_discovery_back() {
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
 }
+
+/// The control client drives a tenant over HTTPS on the tenant's own types: what the
+/// conformance suite uses, and what a test of another process or container can use.
+#[tokio::test]
+async fn the_control_client_speaks_the_whole_control_api_on_typed_values() {
+    use mock_tenant::{ControlClient, JwksFault, MintRequest};
+    let tenant = MockTenant::start().await;
+    let control = ControlClient::new(&tenant.url(), tenant.ca_pem()).unwrap();
+    let valid = control.mint(&MintRequest::default()).await.unwrap();
+    assert!(crate::verify(&tenant, &valid).await.is_ok());
+    let unknown = control
+        .mint(&MintRequest::defect("no-such-defect"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unknown, mock_tenant::Error::Control(_)),
+        "{unknown:?}"
+    );
+    assert!(unknown.to_string().contains("400"), "{unknown}");
+    assert_eq!(control.config().await.unwrap(), tenant.config());
+    assert_eq!(control.issuer().await.unwrap(), tenant.issuer());
+    let before = control.state().await.unwrap();
+    let keys = control.keys().await.unwrap();
+    let rotated = control.rotate_keys().await.unwrap();
+    assert_eq!(rotated.current, keys.next);
+    control
+        .set_jwks_fault(&JwksFault::Status { status: 503 })
+        .await
+        .unwrap();
+    let fetches = control.stats().await.unwrap().jwks_fetches();
+    let _ = control.jwks_body().await.unwrap();
+    assert_eq!(control.stats().await.unwrap().jwks_fetches(), fetches + 1);
+    control.clear_jwks_fault().await.unwrap();
+    control.put_state(&before).await.unwrap();
+    assert_eq!(control.keys().await.unwrap(), keys, "the state put back");
+    // A tenant whose CA is not trusted is an error, not a hang.
+    let stranger = ControlClient::new(&tenant.url(), None).unwrap();
+    assert!(stranger.stats().await.is_err());
+}
