@@ -272,17 +272,7 @@ impl Tenant {
     /// scheme and port).
     pub(crate) async fn custom_issuers(&self) -> Result<Vec<String>, String> {
         let config = self.control.config().await?;
-        let issuer = self.issuer().await?;
-        let (scheme, rest) = issuer.split_once("://").unwrap_or(("https", &issuer));
-        let authority = rest.split('/').next().unwrap_or(rest);
-        let port = authority
-            .rsplit_once(':')
-            .map_or(String::new(), |(_, p)| format!(":{p}"));
-        Ok(config
-            .custom_domains
-            .iter()
-            .map(|d| format!("{scheme}://{d}{port}/"))
-            .collect())
+        Ok(config.custom_issuers(&self.issuer().await?))
     }
 
     /// The issuer, from the discovery document.

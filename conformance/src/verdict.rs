@@ -207,16 +207,24 @@ pub fn classify(
     }
 }
 
-/// Whether a `WWW-Authenticate` value (several headers joined by `, `) holds a challenge the
-/// profile's APIs speak: `Bearer`, and `DPoP` under a DPoP profile.
+/// The auth schemes a `WWW-Authenticate` value names (several headers joined by `, `):
+/// `Bearer realm="api", error="invalid_token", DPoP algs="ES256"` names `Bearer` and `DPoP`. A
+/// token followed by `=` is a parameter, not a scheme.
+pub(crate) fn schemes(challenge: &str) -> impl Iterator<Item = &str> {
+    challenge.split(',').filter_map(|part| {
+        let part = part.trim_start();
+        let scheme = part.split([' ', '=']).next().unwrap_or("");
+        let parameter = part[scheme.len()..].trim_start().starts_with('=');
+        (!scheme.is_empty() && !parameter).then_some(scheme)
+    })
+}
+
+/// Whether a `WWW-Authenticate` value holds a challenge the profile's APIs speak: `Bearer`,
+/// and `DPoP` under a DPoP profile.
 pub(crate) fn has_challenge(challenge: &str, profile: &Profile) -> bool {
-    challenge.split(',').any(|part| {
-        let scheme = part.trim_start().split([' ', '=']).next().unwrap_or("");
-        let rest = part.trim_start()[scheme.len()..].trim_start();
-        // `error="…"` is a parameter, not a scheme: a scheme is a token not followed by `=`.
-        !rest.starts_with('=')
-            && (scheme.eq_ignore_ascii_case("bearer")
-                || (profile.dpop != Dpop::Off && scheme.eq_ignore_ascii_case("dpop")))
+    schemes(challenge).any(|scheme| {
+        scheme.eq_ignore_ascii_case("bearer")
+            || (profile.dpop != Dpop::Off && scheme.eq_ignore_ascii_case("dpop"))
     })
 }
 
@@ -261,4 +269,18 @@ pub fn leak(exchange: &Exchange, token: &str) -> Option<String> {
         return Some("the error body echoes the token".into());
     }
     None
+}
+
+#[cfg(test)]
+mod scheme_tests {
+    use super::schemes;
+
+    #[test]
+    fn schemes_are_the_tokens_not_followed_by_an_equals_sign() {
+        let found: Vec<&str> =
+            schemes(r#"Bearer realm="api", error="invalid_token", DPoP algs="ES256""#).collect();
+        assert_eq!(found, ["Bearer", "DPoP"]);
+        assert_eq!(schemes("Bearer").collect::<Vec<_>>(), ["Bearer"]);
+        assert_eq!(schemes(r#"error="x""#).count(), 0);
+    }
 }

@@ -232,6 +232,16 @@ impl TenantConfig {
         Ok(config)
     }
 
+    /// The issuers of the custom domains for a tenant whose own issuer is `issuer`: the same
+    /// scheme and port, the domain's host (`https://localhost:8443/` and `127.0.0.1` give
+    /// `https://127.0.0.1:8443/`).
+    pub fn custom_issuers(&self, issuer: &str) -> Vec<String> {
+        self.custom_domains
+            .iter()
+            .map(|d| crate::state::custom_issuer(issuer, d))
+            .collect()
+    }
+
     /// Reads a tenant file.
     pub fn from_file(path: &Path) -> Result<Self, crate::Error> {
         let text = std::fs::read_to_string(path).map_err(|e| {

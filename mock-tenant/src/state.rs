@@ -113,10 +113,8 @@ impl State {
         let Some(host) = host.map(str::to_ascii_lowercase) else {
             return self.issuer.clone();
         };
-        let domains = self.read(|s| s.config.custom_domains.clone());
-        domains
-            .iter()
-            .map(|d| custom_issuer(&self.issuer, d))
+        self.read(|s| s.config.custom_issuers(&self.issuer))
+            .into_iter()
             .find(|issuer| {
                 issuer
                     .split_once("://")
@@ -127,9 +125,8 @@ impl State {
 
     /// The tenant's issuers: its own, then one per custom domain.
     pub(crate) fn issuers(&self) -> Vec<String> {
-        let domains = self.read(|s| s.config.custom_domains.clone());
         std::iter::once(self.issuer.clone())
-            .chain(domains.iter().map(|d| custom_issuer(&self.issuer, d)))
+            .chain(self.read(|s| s.config.custom_issuers(&self.issuer)))
             .collect()
     }
 

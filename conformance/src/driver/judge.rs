@@ -103,12 +103,7 @@ fn dpop_challenge<'a>(
         .filter(|(_, e)| e.dpop && e.status == Some(401))
         .collect();
     let names_dpop = |c: &str| {
-        c.split(',').any(|part| {
-            let part = part.trim_start();
-            part.get(..4)
-                .is_some_and(|s| s.eq_ignore_ascii_case("dpop"))
-                && !part[4..].trim_start().starts_with('=')
-        }) && c.contains("algs=")
+        crate::verdict::schemes(c).any(|s| s.eq_ignore_ascii_case("dpop")) && c.contains("algs=")
     };
     let bare: Vec<_> = refusals
         .iter()
