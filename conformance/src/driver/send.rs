@@ -227,6 +227,8 @@ impl Ctx<'_> {
         for header in extra_shown {
             request_text = format!("{request_text}; {header}");
         }
+        let header_bytes = authorization.iter().map(String::len).sum::<usize>()
+            + extra.iter().map(|(_, v)| v.len()).sum::<usize>();
         let started = Instant::now();
         match request.send().await {
             Ok(res) => {
@@ -258,6 +260,7 @@ impl Ctx<'_> {
                     error: None,
                     dpop,
                     nonce,
+                    header_bytes,
                 }
             }
             Err(e) => Exchange {
