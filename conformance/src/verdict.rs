@@ -79,7 +79,7 @@ pub struct Exchange {
     #[serde(skip)]
     pub nonce: Option<String>,
     /// Bytes of the `Authorization` and extra header values sent: past
-    /// [`OVERSIZE_HEADERS`] a server may refuse the request before it reads the token.
+    /// 8 KiB (`OVERSIZE_HEADERS`) a server may refuse the request before it reads the token.
     #[serde(skip)]
     pub header_bytes: usize,
 }
