@@ -62,7 +62,7 @@ pub struct Cli {
     #[arg(long, env = "MOCK_TENANT_AUTO_LOGIN")]
     auto_login: Option<String>,
     /// Share replay protection, sessions and control changes with other tenant processes through
-    /// this Redis server (redis://host:port[/db]).
+    /// this Redis server (redis://[user:password@]host[:port][/db], or rediss:// for TLS).
     #[arg(long, env = "MOCK_TENANT_REDIS_URL")]
     redis: Option<String>,
 }

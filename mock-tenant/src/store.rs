@@ -36,13 +36,7 @@ impl Store {
                 map.insert(key.to_owned(), ("1".to_owned(), Some(now + ttl)));
                 Ok(true)
             }
-            Self::Redis(redis) => {
-                let ms = ttl.as_millis().max(1).to_string();
-                let reply = redis
-                    .command(&["SET", &prefixed(key), "1", "NX", "PX", &ms])
-                    .await?;
-                Ok(reply.is_some())
-            }
+            Self::Redis(redis) => redis.set_nx(&prefixed(key), "1", ttl).await,
         }
     }
 
@@ -61,17 +55,7 @@ impl Store {
                     .insert(key.to_owned(), (value.to_owned(), expires));
                 Ok(())
             }
-            Self::Redis(redis) => {
-                let key = prefixed(key);
-                match ttl {
-                    Some(t) => {
-                        let ms = t.as_millis().max(1).to_string();
-                        redis.command(&["SET", &key, value, "PX", &ms]).await?
-                    }
-                    None => redis.command(&["SET", &key, value]).await?,
-                };
-                Ok(())
-            }
+            Self::Redis(redis) => redis.set(&prefixed(key), value, ttl).await,
         }
     }
 
@@ -85,7 +69,7 @@ impl Store {
                     .filter(|(_, e)| e.is_none_or(|e| e > Instant::now()))
                     .map(|(v, _)| v.clone()))
             }
-            Self::Redis(redis) => redis.command(&["GET", &prefixed(key)]).await,
+            Self::Redis(redis) => redis.get(&prefixed(key)).await,
         }
     }
 
@@ -131,6 +115,72 @@ mod tests {
         store.put("k", "v", None).await.unwrap();
         assert_eq!(store.get("k").await, Ok(Some("v".into())));
         store.clear().await.unwrap();
+        assert_eq!(store.get("k").await, Ok(None));
+    }
+
+    /// A fake Redis that applies every `SET … NX` at once but answers the first one for a key
+    /// only after `stall`: the reply is lost to a timeout although the write happened.
+    async fn stalling_redis(stall: Duration) -> String {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("redis://{}", listener.local_addr().unwrap());
+        let set = std::sync::Arc::new(Mutex::new(std::collections::HashSet::<String>::new()));
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let set = set.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut read = BufReader::new(read);
+                    loop {
+                        // One RESP array of bulk strings per command.
+                        let mut line = String::new();
+                        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let n: usize = line.trim()[1..].parse().unwrap();
+                        let mut args = Vec::new();
+                        for _ in 0..n {
+                            line.clear();
+                            read.read_line(&mut line).await.unwrap();
+                            let len: usize = line.trim()[1..].parse().unwrap();
+                            let mut buf = vec![0; len + 2];
+                            read.read_exact(&mut buf).await.unwrap();
+                            args.push(String::from_utf8_lossy(&buf[..len]).into_owned());
+                        }
+                        let reply: &[u8] = match args[0].to_ascii_uppercase().as_str() {
+                            "SET" if args.iter().any(|a| a.eq_ignore_ascii_case("nx")) => {
+                                let fresh = set.lock().unwrap().insert(args[1].clone());
+                                if fresh {
+                                    tokio::time::sleep(stall).await;
+                                    b"+OK\r\n"
+                                } else {
+                                    b"$-1\r\n"
+                                }
+                            }
+                            "PING" => b"+PONG\r\n",
+                            "GET" => b"$-1\r\n",
+                            _ => b"+OK\r\n",
+                        };
+                        if write.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_set_nx_whose_reply_timed_out_is_an_error_never_a_second_try() {
+        // Past the 3 s response timeout, and short enough for the next command to be answered.
+        let url = stalling_redis(Duration::from_secs(4)).await;
+        let store = Store::Redis(Redis::new(&url).unwrap());
+        store.get("warm-up").await.unwrap();
+        // Sent again, the SET NX would find its own first write and say "already used".
+        let first = store.insert_once("code:a", Duration::from_secs(60)).await;
+        assert!(first.is_err(), "{first:?}");
+        // The connection survives the timeout: the next command is answered once the stall ends.
         assert_eq!(store.get("k").await, Ok(None));
     }
 }

@@ -116,7 +116,8 @@ impl MockTenantBuilder {
     }
 
     /// Share used codes, refresh-token state, ended sessions and control changes through the
-    /// Redis server at `url` (`redis://host:port[/db]`), so several tenant processes behind a
+    /// Redis server at `url` (`redis://[user:password@]host[:port][/db]`, or `rediss://` for
+    /// TLS with the system's roots), so several tenant processes behind a
     /// load balancer act as one tenant. They must share the issuer (see
     /// [`issuer`](Self::issuer)) and the keys.
     pub fn redis(mut self, url: impl Into<String>) -> Self {
