@@ -8,7 +8,6 @@
 //! - `cli`: `mock-tenant mint` and `mock-tenant defects`.
 //! - `bad_input`: malformed requests of every kind get a shaped 4xx, never a 5xx (with a proptest).
 //! - `lifecycle`: binding, plain HTTP, stopping on drop.
-//! - `oidc_client`: the `openidconnect` crate through discovery, code + PKCE, ID token, userinfo.
 //! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
 //! - `dpop`: DPoP proofs at the token endpoint and `/userinfo`, bound tokens, nonces.
 //! - `spa`: CORS on the endpoints browsers call, and `response_mode=web_message`.
@@ -22,7 +21,6 @@ mod forge;
 mod jwks;
 mod lifecycle;
 mod login;
-mod oidc_client;
 mod spa;
 mod token;
 
