@@ -102,6 +102,7 @@ mod tests {
             wall_ms: 1500,
             waited_ms: 0,
             contaminated_by: None,
+            isolated: false,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod cli;
 mod driver;
 mod exec;
 mod html;
+mod isolation;
 mod junit;
 mod profile;
 mod raw;
@@ -34,6 +35,7 @@ pub use catalogue::cases_markdown;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
 pub use exec::{Exec, ExecOptions};
 pub use html::to_html;
+pub use isolation::{ApiStarter, ExecStarter, Isolation, RunningApi, SampleApiStarter, Starting};
 pub use junit::to_junit;
 pub use profile::{Dpop, Profile, ScopeSource, Transports};
 pub use report::{Outcome, REPORT_FORMAT_VERSION, Report};
@@ -94,7 +96,8 @@ pub fn tenant_of(tenant: &MockTenant) -> Tenant {
 }
 
 /// Starts the embedded tenant and the reference `sample-api` (JWKS cooldown 2 s, key sets kept
-/// at most 3 s, declared in the profile) and runs every case: the README's main job.
+/// at most 3 s, declared in the profile) and runs every case: the README's main job. The
+/// stateful JWKS scenarios each get a fresh tenant and `sample-api` of their own ([`Isolation`]).
 ///
 /// ```no_run
 /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -117,20 +120,19 @@ pub async fn run_embedded_observed(
     cases: &[Case],
     observer: Observer<'_>,
 ) -> Result<Report, Error> {
-    let tenant = MockTenant::builder()
-        .custom_domain(CUSTOM_DOMAIN)
-        .try_start()
-        .await?;
+    let builder = MockTenant::builder().custom_domain(CUSTOM_DOMAIN);
+    let tenant = builder.clone().try_start().await?;
     let api = start_sample_api_for(&tenant, profile).await?;
     let profile = Profile {
         jwks_cooldown_secs: 2,
         jwks_ttl_secs: 3,
         ..profile.clone()
     };
-    let target = Target {
-        api: api.url(),
-        tenant: tenant_of(&tenant),
+    let starter = SampleApiStarter {
+        profile: profile.clone(),
     };
+    let target =
+        Target::new(api.url(), tenant_of(&tenant)).isolated(Isolation::new(builder, starter));
     let report = run_cases_observed(&target, &profile, cases, observer).await;
     api.shutdown().await;
     Ok(report)

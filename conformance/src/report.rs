@@ -84,6 +84,10 @@ pub struct Report {
     /// contaminated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contaminated_by: Option<String>,
+    /// Whether the stateful JWKS scenarios ran each on a fresh tenant and API of its own, in
+    /// parallel with the other cases ([`Isolation`](crate::Isolation)); then `waited_ms` is the
+    /// longest chain of waits on any one pair.
+    pub isolated: bool,
 }
 
 /// Now, as RFC 3339 in UTC, to the second.

@@ -4,7 +4,9 @@
 mod progress;
 mod select;
 
-use crate::{Exec, ExecOptions, Profile, Report, Target, Tenant, tenant_of};
+use crate::{
+    Exec, ExecOptions, ExecStarter, Isolation, Profile, Report, Target, Tenant, tenant_of,
+};
 use clap::Parser;
 use mock_tenant::{CertificateAuthority, MockTenant};
 use std::io::IsTerminal;
@@ -62,6 +64,12 @@ pub struct Cli {
     /// The embedded tenant's CA private key (PKCS#8 PEM); needs --ca-cert.
     #[arg(long, env = "CONFORMANCE_CA_KEY", requires = "ca_cert")]
     ca_key: Option<PathBuf>,
+    /// Run the stateful JWKS scenarios one after another on the one --exec API, instead of each
+    /// on a fresh embedded tenant and a fresh instance of the command, in parallel with the
+    /// other cases. For APIs that cannot run twice at once; with --api, --tenant or
+    /// --exec-port they always run on the one API.
+    #[arg(long, env = "CONFORMANCE_NO_ISOLATION")]
+    no_isolation: bool,
     /// How long to wait for the API to answer before starting, in seconds.
     #[arg(long, env = "CONFORMANCE_WAIT", default_value_t = 60)]
     wait: u64,
@@ -235,11 +243,11 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         crate::run_embedded_observed(&profile, &chosen, &observer).await?
     } else {
         // The tenant: given, or embedded (and then kept alive for the whole run).
-        let (embedded, tenant, env) = match (&cli.tenant, &cli.tenant_ca) {
+        let (embedded, tenant, env, builder) = match (&cli.tenant, &cli.tenant_ca) {
             (Some(url), Some(ca)) => {
                 let pem = std::fs::read_to_string(ca)
                     .map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
-                (None, Tenant::new(url, Some(&pem))?, exec_env(url, ca))
+                (None, Tenant::new(url, Some(&pem))?, exec_env(url, ca), None)
             }
             _ => {
                 let port = if cli.exec.is_some() {
@@ -254,7 +262,7 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                     builder =
                         builder.ca(CertificateAuthority::from_pem(&read(cert)?, &read(key)?)?);
                 }
-                let t = builder.try_start().await?;
+                let t = builder.clone().try_start().await?;
                 let env = t.env();
                 if cli.api.is_some() {
                     if cli.ca_cert.is_none() {
@@ -269,8 +277,21 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                     }
                 }
                 let handle = tenant_of(&t);
-                (Some(t), handle, env)
+                (Some(t), handle, env, Some(builder))
             }
+        };
+        // Fresh pairs for the stateful scenarios: an embedded tenant and a command that can
+        // listen on any port.
+        let isolation = match (&cli.exec, builder) {
+            (Some(command), Some(builder)) if cli.exec_port.is_none() && !cli.no_isolation => {
+                let starter = ExecStarter {
+                    command: command.clone(),
+                    public_path: profile.public_path.clone(),
+                    wait: Duration::from_secs(cli.wait),
+                };
+                Some(Isolation::new(builder, starter))
+            }
+            _ => None,
         };
         let (mut exec, api) = match (&cli.exec, &cli.api) {
             (Some(command), _) => {
@@ -300,6 +321,7 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         let target = Target {
             api,
             tenant: tenant.clone(),
+            isolation,
         };
         let report = tokio::select! {
             report = crate::run_cases_observed(&target, &profile, &chosen, &observer) => report,

@@ -7,6 +7,7 @@ mod dpop;
 mod issuers;
 mod judge;
 mod progress;
+mod sandbox;
 mod scenarios;
 mod send;
 
@@ -15,12 +16,13 @@ pub use progress::{Observer, RunEvent};
 pub use scenarios::MAX_TTL_WAIT_SECS;
 
 use crate::case::{Case, Recipe};
+use crate::isolation::Isolation;
 use crate::profile::Profile;
 use crate::report::{Outcome, Report};
 use crate::tenant::Tenant;
 use crate::verdict::Verdict;
 use judge::{judge, post_check, responses};
-use mock_tenant::AttackerHost;
+use mock_tenant::{AttackerHost, JunkBody};
 use progress::Position;
 use std::time::{Duration, Instant};
 
@@ -31,6 +33,32 @@ pub struct Target {
     pub api: String,
     /// The mock tenant the API trusts.
     pub tenant: Tenant,
+    /// Fresh tenant-and-API pairs for the stateful JWKS scenarios, run in parallel with the
+    /// rest ([`Isolation`]); `None`: they run one after another on `api` and `tenant`, which the
+    /// runner puts back after each.
+    pub isolation: Option<Isolation>,
+}
+
+impl Target {
+    /// `api` trusting `tenant`, every case on that one pair.
+    pub fn new(api: impl Into<String>, tenant: Tenant) -> Self {
+        Self {
+            api: api.into(),
+            tenant,
+            isolation: None,
+        }
+    }
+
+    /// The same target, running the stateful scenarios on fresh pairs from `isolation`.
+    pub fn isolated(mut self, isolation: Isolation) -> Self {
+        self.isolation = Some(isolation);
+        self
+    }
+
+    /// Whether `case` runs on a fresh pair of its own.
+    fn isolates(&self, case: &Case) -> bool {
+        self.isolation.is_some() && matches!(case.recipe, Recipe::Jwks(_))
+    }
 }
 
 struct Ctx<'a> {
@@ -53,10 +81,100 @@ struct Ctx<'a> {
     dpop_key: mock_tenant::DpopKey,
     /// The DPoP nonce the API demanded last, if it demands them (RFC 9449 §9).
     api_nonce: std::sync::Mutex<Option<String>>,
+    /// Whether the tenant and the API were started for this one scenario: nothing ran on them
+    /// before it, and nothing will after.
+    fresh: bool,
+    /// The bodies `jwks-junk` serves here (all of them, or one per fresh pair).
+    junk: Vec<JunkBody>,
+}
+
+/// Every body `jwks-junk` serves, one after another.
+const JUNK_BODIES: [JunkBody; 6] = [
+    JunkBody::Html,
+    JunkBody::InvalidJson,
+    JunkBody::Empty,
+    JunkBody::KeysNotArray,
+    JunkBody::KeyMissingFields,
+    JunkBody::OctKey,
+];
+
+/// The suite's HTTP client: no redirects, no proxy, and a new connection per request (a
+/// connection the API broke on one case must not fail the next case's request).
+fn http_client(profile: &Profile) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(profile.timeout())
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("an HTTP client with default TLS")
+}
+
+/// The tenant handle the cases mint with: the profile's scope, and under `--dpop required`
+/// every token bound to the suite's key.
+fn minting(tenant: &Tenant, profile: &Profile, dpop_key: &mock_tenant::DpopKey) -> Tenant {
+    let tenant = tenant.for_scope(&profile.scope);
+    if profile.dpop == crate::profile::Dpop::Required {
+        tenant.bound_to(Some(&dpop_key.thumbprint()))
+    } else {
+        tenant
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of a run on `api` and `tenant`; `fresh`: the issuer of a pair started for one
+    /// scenario.
+    async fn new(
+        api: &str,
+        tenant: &'a Tenant,
+        profile: &'a Profile,
+        observer: Observer<'a>,
+        fresh: Option<&str>,
+    ) -> Ctx<'a> {
+        // A fresh pair's issuer is known without reading discovery, which must count only the
+        // API's reads (`disc-mismatch`).
+        let issuer = match fresh {
+            Some(issuer) => issuer.to_owned(),
+            None => tenant.issuer().await.unwrap_or_default(),
+        };
+        Ctx {
+            http: http_client(profile),
+            api: api.trim_end_matches('/').to_owned(),
+            tenant,
+            profile,
+            attacker: AttackerHost::start(None).await,
+            issuer,
+            fetches_at_start: tenant.jwks_fetches().await.unwrap_or(0),
+            waited: Duration::ZERO,
+            observer,
+            position: Position::default(),
+            dpop_key: mock_tenant::DpopKey::fixture(),
+            api_nonce: std::sync::Mutex::new(None),
+            fresh: fresh.is_some(),
+            junk: JUNK_BODIES.to_vec(),
+        }
+    }
+
+    /// Tells the observer that case `index` starts here.
+    fn start_case(&mut self, index: usize, total: usize, case: &Case) {
+        self.position = Position {
+            index,
+            total,
+            id: case.id.clone(),
+        };
+        (self.observer)(RunEvent::Started {
+            index,
+            total,
+            id: &case.id,
+        });
+    }
 }
 
 /// Runs `cases` against `target` and reports every outcome, telling `observer` where it is.
 /// Never panics on what the API does.
+///
+/// With [`Target::isolation`], the stateful JWKS scenarios run in parallel, each on a fresh
+/// tenant and API, while the other cases run in order on the target's own pair.
 pub async fn run_cases(
     target: &Target,
     profile: &Profile,
@@ -65,91 +183,89 @@ pub async fn run_cases(
 ) -> Report {
     let started = Instant::now();
     let started_at = crate::report::now_rfc3339();
-    let http = reqwest::Client::builder()
-        .timeout(profile.timeout())
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        // A new connection per request: a connection the API broke on one case must not fail
-        // the next case's request.
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("an HTTP client with default TLS");
     let dpop_key = mock_tenant::DpopKey::fixture();
-    let mut tenant = target.tenant.for_scope(&profile.scope);
-    if profile.dpop == crate::profile::Dpop::Required {
-        tenant = tenant.bound_to(Some(&dpop_key.thumbprint()));
-    }
+    let tenant = minting(&target.tenant, profile, &dpop_key);
     let saved = tenant.state().await;
-    let mut ctx = Ctx {
-        http,
-        api: target.api.trim_end_matches('/').to_owned(),
-        tenant: &tenant,
-        profile,
-        attacker: AttackerHost::start(None).await,
-        issuer: tenant.issuer().await.unwrap_or_default(),
-        fetches_at_start: tenant.jwks_fetches().await.unwrap_or(0),
-        waited: Duration::ZERO,
-        observer,
-        position: Position::default(),
-        dpop_key,
-        api_nonce: std::sync::Mutex::new(None),
-    };
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(cases.len());
-    let mut contaminated_by: Option<String> = None;
+    let mut ctx = Ctx::new(&target.api, &tenant, profile, observer, None).await;
     let total = cases.len();
+    let shared = async {
+        let mut outcomes: Vec<(usize, Outcome)> = Vec::with_capacity(cases.len());
+        let mut contaminated_by: Option<String> = None;
+        for (index, case) in cases.iter().enumerate() {
+            if target.isolates(case) || matches!(case.recipe, Recipe::Responses(_)) {
+                continue;
+            }
+            let case_started = Instant::now();
+            ctx.start_case(index, total, case);
+            let mut outcome = run_one(&mut ctx, case).await;
+            outcome.contaminated_by.clone_from(&contaminated_by);
+            if matches!(case.recipe, Recipe::Jwks(_)) {
+                if let Ok(state) = &saved {
+                    let _ = ctx.tenant.put_state(state).await;
+                }
+                if contaminated_by.is_none() && !still_valid(&mut ctx).await {
+                    contaminated_by = Some(case.id.clone());
+                }
+            }
+            finished(observer, index, total, &outcome, case_started);
+            outcomes.push((index, outcome));
+        }
+        (outcomes, contaminated_by, ctx.waited)
+    };
+    let gate = tokio::sync::Semaphore::new(
+        target
+            .isolation
+            .as_ref()
+            .map_or(1, |iso| iso.starts_at_once),
+    );
+    let isolated = futures_util::future::join_all(
+        cases
+            .iter()
+            .enumerate()
+            .filter(|(_, case)| target.isolates(case))
+            .filter_map(|(index, case)| {
+                let iso = target.isolation.as_ref()?;
+                let gate = &gate;
+                Some(async move {
+                    let case_started = Instant::now();
+                    let (outcome, waited) =
+                        sandbox::run(iso, gate, profile, case, (index, total), observer).await;
+                    finished(observer, index, total, &outcome, case_started);
+                    (index, outcome, waited)
+                })
+            }),
+    );
+    let ((shared, contaminated_by, mut waited), isolated) = tokio::join!(shared, isolated);
+    let mut slots: Vec<Option<Outcome>> = vec![None; total];
+    for (index, outcome) in shared {
+        slots[index] = Some(outcome);
+    }
+    for (index, outcome, w) in isolated {
+        slots[index] = Some(outcome);
+        // The pairs wait side by side: the run waited as long as its longest chain of waits.
+        waited = waited.max(w);
+    }
+    // The checks over every answer, once every other case has answered.
     for (index, case) in cases.iter().enumerate() {
-        let case_started = Instant::now();
-        ctx.position = Position {
-            index,
-            total,
-            id: case.id.clone(),
-        };
-        observer(RunEvent::Started {
-            index,
-            total,
-            id: &case.id,
-        });
         if let Recipe::Responses(check) = case.recipe {
-            outcomes.push(responses(case, check, &outcomes, profile));
-            finished(&ctx, &outcomes, case_started);
-            continue;
+            let case_started = Instant::now();
+            observer(RunEvent::Started {
+                index,
+                total,
+                id: &case.id,
+            });
+            let done: Vec<Outcome> = slots.iter().flatten().cloned().collect();
+            let outcome = responses(case, check, &done, profile);
+            finished(observer, index, total, &outcome, case_started);
+            slots[index] = Some(outcome);
         }
-        let hits_before = attacker_hits(&ctx.attacker);
-        let mut outcome = match run_case(&mut ctx, case).await {
-            Ok(outcome) => outcome,
-            Err(setup) => Outcome::new(
-                case,
-                Verdict::FailRobustness,
-                format!("setup failed: {setup}"),
-                vec![],
-            ),
-        };
-        let hits = attacker_hits(&ctx.attacker) - hits_before;
-        if hits > 0 {
-            outcome.verdict = Verdict::FailRobustness;
-            outcome.note = format!(
-                "the API contacted the attacker's host ({hits} connection(s) and request(s)); {}",
-                outcome.note
-            );
-        }
-        outcome.contaminated_by.clone_from(&contaminated_by);
-        if matches!(case.recipe, Recipe::Jwks(_)) {
-            if let Ok(state) = &saved {
-                let _ = ctx.tenant.put_state(state).await;
-            }
-            if contaminated_by.is_none() && !still_valid(&mut ctx).await {
-                contaminated_by = Some(case.id.clone());
-            }
-        }
-        outcomes.push(outcome);
-        finished(&ctx, &outcomes, case_started);
     }
     match &saved {
         Ok(state) => {
-            let _ = ctx.tenant.put_state(state).await;
+            let _ = tenant.put_state(state).await;
         }
         Err(_) => {
-            let _ = ctx.tenant.clear_fault().await;
+            let _ = tenant.clear_fault().await;
         }
     }
     Report {
@@ -158,23 +274,52 @@ pub async fn run_cases(
         started_at,
         target: target.api.clone(),
         profile: profile.name.clone(),
-        outcomes,
+        outcomes: slots.into_iter().flatten().collect(),
         wall_ms: started.elapsed().as_millis() as u64,
-        waited_ms: ctx.waited.as_millis() as u64,
+        waited_ms: waited.as_millis() as u64,
         contaminated_by,
+        isolated: target.isolation.is_some(),
     }
 }
 
-/// Tells the observer about the outcome just pushed.
-fn finished(ctx: &Ctx<'_>, outcomes: &[Outcome], started: Instant) {
-    if let Some(outcome) = outcomes.last() {
-        (ctx.observer)(RunEvent::Finished {
-            index: ctx.position.index,
-            total: ctx.position.total,
-            outcome,
-            took: started.elapsed(),
-        });
+/// One case on `ctx`'s pair: its outcome, a set-up failure as a robustness failure, and any
+/// contact with the attacker's host as one too.
+async fn run_one(ctx: &mut Ctx<'_>, case: &Case) -> Outcome {
+    let hits_before = attacker_hits(&ctx.attacker);
+    let mut outcome = match run_case(ctx, case).await {
+        Ok(outcome) => outcome,
+        Err(setup) => Outcome::new(
+            case,
+            Verdict::FailRobustness,
+            format!("setup failed: {setup}"),
+            vec![],
+        ),
+    };
+    let hits = attacker_hits(&ctx.attacker) - hits_before;
+    if hits > 0 {
+        outcome.verdict = Verdict::FailRobustness;
+        outcome.note = format!(
+            "the API contacted the attacker's host ({hits} connection(s) and request(s)); {}",
+            outcome.note
+        );
     }
+    outcome
+}
+
+/// Tells the observer that case `index` has its outcome.
+fn finished(
+    observer: Observer<'_>,
+    index: usize,
+    total: usize,
+    outcome: &Outcome,
+    started: Instant,
+) {
+    observer(RunEvent::Finished {
+        index,
+        total,
+        outcome,
+        took: started.elapsed(),
+    });
 }
 
 /// Whether the valid token passes again after a stateful case, within the longer of the
@@ -260,8 +405,15 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
             if let Some(why) = unbindable(ctx, &token, expect) {
                 return Ok(Outcome::new(case, Verdict::NotApplicable, why, vec![]));
             }
-            let exchange = ctx.send(endpoint, &[format!("Bearer {token}")]).await;
-            judge(ctx, case, expect, vec![exchange], &token)
+            let auth = [format!("Bearer {token}")];
+            let mut exchanges = vec![ctx.send(endpoint, &auth).await];
+            if case.post == Some(crate::case::PostCheck::SlowMeansExecuted)
+                && exchanges[0].elapsed_ms >= KID_DELAY_MS
+            {
+                // Once more: a busy machine is slow once, an injected sleep every time.
+                exchanges.push(ctx.send(endpoint, &auth).await);
+            }
+            judge(ctx, case, expect, exchanges, &token)
         }
         Recipe::Login(which) => {
             let tokens = ctx.tenant.login_tokens(which).await?;

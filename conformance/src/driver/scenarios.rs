@@ -6,7 +6,7 @@ use super::judge::judge;
 use crate::case::{Case, Endpoint, Expect, JwksOp};
 use crate::report::Outcome;
 use crate::verdict::{Exchange, Verdict, classify};
-use mock_tenant::{BadKey, JunkBody, JwksFault, RsaKey, Signer, TokenBuilder};
+use mock_tenant::{BadKey, JwksFault, RsaKey, Signer, TokenBuilder};
 use std::time::{Duration, Instant};
 
 /// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or its declared
@@ -81,6 +81,11 @@ fn wait_too_long(case: &Case, what: &str, flag: &str, secs: u64) -> Option<Outco
     })
 }
 
+/// The discovery fields of `disc-mismatch`: another issuer than the tenant's.
+pub(super) fn foreign_discovery() -> serde_json::Value {
+    serde_json::json!({ "issuer": "https://other-tenant.example.com/" })
+}
+
 /// A token under a `kid` the API has never seen, signed by a key the tenant does not publish:
 /// a kid-aware API must fetch the keys to refuse it, and an API that tries every trusted key
 /// refuses it too. Accepting it is accepting a forgery.
@@ -118,14 +123,22 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
     let t0 = ctx.tenant.valid().await?;
     let bearer = |t: &str| vec![format!("Bearer {t}")];
     let private = Endpoint::Private;
+    if ctx.fresh && matches!(op, JwksOp::RotateAdd | JwksOp::OddKeys | JwksOp::NoAlg) {
+        // These test a refetch on a new kid, as a run on one pair does after the token cases
+        // warmed the API: a fresh API must hold the key set from before the rotation first.
+        ctx.send(private, &bearer(&t0)).await;
+    }
     let outcome = match op {
         JwksOp::DiscoveryIssuerMismatch => {
             const DISCOVERY: &str = "/.well-known/openid-configuration";
-            const OTHER: &str = "https://other-tenant.example.com/";
-            let before = ctx.tenant.requests(DISCOVERY).await?;
-            ctx.tenant
-                .set_discovery(serde_json::json!({ "issuer": OTHER }))
-                .await?;
+            // On a fresh pair the document was altered before the API started, so an API that
+            // reads it once at start reads the altered one: every read counts.
+            let before = if ctx.fresh {
+                0
+            } else {
+                ctx.tenant.requests(DISCOVERY).await?
+            };
+            ctx.tenant.set_discovery(foreign_discovery()).await?;
             // Signed by the tenant, issued by the issuer the altered document names.
             let token = ctx
                 .tenant
@@ -135,12 +148,17 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             let read = ctx.tenant.requests(DISCOVERY).await? > before;
             ctx.tenant.set_discovery(serde_json::json!({})).await?;
             if !read {
+                let why = if ctx.fresh {
+                    "not applicable: the API never read the discovery document (it is configured \
+                     with its JWKS URL)"
+                } else {
+                    "not applicable: the API did not read the discovery document during the case \
+                     (it is configured with its JWKS URL, or it keeps the document it read earlier)"
+                };
                 return Ok(Outcome::new(
                     case,
                     Verdict::NotApplicable,
-                    "not applicable: the API did not read the discovery document during the case \
-                     (it is configured with its JWKS URL, or it keeps the document it read earlier)"
-                        .into(),
+                    why.into(),
                     vec![exchange],
                 ));
             }
@@ -234,15 +252,7 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
         }
         JwksOp::Junk => {
             let mut exchanges = Vec::new();
-            let bodies = [
-                JunkBody::Html,
-                JunkBody::InvalidJson,
-                JunkBody::Empty,
-                JunkBody::KeysNotArray,
-                JunkBody::KeyMissingFields,
-                JunkBody::OctKey,
-            ];
-            for (i, body) in bodies.into_iter().enumerate() {
+            for (i, body) in ctx.junk.clone().into_iter().enumerate() {
                 ctx.tenant.set_fault(&JwksFault::Junk { body }).await?;
                 let token = unknown_kid_token(ctx, 10 + i);
                 // Until the API asks the JWKS (once its cooldown allows): else it never sees junk.

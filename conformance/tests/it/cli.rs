@@ -205,3 +205,66 @@ fn api_with_the_embedded_tenant_uses_the_ca_it_is_given() {
     assert_eq!(child.wait().unwrap().code(), Some(2), "{rest:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An "API" on `PORT` that refuses every token (401 with a Bearer challenge) and records its
+/// process id and `AUTH0_DOMAIN` in `starts`, one line per start.
+fn recording_api(starts: &std::path::Path) -> String {
+    format!(
+        "sh -c 'echo $$ $AUTH0_DOMAIN >> {}; exec python3 -c \"import http.server as h, os\nclass H(h.BaseHTTPRequestHandler):\n def do_GET(s):\n  ok = s.path.startswith(\\\"/api/public\\\")\n  s.send_response(200 if ok else 401)\n  s.send_header(\\\"Content-Type\\\", \\\"application/json\\\")\n  s.send_header(\\\"WWW-Authenticate\\\", \\\"Bearer realm=\\\\\\\"api\\\\\\\"\\\")\n  s.end_headers(); s.wfile.write(b\\\"{{}}\\\")\n def log_message(s, *a): pass\nh.HTTPServer((\\\"127.0.0.1\\\", int(os.environ[\\\"PORT\\\"])), H).serve_forever()\"'",
+        starts.display()
+    )
+}
+
+/// `--exec` runs the command once for the run and once more per stateful scenario (six times
+/// for `jwks-junk`, one per junk body), each against a tenant of its own, and stops every one;
+/// `--no-isolation` runs it once.
+#[test]
+fn exec_starts_a_fresh_api_per_stateful_scenario_and_stops_them_all() {
+    let dir = std::env::temp_dir().join(format!("conformance-iso-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |extra: &[&str], name: &str| -> Vec<(String, String)> {
+        let starts = dir.join(name);
+        let api = recording_api(&starts);
+        let mut args = vec![
+            "--exec",
+            &api,
+            "--only",
+            "jwks-junk,jwks-poisoned,alg-none",
+            "--jwks-cooldown",
+            "1",
+            "--jwks-ttl",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        let out = conformance(&args, &[]);
+        // On one pair the valid token never passes after a stateful case here (this API refuses
+        // every token): contaminated, exit 1. On fresh pairs nothing follows a scenario.
+        let expected = if extra.is_empty() { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(expected), "{}", stderr(&out));
+        std::fs::read_to_string(&starts)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let (pid, domain) = l.split_once(' ').unwrap();
+                (pid.to_owned(), domain.to_owned())
+            })
+            .collect()
+    };
+    let isolated = run(&[], "isolated");
+    assert_eq!(isolated.len(), 1 + 6 + 1, "{isolated:?}");
+    let domains: std::collections::BTreeSet<&str> =
+        isolated.iter().map(|(_, d)| d.as_str()).collect();
+    assert_eq!(domains.len(), isolated.len(), "a tenant each: {isolated:?}");
+    let shared = run(&["--no-isolation"], "shared");
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    for (pid, _) in isolated.iter().chain(&shared) {
+        let alive = std::process::Command::new("kill")
+            .args(["-0", pid])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(!alive, "process {pid} still runs after the run");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

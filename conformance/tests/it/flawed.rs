@@ -85,6 +85,10 @@ pub enum Flaw {
     /// Reads discovery on every request and takes the `issuer` it names as the expected one
     /// (trusts a document whose issuer differs).
     FollowsDiscovery,
+    /// Reads discovery once, at start, and takes the `issuer` it names as the expected one for
+    /// good (what an SDK that caches the document does, trusting a document whose issuer
+    /// differs).
+    FollowsDiscoveryAtStart,
     /// A key set it cannot parse replaces the cached one, for an hour: after `jwks-junk`, the
     /// valid token is refused (the state a stateful case leaves behind in the API).
     KeepsBrokenKeys,
@@ -211,6 +215,8 @@ struct Api {
     /// The tenant's client ids, for [`Flaw::AcceptsClientIds`].
     client_ids: Vec<String>,
     issuer: String,
+    /// The issuer discovery named at start, for [`Flaw::FollowsDiscoveryAtStart`].
+    issuer_at_start: Option<String>,
     /// Every issuer of the tenant, for [`Flaw::TrustsCustomDomains`].
     issuers: Vec<String>,
     /// The API's own `host:port`, for [`Flaw::IssuerFromHost`].
@@ -252,7 +258,16 @@ impl FlawedApi {
             base_url: format!("http://{addr}"),
             seen: Mutex::new(HashSet::new()),
         };
+        let http = http.build().unwrap();
+        let issuer_at_start = if flaws.contains(&Flaw::FollowsDiscoveryAtStart) {
+            let url = format!("{}.well-known/openid-configuration", tenant.issuer());
+            let doc: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+            doc["issuer"].as_str().map(str::to_owned)
+        } else {
+            None
+        };
         let api = Arc::new(Api {
+            issuer_at_start,
             dpop,
             flaws: flaws.iter().copied().collect(),
             client_ids: tenant
@@ -265,7 +280,7 @@ impl FlawedApi {
             issuers: tenant.issuers(),
             own_host: addr.to_string(),
             jwks_uri: format!("{}/.well-known/jwks.json", tenant.url()),
-            http: http.build().unwrap(),
+            http,
             keys: tokio::sync::Mutex::new(None),
             missing: Mutex::new(HashSet::new()),
             refused: Mutex::new(0),
@@ -504,7 +519,7 @@ impl Api {
         };
         let issuer = match self.has(Flaw::FollowsDiscovery) {
             true => self.discovery().await.map(|d| d.1),
-            false => None,
+            false => self.issuer_at_start.clone(),
         };
         let mut issuer = issuer.unwrap_or_else(|| self.issuer.clone());
         let mut keys = keys;

@@ -222,10 +222,7 @@ async fn control_bytes_in_the_header_are_sent_raw_and_a_crash_on_them_fails() {
     let tenant = MockTenant::start().await;
     let (url, server) = crashing_on_control_bytes().await;
     let selected: Vec<Case> = cases().into_iter().filter(only).collect();
-    let target = Target {
-        api: url,
-        tenant: tenant_of(&tenant),
-    };
+    let target = Target::new(url, tenant_of(&tenant));
     let report = run_cases(&target, &profile(), &selected).await;
     server.abort();
     assert_eq!(
@@ -242,10 +239,7 @@ async fn control_bytes_in_the_header_are_sent_raw_and_a_crash_on_them_fails() {
     let clean = run(&[], &profile(), only).await;
     assert_eq!(clean.failed(), 0, "{}", clean.to_text(false, false));
     // Over HTTPS the raw cases are not run, and say so.
-    let target = Target {
-        api: "https://localhost:1".into(),
-        tenant: tenant_of(&tenant),
-    };
+    let target = Target::new("https://localhost:1", tenant_of(&tenant));
     let report = run_cases(
         &target,
         &profile(),

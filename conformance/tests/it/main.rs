@@ -4,6 +4,7 @@
 //! - `flawed`: a test-only API with switchable flaws; each flaw makes exactly its cases fail,
 //!   and every case fails under some flaw.
 //! - `knobs`: profile knobs, kid-injection timing, whole-run response checks, raw-byte headers.
+//! - `isolation`: the stateful scenarios on fresh tenant-and-API pairs, in parallel.
 
 mod cli;
 mod custom_domains;
@@ -11,6 +12,7 @@ mod dpop;
 mod flawed;
 mod flawed_dpop;
 mod flawed_jwe;
+mod isolation;
 mod knobs;
 
 use conformance::{Case, Profile, Recipe, Report, Target, Verdict, cases, run_cases, tenant_of};
@@ -58,10 +60,23 @@ pub(crate) async fn run_flawed_with(
         .await;
     let api = FlawedApi::start(&tenant, flaws).await;
     let selected: Vec<Case> = cases().into_iter().filter(|c| only(c)).collect();
-    let target = Target {
-        api: api.url(),
-        tenant: tenant_of(&tenant),
-    };
+    let target = Target::new(api.url(), tenant_of(&tenant));
+    run_cases(&target, profile, &selected).await
+}
+
+/// [`run_flawed_with`], the stateful scenarios each on a fresh tenant and flawed API.
+pub(crate) async fn run_flawed_isolated(
+    flaws: &[Flaw],
+    profile: &Profile,
+    only: impl Fn(&Case) -> bool,
+) -> Report {
+    let builder = MockTenant::builder().custom_domain(conformance::CUSTOM_DOMAIN);
+    let tenant = builder.clone().start().await;
+    let api = FlawedApi::start(&tenant, flaws).await;
+    let selected: Vec<Case> = cases().into_iter().filter(|c| only(c)).collect();
+    let starter = isolation::FlawedStarter(flaws.to_vec());
+    let target = Target::new(api.url(), tenant_of(&tenant))
+        .isolated(conformance::Isolation::new(builder, starter));
     run_cases(&target, profile, &selected).await
 }
 
@@ -448,7 +463,20 @@ async fn every_case_can_fail() {
 
 #[tokio::test]
 async fn key_handling_flaws_fail_the_jwks_cases() {
-    let table: Vec<(Flaw, BTreeSet<String>)> = vec![
+    let mut problems = Vec::new();
+    for (flaw, expected) in key_handling_flaws() {
+        let report = run_flawed(&[flaw], is_jwks).await;
+        let got = failing(&report);
+        if got != expected {
+            problems.push(format!("{flaw:?}: failing {got:?}, expected {expected:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Each key-handling flaw and the JWKS scenarios it fails, on one pair or on fresh ones.
+pub(crate) fn key_handling_flaws() -> Vec<(Flaw, BTreeSet<String>)> {
+    vec![
         (Flaw::FailOpen, ids(&["jwks-down-cold"])),
         (Flaw::KeysError500, ids(&["jwks-down-cold"])),
         (Flaw::NoCache, ids(&["jwks-down-warm", "jwks-storm"])),
@@ -471,16 +499,7 @@ async fn key_handling_flaws_fail_the_jwks_cases() {
             ids(&["jwks-down-warm", "jwks-slow", "jwks-junk", "jwks-down-cold"]),
         ),
         (Flaw::NoTimeout, ids(&["jwks-slow"])),
-    ];
-    let mut problems = Vec::new();
-    for (flaw, expected) in table {
-        let report = run_flawed(&[flaw], is_jwks).await;
-        let got = failing(&report);
-        if got != expected {
-            problems.push(format!("{flaw:?}: failing {got:?}, expected {expected:?}"));
-        }
-    }
-    assert!(problems.is_empty(), "{problems:#?}");
+    ]
 }
 
 #[tokio::test]
@@ -579,10 +598,7 @@ fn docs_cases_md_is_generated_from_the_table() {
 async fn two_runs_in_two_orders_give_the_same_verdicts() {
     let tenant = MockTenant::start().await;
     let api = conformance::start_sample_api(&tenant).await.unwrap();
-    let target = Target {
-        api: api.url(),
-        tenant: tenant_of(&tenant),
-    };
+    let target = Target::new(api.url(), tenant_of(&tenant));
     let profile = Profile {
         jwks_cooldown_secs: 2,
         jwks_ttl_secs: 3,
