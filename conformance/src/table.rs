@@ -405,10 +405,12 @@ pub fn cases_for(profile: &Profile) -> Vec<Case> {
     cases().into_iter().filter(|c| c.applies(profile)).collect()
 }
 
-/// Every case, in the order the runner fires them: jwks-down-cold before anything warms the
-/// API's key cache; the stateless cases; then the stateful JWKS scenarios (the runner puts the
-/// tenant's state back after each and checks that T0 still passes); disc-mismatch after them,
-/// where a document the API caches cannot reach another case; the checks over every answer last.
+/// Every case, in the order a run on one pair fires them (`--no-isolation`): jwks-down-cold
+/// before anything warms the API's key cache; the stateless cases; then the stateful JWKS
+/// scenarios (the runner puts the tenant's state back after each and checks that T0 still
+/// passes); disc-mismatch after them, where a document the API caches cannot reach another
+/// case; the checks over every answer last. With isolation the JWKS scenarios run on fresh
+/// pairs alongside, and the report keeps this order.
 pub fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let (cold, warm): (Vec<_>, Vec<_>) = JWKS.iter().partition(|j| j.4 == JwksOp::DownCold);

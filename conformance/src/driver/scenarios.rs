@@ -9,12 +9,14 @@ use crate::verdict::{Exchange, Verdict, classify};
 use mock_tenant::{BadKey, JwksFault, RsaKey, Signer, TokenBuilder};
 use std::time::{Duration, Instant};
 
-/// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or its declared
-/// cooldown has passed, and returns the last answer: the API is given every chance to use the
-/// key set as it stands, without waiting longer than needed.
+/// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or the longer of
+/// its declared cooldown and cache lifetime has passed (an API that refetches only when its
+/// cache expires fetches then), and returns the last answer: the API is given every chance to
+/// use the key set as it stands, without waiting longer than needed.
 async fn until_fetched(ctx: &mut Ctx<'_>, token: &str) -> Result<Exchange, String> {
     let before = ctx.tenant.jwks_fetches().await?;
-    let deadline = Instant::now() + ctx.cooldown();
+    let ttl = Duration::from_secs(ctx.profile.jwks_ttl_secs.min(MAX_TTL_WAIT_SECS));
+    let deadline = Instant::now() + ctx.cooldown().max(ttl) + Duration::from_secs(1);
     loop {
         let exchange = ctx
             .send(Endpoint::Private, &[format!("Bearer {token}")])

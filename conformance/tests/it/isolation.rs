@@ -19,7 +19,9 @@ impl ApiStarter for FlawedStarter {
     }
 }
 
-#[tokio::test]
+// Two worker threads, as the command line has on these machines: a dozen tenants and APIs on
+// one thread starve each other's timed answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_handling_flaws_fail_the_jwks_cases_on_fresh_pairs() {
     let mut problems = Vec::new();
     for (flaw, mut expected) in key_handling_flaws() {
@@ -44,7 +46,7 @@ async fn key_handling_flaws_fail_the_jwks_cases_on_fresh_pairs() {
 /// The flaw that contaminates a run on one pair (a junk key set kept for an hour) stays on the
 /// fresh pair of `jwks-junk`: the token cases and the other scenarios keep their verdicts, and
 /// the run's own tenant sees none of the scenarios' rotations, faults or fetches.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scenario_that_breaks_its_api_spoils_nothing_on_fresh_pairs() {
     let only = |c: &Case| {
         matches!(
@@ -87,7 +89,7 @@ async fn a_scenario_that_breaks_its_api_spoils_nothing_on_fresh_pairs() {
 /// An API that reads discovery once, at start (as SDKs that cache the document do), is out of
 /// `disc-mismatch`'s reach on one pair; a fresh pair whose document is altered before the API
 /// starts reaches it.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovery_read_at_start_is_tested_on_a_fresh_pair() {
     let only = |c: &Case| c.id == "disc-mismatch";
     let verdict = |r: &Report| r.outcome("disc-mismatch").unwrap().verdict;
