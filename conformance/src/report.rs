@@ -78,7 +78,8 @@ pub struct Report {
     pub outcomes: Vec<Outcome>,
     /// Wall time of the run, in milliseconds.
     pub wall_ms: u64,
-    /// Of which declared waits (rotation cooldown, cache lifetime, slow JWKS).
+    /// Of which declared waits (rotation cooldown, cache lifetime, slow JWKS): their sum on one
+    /// pair; under isolation, where pairs wait side by side, the longest chain on any one pair.
     pub waited_ms: u64,
     /// The stateful case after which the valid token no longer passed: every later outcome is
     /// contaminated.

@@ -106,3 +106,43 @@ async fn discovery_read_at_start_is_tested_on_a_fresh_pair() {
     assert_eq!(o.verdict, Verdict::NotApplicable);
     assert!(o.note.contains("never read"), "{}", o.note);
 }
+
+/// On fresh pairs as on one: two runs of the catalogue in two orders against the same API and
+/// tenant give the same verdicts (`jwks-down-cold` included: its pair is always cold), and
+/// leave the tenant's keys as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_isolated_runs_in_two_orders_give_the_same_verdicts() {
+    let builder = MockTenant::builder().custom_domain(conformance::CUSTOM_DOMAIN);
+    let tenant = builder.clone().start().await;
+    let api = conformance::start_sample_api(&tenant).await.unwrap();
+    let profile = conformance::Profile {
+        jwks_cooldown_secs: 2,
+        jwks_ttl_secs: 3,
+        ..conformance::Profile::default()
+    };
+    let starter = conformance::SampleApiStarter {
+        profile: profile.clone(),
+    };
+    let target = Target::new(api.url(), tenant_of(&tenant))
+        .isolated(conformance::Isolation::new(builder, starter));
+    let keys_before = tenant.keys();
+    let mut selected: Vec<Case> = conformance::cases()
+        .into_iter()
+        .filter(|c| !matches!(c.recipe, conformance::Recipe::Responses(_)))
+        .collect();
+    let forwards = conformance::run_cases(&target, &profile, &selected).await;
+    selected.reverse();
+    let backwards = conformance::run_cases(&target, &profile, &selected).await;
+    assert_eq!(tenant.keys(), keys_before, "the runs changed the key set");
+    let verdicts = |r: &Report| -> Vec<(String, Verdict)> {
+        let mut v: Vec<_> = r
+            .outcomes
+            .iter()
+            .map(|o| (o.id.clone(), o.verdict))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(forwards.failed(), 0, "{}", forwards.to_text(false, false));
+    assert_eq!(verdicts(&forwards), verdicts(&backwards));
+}

@@ -3,8 +3,10 @@
 //! - `answers`: every endpoint and every RFC 6750 answer, as one table of requests.
 //! - `dpop`: DPoP proofs and bound tokens under `AUTH0_DPOP=allowed` and `required`.
 //! - `keys`: rotation, JWKS faults, and the fetch bound on a flood of random `kid`s.
+//! - `cli`: the binary's `--version`, `--help` and a bad setting.
 
 mod answers;
+mod cli;
 mod dpop;
 mod keys;
 
