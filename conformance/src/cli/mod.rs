@@ -24,7 +24,8 @@ use std::time::Duration;
     version,
     after_help = "Exit codes: 0 no case failed (warnings allowed), 1 a case failed, the run was \
                   contaminated or snapshots changed, 2 usage or set-up error (including an --only \
-                  that matches no case).\nEvery option can also be set by the environment \
+                  that matches no case), 130 Ctrl-C, 143 SIGTERM (the tenant's state is put back \
+                  and every API the run started is stopped first).\nEvery option can also be set by the environment \
                   variable shown with it."
 )]
 pub struct Cli {
@@ -325,13 +326,17 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         };
         let report = tokio::select! {
             report = crate::run_cases_observed(&target, &profile, &chosen, &observer) => report,
-            _ = tokio::signal::ctrl_c() => {
+            // The run (and every fresh pair's API process in it) is dropped before this arm.
+            signal = interrupted() => {
                 if let Some(state) = &saved {
                     let _ = tenant.put_state(state).await;
                 }
                 drop(exec);
-                eprintln!("conformance: interrupted; the tenant's state was put back");
-                std::process::exit(130);
+                eprintln!(
+                    "conformance: {signal}; the tenant's state was put back and every API it \
+                     started was stopped"
+                );
+                std::process::exit(if signal == "terminated" { 143 } else { 130 });
             }
         };
         if let Some(died) = exec.as_mut().and_then(Exec::died) {
@@ -386,6 +391,22 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         changed = !cli.update && (!check.changed.is_empty() || !check.stale.is_empty());
     }
     Ok((report, changed))
+}
+
+/// Waits for Ctrl-C or SIGTERM (a CI job's timeout), and says which.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => "interrupted",
+                _ = term.recv() => "terminated",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "interrupted"
 }
 
 fn read(path: &PathBuf) -> Result<String, String> {

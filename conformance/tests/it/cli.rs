@@ -268,3 +268,69 @@ fn exec_starts_a_fresh_api_per_stateful_scenario_and_stops_them_all() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// SIGTERM (a CI job's timeout) in the middle of a run: exit 143, and every API process the run
+/// started, the fresh pairs' included, is gone.
+#[test]
+fn sigterm_mid_run_stops_every_api_it_started() {
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("conformance-term-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let starts = dir.join("starts");
+    let api = recording_api(&starts);
+    let mut run = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .args(["--exec", &api, "--only", "jwks-down-warm,rot-add,valid"])
+        .args(["--jwks-cooldown", "30", "--jwks-ttl", "30"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let recorded = || -> Vec<String> {
+        std::fs::read_to_string(&starts)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split(' ').next().map(str::to_owned))
+            .collect()
+    };
+    // The run's own API and both scenarios' (which then wait out the 30 s cooldown).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while recorded().len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pids = recorded();
+    assert_eq!(pids.len(), 3, "{pids:?}");
+    std::thread::sleep(Duration::from_millis(500));
+    Command::new("kill")
+        .args(["-TERM", &run.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = run.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "conformance did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let alive: Vec<&String> = pids
+        .iter()
+        .filter(|pid| {
+            Command::new("kill")
+                .args(["-0", pid])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        })
+        .collect();
+    for pid in &alive {
+        // Never leave a server behind, even when the assertion below fails.
+        let _ = Command::new("kill").args(["-KILL", pid]).status();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(status.code(), Some(143));
+    assert!(alive.is_empty(), "still running after SIGTERM: {alive:?}");
+}
