@@ -91,6 +91,18 @@ pub enum JunkBody {
     OctKey,
 }
 
+impl JunkBody {
+    /// Every junk body, in the order above.
+    pub const ALL: [JunkBody; 6] = [
+        Self::Html,
+        Self::InvalidJson,
+        Self::Empty,
+        Self::KeysNotArray,
+        Self::KeyMissingFields,
+        Self::OctKey,
+    ];
+}
+
 /// Keys of [`JwksFault::ExtraKey`]. Each has its own `kid` (its RFC 7638 thumbprint, cut to 21
 /// characters) and is the TEST-ONLY fixture key of the same role, so a forged token can be signed
 /// with it.

@@ -89,14 +89,7 @@ struct Ctx<'a> {
 }
 
 /// Every body `jwks-junk` serves, one after another.
-const JUNK_BODIES: [JunkBody; 6] = [
-    JunkBody::Html,
-    JunkBody::InvalidJson,
-    JunkBody::Empty,
-    JunkBody::KeysNotArray,
-    JunkBody::KeyMissingFields,
-    JunkBody::OctKey,
-];
+const JUNK_BODIES: [JunkBody; 6] = JunkBody::ALL;
 
 /// The suite's HTTP client: no redirects, no proxy, and a new connection per request (a
 /// connection the API broke on one case must not fail the next case's request).
