@@ -9,15 +9,13 @@ use crate::verdict::{Exchange, Verdict, classify, has_challenge, leak};
 
 /// resp-challenge and resp-leak: one verdict over every answer of the run so far, with the
 /// first offending exchange as evidence.
-pub(super) fn responses(
+pub(super) fn responses<'a>(
     case: &Case,
     check: ResponseCheck,
-    done: &[Outcome],
+    done: impl Iterator<Item = &'a Outcome>,
     profile: &Profile,
 ) -> Outcome {
-    let answers = done
-        .iter()
-        .flat_map(|o| o.exchanges.iter().map(move |e| (o.id.as_str(), e)));
+    let answers = done.flat_map(|o| o.exchanges.iter().map(move |e| (o.id.as_str(), e)));
     match check {
         ResponseCheck::Challenge => {
             let refusals: Vec<_> = answers
@@ -168,23 +166,19 @@ pub(super) fn post_check(case: &Case, outcome: &mut Outcome) {
         Some(PostCheck::SlowMeansExecuted) => {
             // Every answer slow (a slow first answer is sent again): one slow answer on a busy
             // machine is not an executed sleep.
-            let answered: Vec<_> = outcome
+            let Some(fastest) = outcome
                 .exchanges
                 .iter()
                 .filter(|e| e.status.is_some())
-                .collect();
-            let Some(slow) = answered
-                .iter()
-                .all(|e| e.elapsed_ms >= KID_DELAY_MS)
-                .then(|| answered.iter().min_by_key(|e| e.elapsed_ms))
-                .flatten()
+                .map(|e| e.elapsed_ms)
+                .min()
+                .filter(|ms| *ms >= KID_DELAY_MS)
             else {
                 return;
             };
             outcome.verdict = Verdict::FailUnsafe;
             outcome.note = format!(
-                "answered after {} ms: the `kid` looks executed (an injected sleep)",
-                slow.elapsed_ms
+                "answered after {fastest} ms: the `kid` looks executed (an injected sleep)"
             );
         }
         Some(PostCheck::NeedsPostRoute) => {

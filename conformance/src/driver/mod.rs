@@ -88,9 +88,6 @@ struct Ctx<'a> {
     junk: Vec<JunkBody>,
 }
 
-/// Every body `jwks-junk` serves, one after another.
-const JUNK_BODIES: [JunkBody; 6] = JunkBody::ALL;
-
 /// The suite's HTTP client: no redirects, no proxy, and a new connection per request (a
 /// connection the API broke on one case must not fail the next case's request).
 fn http_client(profile: &Profile) -> reqwest::Client {
@@ -115,13 +112,14 @@ fn minting(tenant: &Tenant, profile: &Profile, dpop_key: &mock_tenant::DpopKey) 
 }
 
 impl<'a> Ctx<'a> {
-    /// The context of a run on `api` and `tenant`; `fresh`: the issuer of a pair started for one
-    /// scenario.
+    /// The context of a run on `api` and `tenant` (minted for with [`minting`] and `dpop_key`);
+    /// `fresh`: the issuer of a pair started for one scenario.
     async fn new(
         api: &str,
         tenant: &'a Tenant,
         profile: &'a Profile,
         observer: Observer<'a>,
+        dpop_key: mock_tenant::DpopKey,
         fresh: Option<&str>,
     ) -> Ctx<'a> {
         // A fresh pair's issuer is known without reading discovery, which must count only the
@@ -141,10 +139,10 @@ impl<'a> Ctx<'a> {
             waited: Duration::ZERO,
             observer,
             position: Position::default(),
-            dpop_key: mock_tenant::DpopKey::fixture(),
+            dpop_key,
             api_nonce: std::sync::Mutex::new(None),
             fresh: fresh.is_some(),
-            junk: JUNK_BODIES.to_vec(),
+            junk: JunkBody::ALL.to_vec(),
         }
     }
 
@@ -179,7 +177,7 @@ pub async fn run_cases(
     let dpop_key = mock_tenant::DpopKey::fixture();
     let tenant = minting(&target.tenant, profile, &dpop_key);
     let saved = tenant.state().await;
-    let mut ctx = Ctx::new(&target.api, &tenant, profile, observer, None).await;
+    let mut ctx = Ctx::new(&target.api, &tenant, profile, observer, dpop_key, None).await;
     let total = cases.len();
     let shared = async {
         let mut outcomes: Vec<(usize, Outcome)> = Vec::with_capacity(cases.len());
@@ -247,8 +245,7 @@ pub async fn run_cases(
                 total,
                 id: &case.id,
             });
-            let done: Vec<Outcome> = slots.iter().flatten().cloned().collect();
-            let outcome = responses(case, check, &done, profile);
+            let outcome = responses(case, check, slots.iter().flatten(), profile);
             finished(observer, index, total, &outcome, case_started);
             slots[index] = Some(outcome);
         }

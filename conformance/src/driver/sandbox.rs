@@ -3,7 +3,7 @@
 //! junk body, so that no body waits for the API's cooldown after the one before.
 
 use super::progress::Position;
-use super::{Ctx, JUNK_BODIES, Observer, RunEvent, minting, run_one, scenarios};
+use super::{Ctx, Observer, RunEvent, minting, run_one, scenarios};
 use crate::case::{Case, JwksOp, Recipe};
 use crate::isolation::{Isolation, RunningApi};
 use crate::profile::Profile;
@@ -28,9 +28,9 @@ pub(super) async fn run(
         id: &case.id,
     });
     let parts: Vec<Vec<JunkBody>> = if matches!(case.recipe, Recipe::Jwks(JwksOp::Junk)) {
-        JUNK_BODIES.iter().map(|body| vec![*body]).collect()
+        JunkBody::ALL.iter().map(|body| vec![*body]).collect()
     } else {
-        vec![JUNK_BODIES.to_vec()]
+        vec![JunkBody::ALL.to_vec()]
     };
     let position = || Position {
         index,
@@ -105,7 +105,8 @@ async fn one(
     };
     let dpop_key = mock_tenant::DpopKey::fixture();
     let handle = minting(&crate::tenant_of(&tenant), profile, &dpop_key);
-    let mut ctx = Ctx::new(&api.url, &handle, profile, observer, Some(tenant.issuer())).await;
+    let issuer = Some(tenant.issuer());
+    let mut ctx = Ctx::new(&api.url, &handle, profile, observer, dpop_key, issuer).await;
     ctx.position = position;
     ctx.junk = junk;
     let outcome = run_one(&mut ctx, case).await;
