@@ -3,6 +3,7 @@
 
 use crate::profile::{Dpop, Profile, ScopeSource, Transports};
 use crate::verdict::Verdict;
+use mock_tenant::{DefectId, DpopDefectId};
 use serde::Serialize;
 
 /// The catalogue's categories.
@@ -229,9 +230,8 @@ pub enum ResponseCheck {
 pub enum DpopCase {
     /// The bound token with a fresh, valid proof.
     Valid,
-    /// The bound token with a proof that has this named defect
-    /// ([`mock_tenant::dpop_defects`]).
-    Proof(&'static str),
+    /// The bound token with a proof that has this defect ([`mock_tenant::dpop_defects`]).
+    Proof(DpopDefectId),
     /// The bound token, no `DPoP` header.
     NoProof,
     /// The bound token as `Authorization: Bearer`, no proof (a downgrade).
@@ -362,8 +362,8 @@ pub enum Recipe {
     Token {
         /// The endpoint.
         endpoint: Endpoint,
-        /// The defect's name; `None` for the valid token.
-        defect: Option<&'static str>,
+        /// The defect; `None` for the valid token.
+        defect: Option<DefectId>,
     },
     /// The tenant's own tokens from real logins, each sent to `/api/private`.
     Login(LoginTokens),

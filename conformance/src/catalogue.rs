@@ -2,7 +2,7 @@
 //! API answers, what accepting it means, and why. A test keeps the file in step with the table.
 
 use crate::case::{Case, Expect, Knob, Policy, Threat};
-use crate::table::cases;
+use crate::cases::cases;
 use std::fmt::Write;
 
 fn expect_text(expect: Expect) -> &'static str {
@@ -99,10 +99,9 @@ pub fn cases_markdown() -> String {
             other => format!("{other:?}"),
         });
         let source = match case.recipe {
-            crate::Recipe::Token { defect, .. } => defect
-                .and_then(mock_tenant::find_defect)
-                .map_or("", |d| d.source)
-                .to_owned(),
+            crate::Recipe::Token { defect, .. } => {
+                defect.map_or("", |d| d.defect().source).to_owned()
+            }
             _ => "-".into(),
         };
         let _ = writeln!(

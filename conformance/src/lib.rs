@@ -12,6 +12,7 @@
 //! ```
 
 mod case;
+mod cases;
 mod catalogue;
 pub mod cli;
 mod driver;
@@ -23,7 +24,6 @@ mod profile;
 mod raw;
 mod report;
 mod snapshots;
-mod table;
 mod tenant;
 mod verdict;
 
@@ -31,6 +31,7 @@ pub use case::{
     Case, Category, DpopCase, Endpoint, Expect, IssuerCase, JwksOp, Knob, LoginTokens, Policy,
     PostCheck, Recipe, ResponseCheck, Severity, Threat, Transport,
 };
+pub use cases::{cases, cases_for};
 pub use catalogue::cases_markdown;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
 pub use exec::{Exec, ExecOptions};
@@ -40,7 +41,6 @@ pub use junit::to_junit;
 pub use profile::{Dpop, Profile, ScopeSource, Transports};
 pub use report::{Outcome, REPORT_FORMAT_VERSION, Report};
 pub use snapshots::{SnapshotCheck, check as check_snapshots};
-pub use table::{cases, cases_for};
 pub use tenant::Tenant;
 pub use verdict::{Exchange, Verdict, classify};
 

@@ -2,7 +2,7 @@
 //! its `/_mock/` HTTP API ([`mock_tenant::ControlClient`], the one owner of that protocol), so an
 //! embedded tenant and one running elsewhere are driven alike.
 
-use mock_tenant::{ControlClient, JwksFault, MintRequest};
+use mock_tenant::{ControlClient, DefectId, JwksFault, MintRequest};
 use serde_json::Value;
 
 /// A running mock tenant, by URL.
@@ -53,14 +53,14 @@ impl Tenant {
         &self.control
     }
 
-    /// A token by defect name (`None`: the valid token, see [`valid`](Self::valid)).
+    /// A token with this defect (`None`: the valid token, see [`valid`](Self::valid)).
     pub(crate) async fn mint(
         &self,
-        defect: Option<&str>,
+        defect: Option<DefectId>,
         attacker: Option<&str>,
     ) -> Result<String, String> {
         self.mint_with(MintRequest {
-            defect: defect.map(str::to_owned),
+            defect: defect.map(|d| d.name().to_owned()),
             attacker: attacker.map(str::to_owned),
             ..MintRequest::default()
         })

@@ -53,9 +53,9 @@ pub use control_client::{ControlClient, MintRequest};
 pub use error::Error;
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use forge::{
-    Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, DpopAnswer, DpopDefect, DpopKey,
-    DpopProof, FORGE_CLIENT_ID, Forger, Row, RsaKey, Signer, TokenBuilder, defects, dpop_defects,
-    find_defect, find_dpop_defect,
+    Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, DefectId, DpopAnswer, DpopDefect,
+    DpopDefectId, DpopKey, DpopProof, FORGE_CLIENT_ID, Forger, ProofForger, Row, RsaKey, Signer,
+    TokenBuilder, defects, dpop_defects, find_defect, find_dpop_defect,
 };
 pub use keys::KeySource;
 pub use routes::escape_markup;

@@ -40,7 +40,7 @@ pub(super) async fn run(
         ),
         DpopCase::Proof(name) => (
             bound.clone(),
-            vec![send(dpop(&bound), vec![], Some(proof(&bound).defect(name))).await],
+            vec![send(dpop(&bound), vec![], Some(proof(&bound).with(name))).await],
         ),
         DpopCase::NoProof => (bound.clone(), vec![send(dpop(&bound), vec![], None).await]),
         DpopCase::BearerDowngrade => (

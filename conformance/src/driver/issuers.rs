@@ -7,6 +7,7 @@ use super::judge::judge;
 use crate::case::{Case, Endpoint, Expect, IssuerCase};
 use crate::report::Outcome;
 use crate::verdict::Verdict;
+use mock_tenant::DefectId;
 use serde_json::json;
 
 /// Runs one custom-domain case.
@@ -38,7 +39,10 @@ pub(super) async fn run(
         IssuerCase::HostSpoof => {
             let token = ctx
                 .tenant
-                .mint(Some("iss-wrong-attacker-host"), Some(&ctx.attacker.url()))
+                .mint(
+                    Some(DefectId::IssWrongAttackerHost),
+                    Some(&ctx.attacker.url()),
+                )
                 .await?;
             let url = ctx.attacker.url();
             let authority = url.split_once("://").map_or(url.as_str(), |(_, a)| a);

@@ -6,7 +6,7 @@ use super::judge::judge;
 use crate::case::{Case, Endpoint, Expect, JwksOp};
 use crate::report::Outcome;
 use crate::verdict::{Exchange, Verdict, classify};
-use mock_tenant::{BadKey, JwksFault, RsaKey, Signer, TokenBuilder};
+use mock_tenant::{BadKey, DefectId, JwksFault, RsaKey, Signer, TokenBuilder};
 use std::time::{Duration, Instant};
 
 /// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or the longer of
@@ -150,7 +150,7 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             // Signed by the tenant, issued by the issuer the altered document names.
             let token = ctx
                 .tenant
-                .mint(Some("iss-wrong-other-tenant"), None)
+                .mint(Some(DefectId::IssWrongOtherTenant), None)
                 .await?;
             let exchange = ctx.send(private, &bearer(&token)).await;
             let read = ctx.tenant.requests(DISCOVERY).await? > before;
@@ -367,7 +367,11 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
             let accepted = until_accepted(ctx, &token).await;
             let mut outcome = judge(ctx, case, Expect::Ok, vec![accepted], &token);
             // The same kid, HMAC keyed with its public key: each must be refused.
-            for defect in ["hs-pubkey-modulus", "hs-pubkey-pem", "hs-pubkey-jwk"] {
+            for defect in [
+                DefectId::HsPubkeyModulus,
+                DefectId::HsPubkeyPem,
+                DefectId::HsPubkeyJwk,
+            ] {
                 let forged = ctx.tenant.mint(Some(defect), None).await?;
                 let exchange = ctx.send(private, &bearer(&forged)).await;
                 let (v, note) =

@@ -168,6 +168,11 @@ impl DpopProof {
         (defect.recipe)(self)
     }
 
+    /// Applies this proof defect.
+    pub fn with(self, defect: DpopDefectId) -> Self {
+        (defect.defect().recipe)(self)
+    }
+
     /// The proof, `header.payload.signature`.
     pub fn sign(&self) -> String {
         let input = format!(
@@ -207,11 +212,26 @@ pub enum DpopAnswer {
     Accept,
 }
 
+/// Who could send a proof with this defect along with a stolen bound token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProofForger {
+    /// Anyone who captured the token and one proof: the proof is replayed for another request,
+    /// time or token, or made without the key.
+    Anyone,
+    /// Only the holder of the private key: a proof it signed, odd in form.
+    KeyHolder,
+}
+
 /// One named DPoP proof defect.
 #[derive(Clone, Copy)]
 pub struct DpopDefect {
+    /// The defect as a type.
+    pub id: DpopDefectId,
     /// The name, starting with `dpop-`.
     pub name: &'static str,
+    /// Who could send it.
+    pub forger: ProofForger,
     /// One line: what it is.
     pub about: &'static str,
     /// Where the rule comes from.
@@ -249,10 +269,13 @@ fn moved(p: DpopProof, f: fn(&str) -> String) -> DpopProof {
     p.claim("htu", htu)
 }
 
+/// One row: `dpop_defect!(Variant, "name", who can make it, answer, "source", "about", recipe)`.
 macro_rules! dpop_defect {
-    ($name:literal, $answer:expr, $source:literal, $about:literal, $recipe:expr) => {
+    ($id:ident, $name:literal, $forger:ident, $answer:expr, $source:literal, $about:literal, $recipe:expr) => {
         DpopDefect {
+            id: DpopDefectId::$id,
             name: $name,
+            forger: ProofForger::$forger,
             about: $about,
             source: $source,
             answer: $answer,
@@ -261,31 +284,77 @@ macro_rules! dpop_defect {
     };
 }
 
-#[rustfmt::skip] // one row per line reads as the table it is
-static DPOP_DEFECTS: &[DpopDefect] = &[
-    dpop_defect!("dpop-typ-missing", Refuse, "RFC 9449 §4.3 (2)", "no `typ` in the proof header", |p| p.without_header("typ")),
-    dpop_defect!("dpop-typ-jwt", Refuse, "RFC 9449 §4.3 (2)", "`typ: JWT` instead of `dpop+jwt`", |p| p.header("typ", "JWT")),
-    dpop_defect!("dpop-alg-none", Refuse, "RFC 9449 §4.3 (4)", "`alg: none` and no signature", |p| p.header("alg", "none").finish(|t| format!("{}.", &t[..t.rfind('.').unwrap_or(t.len())]))),
-    dpop_defect!("dpop-alg-hs256", Refuse, "RFC 9449 §4.3 (4)", "`alg: HS256`: a symmetric algorithm", |p| p.header("alg", "HS256")),
-    dpop_defect!("dpop-alg-es512", Refuse, "RFC 9449 §4.3 (4)", "`alg: ES512`: an algorithm the key and the allow-list do not have", |p| p.header("alg", "ES512")),
-    dpop_defect!("dpop-jwk-private", Refuse, "RFC 9449 §4.3 (5)", "the `jwk` carries the private `d`", |p| { let mut jwk = p.key.jwk(); jwk["d"] = json!(b64::url([7u8; 32])); p.header("jwk", jwk) }),
-    dpop_defect!("dpop-jwk-mismatch", Refuse, "RFC 9449 §4.3 (6)", "signed by another key than the `jwk` names", |p| p.signed_by(&DpopKey::generate())),
-    dpop_defect!("dpop-jwk-missing", Refuse, "RFC 9449 §4.2", "no `jwk` in the header", |p| p.without_header("jwk")),
-    dpop_defect!("dpop-htm-mismatch", Refuse, "RFC 9449 §4.3 (8)", "`htm` names another method", |p| { let other = if p.claims["htm"] == "GET" { "POST" } else { "GET" }; p.claim("htm", other) }),
-    dpop_defect!("dpop-htu-path", Refuse, "RFC 9449 §4.3 (9)", "`htu` names another path", |p| moved(p, |u| format!("{u}-other"))),
-    dpop_defect!("dpop-htu-host", Refuse, "RFC 9449 §4.3 (9)", "`htu` names another host", |p| moved(p, |u| { let (scheme, rest) = u.split_once("://").unwrap_or(("https", u)); let path = rest.find('/').map_or("", |i| &rest[i..]); format!("{scheme}://evil.example{path}") })),
-    dpop_defect!("dpop-htu-port", Refuse, "RFC 9449 §4.3 (9)", "`htu` names another port", |p| moved(p, |u| { let (scheme, rest) = u.split_once("://").unwrap_or(("https", u)); let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len())); let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h); format!("{scheme}://{host}:1{path}") })),
-    dpop_defect!("dpop-htu-scheme", Refuse, "RFC 9449 §4.3 (9)", "`htu` over the other scheme (http for https)", |p| moved(p, |u| if let Some(rest) = u.strip_prefix("https://") { format!("http://{rest}") } else { u.replacen("http://", "https://", 1) })),
-    dpop_defect!("dpop-htu-query", Accept, "RFC 9449 §4.3 (9)", "`htu` with a query: ignored when comparing, so still valid", |p| moved(p, |u| format!("{u}?page=1"))),
-    dpop_defect!("dpop-htu-fragment", Accept, "RFC 9449 §4.3 (9)", "`htu` with a fragment: ignored when comparing, so still valid", |p| moved(p, |u| format!("{u}#top"))),
-    dpop_defect!("dpop-iat-old", Refuse, "RFC 9449 §4.3 (11)", "`iat` an hour ago", |p| p.claim("iat", now() - 3600)),
-    dpop_defect!("dpop-iat-future", Refuse, "RFC 9449 §4.3 (11)", "`iat` an hour ahead", |p| p.claim("iat", now() + 3600)),
-    dpop_defect!("dpop-iat-string", Refuse, "RFC 9449 §4.2; RFC 7519 §2", "`iat` as a string", |p| p.claim("iat", now().to_string())),
-    dpop_defect!("dpop-jti-missing", Refuse, "RFC 9449 §4.2", "no `jti`", |p| p.without_claim("jti")),
-    dpop_defect!("dpop-ath-missing", Refuse, "RFC 9449 §4.3 (12)", "no `ath` at a resource", |p| p.without_claim("ath")),
-    dpop_defect!("dpop-ath-wrong", Refuse, "RFC 9449 §4.3 (12)", "`ath` of another access token", |p| p.ath("another-access-token")),
-    dpop_defect!("dpop-not-jwt", Refuse, "RFC 9449 §4.3 (1)", "a proof that is not a JWT", |p| p.finish(|_| "not-a-jwt".to_owned())),
-];
+/// The table: generates [`DpopDefectId`], one variant per row in the same order, and the rows.
+macro_rules! dpop_defects {
+    ($(dpop_defect!($id:ident, $name:literal, $($rest:tt)*)),* $(,)?) => {
+        /// A DPoP proof defect as a type: one variant per row of the table, in its order. Its
+        /// name (`dpop-alg-none`) is what the `/_mock/` wire and the reports carry.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum DpopDefectId {
+            $(
+                #[doc = concat!("`", $name, "`.")]
+                $id,
+            )*
+        }
+
+        impl DpopDefectId {
+            /// Every proof defect, in table order.
+            pub const ALL: &'static [DpopDefectId] = &[$(DpopDefectId::$id),*];
+
+            /// The defect's name, e.g. `dpop-alg-none`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(DpopDefectId::$id => $name,)*
+                }
+            }
+
+            /// The defect's row of the table.
+            pub fn defect(self) -> &'static DpopDefect {
+                &DPOP_DEFECTS[self as usize]
+            }
+        }
+
+        /// Serialized as its name, as the `/_mock/` wire and the reports spell it.
+        impl serde::Serialize for DpopDefectId {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl std::fmt::Display for DpopDefectId {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        static DPOP_DEFECTS: &[DpopDefect] = &[$(dpop_defect!($id, $name, $($rest)*)),*];
+    };
+}
+
+dpop_defects! {
+    dpop_defect!(DpopTypMissing, "dpop-typ-missing", KeyHolder, Refuse, "RFC 9449 §4.3 (2)", "no `typ` in the proof header", |p| p.without_header("typ")),
+    dpop_defect!(DpopTypJwt, "dpop-typ-jwt", KeyHolder, Refuse, "RFC 9449 §4.3 (2)", "`typ: JWT` instead of `dpop+jwt`", |p| p.header("typ", "JWT")),
+    dpop_defect!(DpopAlgNone, "dpop-alg-none", Anyone, Refuse, "RFC 9449 §4.3 (4)", "`alg: none` and no signature", |p| p.header("alg", "none").finish(|t| format!("{}.", &t[..t.rfind('.').unwrap_or(t.len())]))),
+    dpop_defect!(DpopAlgHs256, "dpop-alg-hs256", Anyone, Refuse, "RFC 9449 §4.3 (4)", "`alg: HS256`: a symmetric algorithm", |p| p.header("alg", "HS256")),
+    dpop_defect!(DpopAlgEs512, "dpop-alg-es512", KeyHolder, Refuse, "RFC 9449 §4.3 (4)", "`alg: ES512`: an algorithm the key and the allow-list do not have", |p| p.header("alg", "ES512")),
+    dpop_defect!(DpopJwkPrivate, "dpop-jwk-private", KeyHolder, Refuse, "RFC 9449 §4.3 (5)", "the `jwk` carries the private `d`", |p| { let mut jwk = p.key.jwk(); jwk["d"] = json!(b64::url([7u8; 32])); p.header("jwk", jwk) }),
+    dpop_defect!(DpopJwkMismatch, "dpop-jwk-mismatch", Anyone, Refuse, "RFC 9449 §4.3 (6)", "signed by another key than the `jwk` names", |p| p.signed_by(&DpopKey::generate())),
+    dpop_defect!(DpopJwkMissing, "dpop-jwk-missing", Anyone, Refuse, "RFC 9449 §4.2", "no `jwk` in the header", |p| p.without_header("jwk")),
+    dpop_defect!(DpopHtmMismatch, "dpop-htm-mismatch", Anyone, Refuse, "RFC 9449 §4.3 (8)", "`htm` names another method", |p| { let other = if p.claims["htm"] == "GET" { "POST" } else { "GET" }; p.claim("htm", other) }),
+    dpop_defect!(DpopHtuPath, "dpop-htu-path", Anyone, Refuse, "RFC 9449 §4.3 (9)", "`htu` names another path", |p| moved(p, |u| format!("{u}-other"))),
+    dpop_defect!(DpopHtuHost, "dpop-htu-host", Anyone, Refuse, "RFC 9449 §4.3 (9)", "`htu` names another host", |p| moved(p, |u| { let (scheme, rest) = u.split_once("://").unwrap_or(("https", u)); let path = rest.find('/').map_or("", |i| &rest[i..]); format!("{scheme}://evil.example{path}") })),
+    dpop_defect!(DpopHtuPort, "dpop-htu-port", Anyone, Refuse, "RFC 9449 §4.3 (9)", "`htu` names another port", |p| moved(p, |u| { let (scheme, rest) = u.split_once("://").unwrap_or(("https", u)); let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len())); let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h); format!("{scheme}://{host}:1{path}") })),
+    dpop_defect!(DpopHtuScheme, "dpop-htu-scheme", Anyone, Refuse, "RFC 9449 §4.3 (9)", "`htu` over the other scheme (http for https)", |p| moved(p, |u| if let Some(rest) = u.strip_prefix("https://") { format!("http://{rest}") } else { u.replacen("http://", "https://", 1) })),
+    dpop_defect!(DpopHtuQuery, "dpop-htu-query", KeyHolder, Accept, "RFC 9449 §4.3 (9)", "`htu` with a query: ignored when comparing, so still valid", |p| moved(p, |u| format!("{u}?page=1"))),
+    dpop_defect!(DpopHtuFragment, "dpop-htu-fragment", KeyHolder, Accept, "RFC 9449 §4.3 (9)", "`htu` with a fragment: ignored when comparing, so still valid", |p| moved(p, |u| format!("{u}#top"))),
+    dpop_defect!(DpopIatOld, "dpop-iat-old", Anyone, Refuse, "RFC 9449 §4.3 (11)", "`iat` an hour ago", |p| p.claim("iat", now() - 3600)),
+    dpop_defect!(DpopIatFuture, "dpop-iat-future", Anyone, Refuse, "RFC 9449 §4.3 (11)", "`iat` an hour ahead", |p| p.claim("iat", now() + 3600)),
+    dpop_defect!(DpopIatString, "dpop-iat-string", KeyHolder, Refuse, "RFC 9449 §4.2; RFC 7519 §2", "`iat` as a string", |p| p.claim("iat", now().to_string())),
+    dpop_defect!(DpopJtiMissing, "dpop-jti-missing", KeyHolder, Refuse, "RFC 9449 §4.2", "no `jti`", |p| p.without_claim("jti")),
+    dpop_defect!(DpopAthMissing, "dpop-ath-missing", KeyHolder, Refuse, "RFC 9449 §4.3 (12)", "no `ath` at a resource", |p| p.without_claim("ath")),
+    dpop_defect!(DpopAthWrong, "dpop-ath-wrong", Anyone, Refuse, "RFC 9449 §4.3 (12)", "`ath` of another access token", |p| p.ath("another-access-token")),
+    dpop_defect!(DpopNotJwt, "dpop-not-jwt", Anyone, Refuse, "RFC 9449 §4.3 (1)", "a proof that is not a JWT", |p| p.finish(|_| "not-a-jwt".to_owned())),
+}
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -349,6 +418,10 @@ mod tests {
             DpopKey::generate().thumbprint(),
             DpopKey::fixture().thumbprint()
         );
+        for (i, defect) in dpop_defects().iter().enumerate() {
+            assert_eq!(defect.id as usize, i, "{}", defect.name);
+            assert_eq!(defect.id.name(), defect.name);
+        }
         let names: std::collections::BTreeSet<_> = dpop_defects().iter().map(|d| d.name).collect();
         assert_eq!(names.len(), dpop_defects().len(), "unique names");
         assert!(names.iter().all(|n| n.starts_with("dpop-")));

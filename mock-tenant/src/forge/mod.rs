@@ -8,8 +8,11 @@ mod encodings;
 mod rows;
 
 pub use attacker::AttackerHost;
-pub use defects::{Answer, Check, Defect, defects, find_defect};
-pub use dpop::{DpopAnswer, DpopDefect, DpopKey, DpopProof, dpop_defects, find_dpop_defect};
+pub use defects::{Answer, Check, Defect, DefectId, defects, find_defect};
+pub use dpop::{
+    DpopAnswer, DpopDefect, DpopDefectId, DpopKey, DpopProof, ProofForger, dpop_defects,
+    find_dpop_defect,
+};
 pub(crate) use encodings::PublicKeyEncoding;
 pub use rows::{Forger, Row};
 
@@ -317,9 +320,12 @@ impl TokenBuilder {
 
     /// Applies the named defect, or says there is none by that name.
     pub fn try_defect(self, name: &str) -> Result<Self, crate::Error> {
-        let defect =
-            find_defect(name).ok_or_else(|| crate::Error::UnknownDefect(name.to_owned()))?;
-        Ok((defect.recipe)(self))
+        Ok(self.with(name.parse()?))
+    }
+
+    /// Applies this defect.
+    pub fn with(self, defect: DefectId) -> Self {
+        (defect.defect().recipe)(self)
     }
 
     /// Sets (or, for `null`, removes) each claim and header field, as `POST /_mock/token` and
