@@ -66,8 +66,8 @@ fn threat_text(threat: Threat) -> &'static str {
 pub fn cases_markdown() -> String {
     let mut out = String::from(
         "# The cases\n\n\
-         Generated from the suite's table (`conformance/src/table.rs` and the forge's defects in \
-         `mock-tenant/src/forge/defects.rs`) by `cargo test -p auth0-offline-conformance --test it cases_md`; \
+         Generated from the suite's tables (`conformance/src/cases/`, one file per family, the forge's \
+         defects in `mock-tenant/src/forge/defects.rs` and the profiles in `conformance/src/profile.rs`) by `cargo test -p auth0-offline-conformance --test it cases_md`; \
          do not edit by hand (`UPDATE_DOCS=1` rewrites it).\n\n\
          **Who could send it** decides what accepting a case that must be refused means:\n\n\
          - *anyone*: no credentials, a forged or unsigned token, an attacker's key, injected keys \
@@ -75,8 +75,8 @@ pub fn cases_markdown() -> String {
          - *issuer only*: signed by the tenant's own key, odd but parseable. Accepting it is \
          `warn strict` (reported, exit 0), unless a policy the API owns was skipped (`aud`, \
          `iss`, `exp` in the past, `nbf` in the future, a missing `exp` under `exp_required`, \
-         the scope): then it is `FAIL unsafe`. The time rows decide this from the token: if a \
-         lenient reading of `exp` (a number, or a string that parses as one) is a past instant, \
+         the scope): then it is `FAIL unsafe`. The time rows say this per token (a test reads each \
+         token back to prove it): if a lenient reading of `exp` (a number, or a string that parses as one) is a past instant, \
          the policy was skipped (CVE-2026-25537); an odd form of a future instant is only an \
          oddity.\n\
          - *token holder*: the valid token in an odd request shape (two headers, quotes, an \
@@ -117,6 +117,35 @@ pub fn cases_markdown() -> String {
             format!("{}: {}", case.about, case.why)
                 .replace('|', "\\|")
                 .replace('\n', " "),
+        );
+    }
+    out.push_str(
+        "\n## Profiles\n\n\
+         `--profile NAME` starts from one of these; `--profile-file` reads JSON that names one in \
+         `\"extends\"` and changes any field; flags change fields last.\n\n\
+         | profile | what it stands for | leeway | JWKS cooldown | JWKS cache | challenges | token in | DPoP |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for named in crate::Profile::NAMED {
+        let p = (named.make)();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} s | {} s | {} s | {} | {} | {:?} |",
+            named.name,
+            named.about,
+            p.leeway_secs,
+            p.jwks_cooldown_secs,
+            p.jwks_ttl_secs,
+            if p.require_challenge {
+                "required"
+            } else {
+                "welcome"
+            },
+            match p.transports {
+                crate::Transports::Header => "header",
+                crate::Transports::HeaderQueryBody => "header, query, body",
+            },
+            p.dpop,
         );
     }
     out

@@ -17,6 +17,7 @@ mod catalogue;
 pub mod cli;
 mod driver;
 mod exec;
+mod expect;
 mod html;
 mod isolation;
 mod junit;
@@ -35,10 +36,11 @@ pub use cases::{cases, cases_for};
 pub use catalogue::cases_markdown;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
 pub use exec::{Exec, ExecOptions};
+pub use expect::{ExpectCheck, Expected, Findings};
 pub use html::to_html;
 pub use isolation::{ApiStarter, ExecStarter, Isolation, RunningApi, SampleApiStarter, Starting};
 pub use junit::to_junit;
-pub use profile::{Dpop, Profile, ScopeSource, Transports};
+pub use profile::{Dpop, NamedProfile, Profile, ScopeSource, Transports};
 pub use report::{Outcome, REPORT_FORMAT_VERSION, Report};
 pub use snapshots::{SnapshotCheck, check as check_snapshots};
 pub use tenant::Tenant;
@@ -56,6 +58,22 @@ pub enum Error {
     /// The reference API did not start.
     #[error("the reference API did not start: {0}")]
     Api(#[from] sample_api::Error),
+    /// No profile has this name.
+    #[error("unknown profile {name:?}: one of {known}")]
+    UnknownProfile {
+        /// The name asked for.
+        name: String,
+        /// The names there are, comma-separated.
+        known: String,
+    },
+    /// A profile file could not be read or used.
+    #[error("profile {}: {reason}", path.display())]
+    ProfileFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// The message, for the command line.

@@ -1,6 +1,7 @@
 //! Profiles: what the suite expects beyond the catalogue's hard rules, and the knobs real APIs
 //! need (paths, scope, leeway, JWKS cooldown and cache lifetime, timeouts).
 
+use crate::Error;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -116,6 +117,17 @@ impl std::str::FromStr for Transports {
     }
 }
 
+/// A profile the suite knows by name.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedProfile {
+    /// The name `--profile` takes.
+    pub name: &'static str,
+    /// One line: what it stands for.
+    pub about: &'static str,
+    /// Makes the profile.
+    pub make: fn() -> Profile,
+}
+
 impl Default for Profile {
     fn default() -> Self {
         Self::auth0_quickstart()
@@ -205,45 +217,177 @@ impl Profile {
         }
     }
 
-    /// The names [`named`](Self::named) knows.
-    pub const NAMES: &'static [&'static str] = &[
-        "auth0-quickstart",
-        "rfc6750-strict",
-        "express-oauth2-jwt-bearer",
-        "auth0-api-python",
-        "auth0-fastapi-api",
-        "pyjwt",
-        "dpop",
-    ];
-
-    /// A profile by name (see [`NAMES`](Self::NAMES)).
-    pub fn named(name: &str) -> Result<Self, String> {
-        match name {
-            "auth0-quickstart" => Ok(Self::auth0_quickstart()),
-            "rfc6750-strict" => Ok(Self::rfc6750_strict()),
-            "express-oauth2-jwt-bearer" => Ok(Self::express_oauth2_jwt_bearer()),
-            "auth0-api-python" => Ok(Self::auth0_api_python()),
-            "auth0-fastapi-api" => Ok(Self {
-                name: "auth0-fastapi-api".into(),
-                ..Self::auth0_api_python()
-            }),
-            "pyjwt" => Ok(Self::pyjwt()),
-            "dpop" => Ok(Self::dpop()),
-            other => Err(format!(
-                "unknown profile {other:?}: one of {}",
-                Self::NAMES.join(", ")
-            )),
+    /// auth0-fastapi-api's defaults: auth0-api-python's, which it is built on.
+    pub fn auth0_fastapi_api() -> Self {
+        Self {
+            name: "auth0-fastapi-api".into(),
+            ..Self::auth0_api_python()
         }
     }
 
-    /// Reads a profile file (JSON, any subset of the fields; the rest from `auth0-quickstart`).
-    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read profile {}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("invalid profile {}: {e}", path.display()))
+    /// panva/jose's documented defaults, for an API that verifies with `jwtVerify` and
+    /// `createRemoteJWKSet` (the library under express-oauth2-jwt-bearer): `cacheMaxAge` 600 s,
+    /// `cooldownDuration` 30 s, `clockTolerance` 0; header tokens only. jose answers no HTTP,
+    /// so challenges are the application's: welcome, not required.
+    pub fn jose() -> Self {
+        Self {
+            name: "jose".into(),
+            leeway_secs: 0,
+            jwks_cooldown_secs: 30,
+            jwks_ttl_secs: 600,
+            ..Self::auth0_quickstart()
+        }
+    }
+
+    /// Every profile the suite knows by name: the one table behind [`named`](Self::named),
+    /// `--profile`'s list in `--help` and the profiles' table in `docs/cases.md`.
+    pub const NAMED: &'static [NamedProfile] = &[
+        NamedProfile {
+            name: "auth0-quickstart",
+            about: "Auth0's API quickstarts: challenges welcome, not required; 60 s leeway",
+            make: Self::auth0_quickstart,
+        },
+        NamedProfile {
+            name: "rfc6750-strict",
+            about: "RFC 6750 to the letter: a challenge on every 401 and 403",
+            make: Self::rfc6750_strict,
+        },
+        NamedProfile {
+            name: "express-oauth2-jwt-bearer",
+            about: "Auth0's Express SDK: 5 s leeway, 30 s cooldown, 600 s cache, header, query and body tokens",
+            make: Self::express_oauth2_jwt_bearer,
+        },
+        NamedProfile {
+            name: "auth0-api-python",
+            about: "Auth0's Python API SDK: 600 s cache and no earlier refetch, no leeway",
+            make: Self::auth0_api_python,
+        },
+        NamedProfile {
+            name: "auth0-fastapi-api",
+            about: "Auth0's FastAPI SDK, on auth0-api-python: the same defaults",
+            make: Self::auth0_fastapi_api,
+        },
+        NamedProfile {
+            name: "pyjwt",
+            about: "PyJWT's PyJWKClient: 300 s cache, 30 s refetch cooldown, no leeway",
+            make: Self::pyjwt,
+        },
+        NamedProfile {
+            name: "jose",
+            about: "panva/jose's createRemoteJWKSet and jwtVerify: 600 s cache, 30 s cooldown, no leeway",
+            make: Self::jose,
+        },
+        NamedProfile {
+            name: "dpop",
+            about: "a DPoP-only API (RFC 9449): bound tokens with a proof on every request",
+            make: Self::dpop,
+        },
+    ];
+
+    /// A profile by name (see [`NAMED`](Self::NAMED)).
+    pub fn named(name: &str) -> Result<Self, Error> {
+        Self::NAMED
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| (n.make)())
+            .ok_or_else(|| Error::UnknownProfile {
+                name: name.to_owned(),
+                known: Self::NAMED
+                    .iter()
+                    .map(|n| n.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// Reads a profile file: JSON, any subset of the fields; the rest from the profile named by
+    /// `"extends"` (`{"extends": "pyjwt", "jwks_cooldown_secs": 2}`), or `auth0-quickstart`.
+    pub fn from_file(path: &std::path::Path) -> Result<Self, Error> {
+        let invalid = |reason: String| Error::ProfileFile {
+            path: path.to_owned(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+        let mut fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let base = match fields.remove("extends") {
+            None => Self::auth0_quickstart(),
+            Some(serde_json::Value::String(name)) => {
+                Self::named(&name).map_err(|e| invalid(format!("extends: {e}")))?
+            }
+            Some(other) => return Err(invalid(format!("extends: {other} is not a profile name"))),
+        };
+        let mut merged = match serde_json::to_value(base) {
+            Ok(serde_json::Value::Object(merged)) => merged,
+            _ => return Err(invalid("the base profile is not an object".into())),
+        };
+        merged.extend(fields);
+        serde_json::from_value(serde_json::Value::Object(merged))
+            .map_err(|e| invalid(e.to_string()))
     }
 
     pub(crate) fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_named_profile_carries_its_name() {
+        for named in Profile::NAMED {
+            assert_eq!((named.make)().name, named.name);
+            assert_eq!(Profile::named(named.name).unwrap().name, named.name);
+        }
+        let error = Profile::named("nope").unwrap_err().to_string();
+        assert!(
+            error.starts_with("unknown profile \"nope\": one of auth0-quickstart,"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_profile_file_extends_a_named_profile() {
+        let dir = std::env::temp_dir().join(format!("profile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("profile.json");
+        std::fs::write(&path, r#"{"extends": "pyjwt", "jwks_cooldown_secs": 2}"#).unwrap();
+        let profile = Profile::from_file(&path).unwrap();
+        assert_eq!(
+            profile,
+            Profile {
+                jwks_cooldown_secs: 2,
+                ..Profile::pyjwt()
+            }
+        );
+        std::fs::write(&path, r#"{"jwks_ttl_secs": 5}"#).unwrap();
+        assert_eq!(
+            Profile::from_file(&path).unwrap(),
+            Profile {
+                jwks_ttl_secs: 5,
+                ..Profile::auth0_quickstart()
+            }
+        );
+        for (text, says) in [
+            (
+                r#"{"extends": "nope"}"#,
+                "extends: unknown profile \"nope\"",
+            ),
+            (r#"{"extends": 3}"#, "extends: 3 is not a profile name"),
+            (r#"{"leeway": 3}"#, "unknown field `leeway`"),
+            ("{", "EOF"),
+            ("[1]", "expected a map"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let error = Profile::from_file(&path).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("profile {}: ", path.display())),
+                "{error}"
+            );
+            assert!(error.contains(says), "{text}: {error}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

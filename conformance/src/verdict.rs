@@ -39,6 +39,11 @@ impl Verdict {
         )
     }
 
+    /// A warning: reported, not a failure.
+    pub fn is_warning(self) -> bool {
+        matches!(self, Self::WarnConformance | Self::WarnStrict)
+    }
+
     /// A short label for tables.
     pub fn label(self) -> &'static str {
         match self {

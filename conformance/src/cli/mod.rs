@@ -23,7 +23,8 @@ use std::time::Duration;
     name = "conformance",
     version,
     after_help = "Exit codes: 0 no case failed (warnings allowed), 1 a case failed, the run was \
-                  contaminated or snapshots changed, 2 usage or set-up error (including an --only \
+                  contaminated or snapshots changed (with --expect: 0 when the findings are exactly the \
+                  expected ones, 1 otherwise), 2 usage or set-up error (including an --only \
                   that matches no case), 130 Ctrl-C, 143 SIGTERM (the tenant's state is put back \
                   and every API the run started is stopped first).\nEvery option can also be set by the environment \
                   variable shown with it."
@@ -74,11 +75,11 @@ pub struct Cli {
     /// How long to wait for the API to answer before starting, in seconds.
     #[arg(long, env = "CONFORMANCE_WAIT", default_value_t = 60)]
     wait: u64,
-    /// auth0-quickstart, rfc6750-strict, or an SDK's documented defaults:
-    /// express-oauth2-jwt-bearer, auth0-api-python, auth0-fastapi-api, pyjwt.
-    #[arg(long, env = "CONFORMANCE_PROFILE", default_value = "auth0-quickstart")]
+    /// What the API is configured like: a spec, or an SDK's documented defaults.
+    #[arg(long, env = "CONFORMANCE_PROFILE", default_value = "auth0-quickstart", value_parser = profile_names())]
     profile: String,
-    /// A profile file (JSON; any subset of the profile's fields). Flags below override it.
+    /// A profile file (JSON; any subset of the profile's fields, the rest from the profile
+    /// named by `"extends"`). Flags below override it.
     #[arg(long, env = "CONFORMANCE_PROFILE_FILE")]
     profile_file: Option<PathBuf>,
     /// Clock skew the API allows, in seconds [default: the profile's].
@@ -150,6 +151,15 @@ pub struct Cli {
     /// prefix that matches no case is an error (exit 2).
     #[arg(long, env = "CONFORMANCE_ONLY", value_delimiter = ',')]
     only: Vec<String>,
+    /// Judge the run by this list of the cases it is expected to fail (one id a line, `#`
+    /// comments, `?id` either way; a missing file is an empty list): exit 0 only when the
+    /// failures are exactly these, 1 when one is new or gone. For snapshot-testing an API's
+    /// known weaknesses in CI.
+    #[arg(long, env = "CONFORMANCE_EXPECT")]
+    expect: Option<PathBuf>,
+    /// With --expect: also the list of cases expected to warn (`warn`, `warn strict`).
+    #[arg(long, env = "CONFORMANCE_EXPECT_WARNINGS", requires = "expect")]
+    expect_warnings: Option<PathBuf>,
     /// Print the cases (id, catalogue row, category, severity, who could send it, what a
     /// correct API answers, what is sent) and exit; with --only, the selected ones.
     #[arg(long)]
@@ -174,11 +184,53 @@ pub fn run() -> ExitCode {
             Err(e) => usage(&e),
         };
     }
+    let expected = match expected(&cli) {
+        Ok(expected) => expected,
+        Err(e) => return usage(&e),
+    };
     match runtime.block_on(main(cli)) {
+        Ok((report, changed)) if !expected.is_empty() => {
+            let mut holds = !changed;
+            if let Some(by) = &report.contaminated_by {
+                eprintln!("conformance: the run was contaminated by {by}");
+            }
+            for (list, findings) in &expected {
+                let check = list.check(&report, *findings);
+                eprintln!("conformance: {check}");
+                holds &= check.holds();
+            }
+            if holds {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         Ok((report, changed)) if !report.is_failure() && !changed => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => usage(&e),
     }
+}
+
+/// The named profiles, each with its line, for `--profile` and its `--help`.
+fn profile_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        Profile::NAMED
+            .iter()
+            .map(|n| clap::builder::PossibleValue::new(n.name).help(n.about)),
+    )
+}
+
+/// The lists `--expect` and `--expect-warnings` name, read before the run so a typo costs
+/// no run.
+fn expected(cli: &Cli) -> Result<Vec<(crate::Expected, crate::Findings)>, String> {
+    let mut lists = Vec::new();
+    if let Some(path) = &cli.expect {
+        lists.push((crate::Expected::read(path)?, crate::Findings::Failures));
+    }
+    if let Some(path) = &cli.expect_warnings {
+        lists.push((crate::Expected::read(path)?, crate::Findings::Warnings));
+    }
+    Ok(lists)
 }
 
 fn usage(message: &str) -> ExitCode {

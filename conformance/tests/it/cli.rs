@@ -334,3 +334,62 @@ fn sigterm_mid_run_stops_every_api_it_started() {
     assert_eq!(status.code(), Some(143));
     assert!(alive.is_empty(), "still running after SIGTERM: {alive:?}");
 }
+
+/// `--expect`: an API that lets everyone in fails `hdr-absent`; the run exits 0 only when the
+/// list says exactly that, 1 when a finding is new or gone (each named), 2 when the list names
+/// no case (before anything runs).
+#[test]
+fn expect_judges_the_findings_against_the_list() {
+    let dir = std::env::temp_dir().join(format!("expect-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("expected-failures.txt");
+    let run = |text: &str| {
+        std::fs::write(&list, text).unwrap();
+        let port = free_port();
+        conformance(
+            &[
+                "--exec",
+                &fixed_port_api(port),
+                "--exec-port",
+                &port.to_string(),
+                "--only",
+                "hdr-absent,valid",
+                "--expect",
+                list.to_str().unwrap(),
+            ],
+            &[],
+        )
+    };
+    let out = run("# the open API's one hole\nhdr-absent\nhdr-absent-scoped\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("failures as expected (2)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run("hdr-absent\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("new: hdr-absent-scoped"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run("hdr-absent\nhdr-absent-scoped\nvalid\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("gone: valid"), "{}", stderr(&out));
+
+    // Either way: listed or not, a `?` case does not count.
+    let out = run("hdr-absent\n?hdr-absent-scoped\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let out = run("hdr-absnet\n");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("expected-failures.txt:1: \"hdr-absnet\" is no case id"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
