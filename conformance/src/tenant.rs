@@ -166,7 +166,9 @@ impl Tenant {
         let userinfo = format!("{}userinfo", self.issuer().await?);
         let mut tokens = Vec::new();
         for client in &config.clients {
-            let logs_in = client.grant_types.iter().any(|g| g == "authorization_code");
+            let logs_in = client
+                .grant_types
+                .contains(&mock_tenant::GrantType::AuthorizationCode);
             let (id, Some(callback), true) = (
                 client.client_id.as_str(),
                 client.callbacks.first().map(String::as_str),

@@ -1,6 +1,7 @@
 //! The tenant as data: APIs, clients, client grants and users, loaded from the documented tenant file
 //! (`docs/tenant-file.md`) or built in Rust. `GET /_mock/config` serves this same shape.
 
+use crate::GrantType;
 use crate::users::User;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -99,9 +100,10 @@ pub struct Client {
     /// The client secret (test data: served by `GET /_mock/config`); empty for a public client.
     #[serde(default)]
     pub client_secret: String,
-    /// Grant types enabled for this client, such as `client_credentials`.
+    /// Grant types enabled for this client, such as `client_credentials`; a name that is none
+    /// of Auth0's is refused when the tenant file is read.
     #[serde(default)]
-    pub grant_types: Vec<String>,
+    pub grant_types: Vec<GrantType>,
     /// Allowed callback URLs (used by the login flow).
     #[serde(default)]
     pub callbacks: Vec<String>,
@@ -412,5 +414,19 @@ mod tests {
         let err = TenantConfig::from_json(r#"{"apis":[],"clientz":[]}"#).unwrap_err();
         assert!(matches!(err, crate::Error::Config(_)), "{err:?}");
         assert!(err.to_string().contains("clientz"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_grant_type_names_the_place_and_the_known_ones() {
+        let file = r#"{"clients":[{"client_id":"m2m","client_secret":"s","grant_types":["client_credential"]}]}"#;
+        let err = TenantConfig::from_json(file).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown grant type \"client_credential\": one of client_credentials,"),
+            "{err}"
+        );
+        assert!(err.contains("line 1 column"), "{err}");
+        let file = file.replace("client_credential\"", "client_credentials\"");
+        let ok = TenantConfig::from_json(&file).unwrap();
+        assert_eq!(ok.clients[0].grant_types, [GrantType::ClientCredentials]);
     }
 }

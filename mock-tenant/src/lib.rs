@@ -22,6 +22,7 @@
 //! the `mock-tenant` binary runs the same router from the command line.
 
 mod b64;
+mod claims;
 pub mod cli;
 mod config;
 mod control;
@@ -32,6 +33,7 @@ mod error;
 mod faults;
 mod files;
 mod forge;
+mod grant_type;
 mod jwe;
 mod jwt;
 mod keys;
@@ -57,6 +59,7 @@ pub use forge::{
     DpopDefectId, DpopKey, DpopProof, FORGE_CLIENT_ID, Forger, ProofForger, Row, RsaKey, Signer,
     TokenBuilder, defects, dpop_defects, find_defect, find_dpop_defect,
 };
+pub use grant_type::{GrantType, UnknownGrantType};
 pub use keys::KeySource;
 pub use routes::escape_markup;
 pub use tenant::{MockTenant, MockTenantBuilder};

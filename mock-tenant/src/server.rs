@@ -7,6 +7,7 @@
 
 use crate::faults::JwksFault;
 use crate::routes;
+use crate::routes::oauth::{ErrorCode, error_body, store_failure};
 use crate::state::State;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -38,10 +39,7 @@ impl std::error::Error for DroppedOnPurpose {}
 fn unavailable(reason: &str) -> warp::reply::Response {
     routes::reply::json(
         http::StatusCode::SERVICE_UNAVAILABLE,
-        &serde_json::json!({
-            "error": "temporarily_unavailable",
-            "error_description": format!("The mock tenant's shared store failed: {reason}"),
-        }),
+        &error_body(ErrorCode::TemporarilyUnavailable, &store_failure(reason)),
     )
 }
 

@@ -146,15 +146,23 @@ impl TokenBuilder {
                 .unwrap_or_else(|| (fixtures::QUICKSTART_AUDIENCE.to_owned(), 86_400))
         });
         let header = json!({"alg": "RS256", "typ": "JWT", "kid": key.kid});
-        let claims = json!({
-            "iss": state.issuer, "sub": format!("{FORGE_CLIENT_ID}@clients"), "aud": audience,
-            "iat": now, "exp": now + lifetime as i64, "azp": FORGE_CLIENT_ID,
-            "scope": "read:messages", "gty": "client-credentials",
-        });
+        // The valid token: what client_credentials issues the forge's client.
+        let claims = crate::claims::AccessToken {
+            subject: crate::claims::Subject::Client,
+            issuer: &state.issuer,
+            audience: json!(audience),
+            issued_at: now,
+            lifetime,
+            client_id: FORGE_CLIENT_ID,
+            scope: "read:messages",
+            permissions: None,
+            jkt: None,
+        }
+        .claims();
         Self {
             state,
             header: object(header),
-            claims: object(claims),
+            claims,
             signer: Signer::Rsa {
                 key: RsaKey::Tenant,
                 bits: 256,

@@ -110,7 +110,7 @@ pub(crate) fn granted_scope(
     api: Option<&Api>,
     user: &User,
 ) -> String {
-    let may_refresh = client.grant_types.iter().any(|g| g == "refresh_token");
+    let may_refresh = client.grant_types.contains(&crate::GrantType::RefreshToken);
     let mut granted: Vec<&str> = Vec::new();
     for s in requested.split_whitespace() {
         if granted.contains(&s) {

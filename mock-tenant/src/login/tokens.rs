@@ -2,6 +2,7 @@
 //! response body, with Auth0's claims, audiences, lifetimes and key order.
 
 use super::{Grant, ID_TOKEN_LIFETIME, USERINFO_TOKEN_LIFETIME, has_scope};
+use crate::claims::{AccessToken, Subject};
 use crate::config::{TenantConfig, UserinfoTokens};
 use crate::jwt;
 use crate::state::State;
@@ -65,26 +66,29 @@ fn access_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) ->
         Some(api) => (json!(api.identifier), api.token_lifetime),
         None => (json!(userinfo), USERINFO_TOKEN_LIFETIME),
     };
-    let mut claims = grant.user.claims.clone();
-    claims.insert("iss".into(), json!(issuer));
-    claims.insert("sub".into(), json!(grant.user.user_id));
-    claims.insert("aud".into(), aud);
-    claims.insert("iat".into(), json!(now));
-    claims.insert("exp".into(), json!(now + lifetime as i64));
-    claims.insert("scope".into(), json!(grant.scope));
-    claims.insert("azp".into(), json!(grant.client_id));
-    if let Some(api) = api.filter(|a| a.rbac) {
-        let permissions = grant
+    let permissions = api.filter(|a| a.rbac).map(|api| {
+        grant
             .user
             .permissions
             .get(&api.identifier)
             .cloned()
-            .unwrap_or_default();
-        claims.insert("permissions".into(), json!(permissions));
+            .unwrap_or_default()
+    });
+    let claims = AccessToken {
+        subject: Subject::User {
+            user_id: &grant.user.user_id,
+            claims: &grant.user.claims,
+        },
+        issuer,
+        audience: aud,
+        issued_at: now,
+        lifetime,
+        client_id: &grant.client_id,
+        scope: &grant.scope,
+        permissions,
+        jkt: grant.jkt.as_deref(),
     }
-    if let Some(jkt) = &grant.jkt {
-        claims.insert("cnf".into(), json!({"jkt": jkt}));
-    }
+    .claims();
     (Value::Object(claims), lifetime)
 }
 

@@ -3,9 +3,9 @@
 //! 404 for a path the tenant does not serve, 405 with `Allow` for a known path asked with another
 //! method, and nothing (the other rejections stand) otherwise.
 
+use super::oauth::{ErrorCode, error_body};
 use super::reply;
 use http::{HeaderValue, Method, StatusCode, header};
-use serde_json::json;
 use warp::Filter;
 use warp::path::FullPath;
 use warp::reply::Response;
@@ -46,7 +46,7 @@ pub(crate) fn route() -> impl Filter<Extract = (Response,), Error = warp::Reject
             let Some(allowed) = methods(path.as_str()) else {
                 return Ok(reply::json(
                     StatusCode::NOT_FOUND,
-                    &json!({"error": "not_found", "error_description": "Not Found"}),
+                    &error_body(ErrorCode::NotFound, "Not Found"),
                 ));
             };
             if allowed.split(", ").any(|m| m == method.as_str()) {
@@ -54,7 +54,7 @@ pub(crate) fn route() -> impl Filter<Extract = (Response,), Error = warp::Reject
             }
             let mut res = reply::json(
                 StatusCode::METHOD_NOT_ALLOWED,
-                &json!({"error": "invalid_request", "error_description": "Method Not Allowed"}),
+                &error_body(ErrorCode::InvalidRequest, "Method Not Allowed"),
             );
             res.headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allowed));

@@ -179,7 +179,10 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
             ));
         }
     }
-    if !client.grant_types.iter().any(|g| g == "authorization_code") {
+    if !client
+        .grant_types
+        .contains(&crate::GrantType::AuthorizationCode)
+    {
         return Err(fail(
             &auth,
             "unauthorized_client",

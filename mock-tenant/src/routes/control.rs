@@ -1,6 +1,7 @@
 //! The `/_mock/` control API: the same operations as the Rust handle, over HTTP, so tests in any
 //! language can drive the tenant. Documented in `docs/control-api.md`.
 
+use super::oauth::{ErrorCode, error_body};
 use super::reply;
 use crate::config::TenantConfig;
 use crate::faults::JwksFault;
@@ -217,10 +218,10 @@ pub(crate) fn routes(
             Some(pem) => reply::body(StatusCode::OK, "application/x-pem-file", pem.clone()),
             None => reply::json(
                 StatusCode::NOT_FOUND,
-                &serde_json::json!({
-                    "error": "not_found",
-                    "error_description": "this tenant serves plain HTTP: it has no CA",
-                }),
+                &error_body(
+                    ErrorCode::NotFound,
+                    "this tenant serves plain HTTP: it has no CA",
+                ),
             ),
         });
     // POST /_mock/reset
@@ -234,7 +235,7 @@ pub(crate) fn routes(
                 Ok(()) => reply::no_content(),
                 Err(e) => reply::json(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    &serde_json::json!({"error": "temporarily_unavailable", "error_description": e}),
+                    &error_body(ErrorCode::TemporarilyUnavailable, &e),
                 ),
             }
         });
@@ -295,7 +296,7 @@ fn found(ok: bool, kid: &str, state: &State) -> Response {
     } else {
         reply::json(
             StatusCode::NOT_FOUND,
-            &json!({"error": "not_found", "error_description": format!("No key has kid {kid:?}")}),
+            &error_body(ErrorCode::NotFound, &format!("No key has kid {kid:?}")),
         )
     }
 }
@@ -303,6 +304,6 @@ fn found(ok: bool, kid: &str, state: &State) -> Response {
 fn bad_request(description: &str) -> Response {
     reply::json(
         StatusCode::BAD_REQUEST,
-        &json!({"error": "invalid_request", "error_description": description}),
+        &error_body(ErrorCode::InvalidRequest, description),
     )
 }

@@ -1,6 +1,7 @@
 //! `POST /_mock/token` mints any token by defect name with claim and header overrides;
 //! `GET /_mock/defects` lists the defects. The same names as the Rust builder and the CLI.
 
+use super::oauth::{ErrorCode, error_body};
 use super::reply;
 use crate::control_client::MintRequest;
 use crate::forge::{DpopKey, DpopProof, TokenBuilder, defects, dpop_defects, find_dpop_defect};
@@ -136,6 +137,6 @@ pub(crate) fn defects_json() -> Value {
 fn bad_request(description: &str) -> Response {
     reply::json(
         StatusCode::BAD_REQUEST,
-        &json!({"error": "invalid_request", "error_description": description}),
+        &error_body(ErrorCode::InvalidRequest, description),
     )
 }

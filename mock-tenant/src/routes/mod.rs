@@ -3,6 +3,7 @@
 
 mod allowed;
 mod authorize;
+mod client_auth;
 mod control;
 mod cors;
 mod discovery;
@@ -11,6 +12,7 @@ mod grants;
 mod html;
 mod jwks;
 mod logout;
+pub(crate) mod oauth;
 pub(crate) mod reply;
 mod revoke;
 mod token;
@@ -18,7 +20,7 @@ mod userinfo;
 
 use crate::state::State;
 use http::StatusCode;
-use serde_json::json;
+use oauth::ErrorCode;
 use std::convert::Infallible;
 use std::sync::Arc;
 use warp::Filter;
@@ -90,30 +92,31 @@ fn plain_routes(
 async fn recover(rejection: warp::Rejection) -> Result<Response, Infallible> {
     use warp::reject::{LengthRequired, MethodNotAllowed, PayloadTooLarge};
     let (status, error, description) = if rejection.is_not_found() {
-        (StatusCode::NOT_FOUND, "not_found", "Not Found")
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not Found")
     } else if rejection.find::<MethodNotAllowed>().is_some() {
         (
             StatusCode::METHOD_NOT_ALLOWED,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "Method Not Allowed",
         )
     } else if rejection.find::<PayloadTooLarge>().is_some() {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "Request entity too large",
         )
     } else if rejection.find::<LengthRequired>().is_some() {
         (
             StatusCode::LENGTH_REQUIRED,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "Content-Length required",
         )
     } else {
-        (StatusCode::BAD_REQUEST, "invalid_request", "Bad Request")
+        (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
+            "Bad Request",
+        )
     };
-    Ok(reply::json(
-        status,
-        &json!({"error": error, "error_description": description}),
-    ))
+    Ok(reply::json(status, &oauth::error_body(error, description)))
 }

@@ -1,8 +1,9 @@
 //! `POST /oauth/revoke`: revokes a refresh token and its whole rotation family; 200 with an
 //! empty body, as Auth0 answers, also for a token it does not know (RFC 7009 §2.2).
 
+use super::client_auth::authenticate;
+use super::oauth::{OAuthError, oauth_post, parse_body, required, store_failed};
 use super::reply;
-use super::token::{OAuthError, authenticate, oauth_post, parse_body, required, store_failed};
 use crate::login::{Grant, purpose};
 use crate::state::State;
 use http::{HeaderMap, StatusCode};
@@ -30,9 +31,7 @@ async fn revoke(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respo
         && let Some(family) = &grant.family
     {
         if grant.client_id != client_id {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
+            return Err(OAuthError::invalid_request(
                 "The refresh token was issued to another client",
             ));
         }

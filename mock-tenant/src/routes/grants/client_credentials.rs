@@ -1,0 +1,92 @@
+//! `client_credentials`: a machine-to-machine token for the client's grant on an API, with
+//! Auth0's checks (audience, client grant, scopes), claims and error bodies.
+
+use super::GrantRequest;
+use crate::claims::{AccessToken, Subject};
+use crate::jwt;
+use crate::routes::oauth::{OAuthError, access_denied};
+use serde_json::{Map, Value, json};
+
+/// The token response.
+pub(super) fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthError> {
+    let GrantRequest {
+        state,
+        config,
+        client,
+        params,
+        jkt,
+        issuer,
+    } = request;
+    let client_id = client.client_id.as_str();
+    let jkt = jkt.as_deref();
+    let audience = match params.get("audience").filter(|a| !a.is_empty()) {
+        Some(aud) => aud.as_str(),
+        None => config.default_audience.as_deref().ok_or_else(|| {
+            access_denied(
+                "No audience parameter was provided, and no default audience has been configured",
+            )
+        })?,
+    };
+    let api = config
+        .api(audience)
+        .ok_or_else(|| access_denied(&format!("Service not found: {audience}")))?;
+    let grant = config.grant(client_id, audience).ok_or_else(|| {
+        access_denied(&format!(
+            "Client \"{client_id}\" is not authorized to access resource server \"{audience}\". \
+             You need to create a \"client-grant\" associated to this API."
+        ))
+    })?;
+    let scopes: Vec<&str> = match params.get("scope") {
+        None => grant.scope.iter().map(String::as_str).collect(),
+        Some(requested) => {
+            let requested: Vec<&str> = requested.split_whitespace().collect();
+            let missing: Vec<&str> = requested
+                .iter()
+                .copied()
+                .filter(|s| !grant.scope.iter().any(|g| g == s))
+                .collect();
+            if !missing.is_empty() {
+                return Err(access_denied(&format!(
+                    "Client has not been granted scopes: {}",
+                    missing.join(", ")
+                )));
+            }
+            grant
+                .scope
+                .iter()
+                .map(String::as_str)
+                .filter(|g| requested.contains(g))
+                .collect()
+        }
+    };
+
+    let now = state.now();
+    let scope = scopes.join(" ");
+    let claims = AccessToken {
+        subject: Subject::Client,
+        issuer,
+        audience: json!(audience),
+        issued_at: now,
+        lifetime: api.token_lifetime,
+        client_id,
+        scope: &scope,
+        permissions: api
+            .rbac
+            .then(|| scopes.iter().map(|s| (*s).to_owned()).collect()),
+        jkt,
+    }
+    .claims();
+    let access_token = jwt::sign(&state.signing_key(), &Value::Object(claims));
+
+    let mut body = Map::new();
+    body.insert("access_token".into(), json!(access_token));
+    if !scope.is_empty() {
+        body.insert("scope".into(), json!(scope));
+    }
+    body.insert("expires_in".into(), json!(api.token_lifetime));
+    body.insert(
+        "token_type".into(),
+        json!(if jkt.is_some() { "DPoP" } else { "Bearer" }),
+    );
+    Ok(Value::Object(body))
+}

@@ -1,0 +1,104 @@
+//! The grants of `POST /oauth/token`, one file each. Which one answers a grant type is one
+//! exhaustive match ([`grant`]), so a new [`GrantType`] cannot compile until it is given a
+//! file here or declared unsupported. `docs/login-flows.md` has the user grants' flows.
+
+mod authorization_code;
+mod client_credentials;
+mod password;
+mod refresh_token;
+
+use super::oauth::{ErrorCode, OAuthError, Params};
+use crate::GrantType;
+use crate::config::{Client, TenantConfig};
+use crate::login::{Grant, has_scope, tokens};
+use crate::seal::random_id;
+use crate::state::State;
+use http::StatusCode;
+use serde_json::Value;
+
+/// Everything a grant gets: the tenant, the authenticated client and the request.
+pub(crate) struct GrantRequest<'a> {
+    /// The tenant's state.
+    pub(crate) state: &'a State,
+    /// The tenant's configuration when the request came.
+    pub(crate) config: &'a TenantConfig,
+    /// The authenticated client, which has the grant type enabled.
+    pub(crate) client: &'a Client,
+    /// The request's parameters.
+    pub(crate) params: &'a Params,
+    /// The thumbprint of the request's DPoP key, if it sent a proof: the tokens are bound to it.
+    pub(crate) jkt: Option<String>,
+    /// The issuer the request was made to (the tenant's, or a custom domain's).
+    pub(crate) issuer: &'a str,
+}
+
+/// 400 `unsupported_grant_type` for a grant type the tenant does not serve, before anything
+/// else is checked (as Auth0 answers a grant it does not know).
+pub(crate) fn supported(grant_type: GrantType) -> Result<(), OAuthError> {
+    use GrantType::*;
+    match grant_type {
+        ClientCredentials | AuthorizationCode | RefreshToken | Password | PasswordRealm => Ok(()),
+        // Not a token request at all: answered as any name the endpoint does not know.
+        Implicit => Err(unsupported(grant_type.as_str())),
+        DeviceCode | TokenExchange | PasswordlessOtp | MfaOtp | MfaOob | MfaRecoveryCode | Ciba => {
+            Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::UnsupportedGrantType,
+                &format!(
+                    "Unsupported grant type: {grant_type} (not implemented by the mock tenant yet)"
+                ),
+            ))
+        }
+    }
+}
+
+/// 400 `unsupported_grant_type` for a name that is no grant type.
+pub(crate) fn unsupported(name: &str) -> OAuthError {
+    OAuthError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::UnsupportedGrantType,
+        &format!("Unsupported grant type: {name}"),
+    )
+}
+
+/// The response body of a grant the tenant serves ([`supported`]).
+pub(crate) async fn grant(
+    grant_type: GrantType,
+    request: &GrantRequest<'_>,
+) -> Result<Value, OAuthError> {
+    use GrantType::*;
+    let login = match grant_type {
+        ClientCredentials => return client_credentials::grant(request),
+        RefreshToken => return refresh_token::grant(request).await,
+        AuthorizationCode => authorization_code::grant(request).await?,
+        Password => password::grant(request, false)?,
+        PasswordRealm => password::grant(request, true)?,
+        Implicit | DeviceCode | TokenExchange | PasswordlessOtp | MfaOtp | MfaOob
+        | MfaRecoveryCode | Ciba => return Err(unsupported(grant_type.as_str())),
+    };
+    Ok(login_tokens(request, login))
+}
+
+/// The tokens of a new login: the access token, the ID token with `openid`, and a new refresh
+/// token family with `offline_access`; bound to the proof's key, the refresh token too (RFC
+/// 9449 §5).
+fn login_tokens(request: &GrantRequest<'_>, mut grant: Grant) -> Value {
+    grant.jkt.clone_from(&request.jkt);
+    let refresh_token = if has_scope(&grant.scope, "offline_access") {
+        Some(refresh_token::issue(
+            request.state,
+            request.client,
+            &grant,
+            random_id(16),
+        ))
+    } else {
+        None
+    };
+    tokens::response(
+        request.state,
+        request.config,
+        &grant,
+        refresh_token.as_deref(),
+        request.issuer,
+    )
+}
