@@ -2,7 +2,6 @@
 //! expectation. The cases themselves are in [`table`](crate::table).
 
 use crate::profile::{Dpop, Profile, ScopeSource, Transports};
-use crate::verdict::Verdict;
 use mock_tenant::{DefectId, DpopDefectId};
 use serde::Serialize;
 
@@ -153,6 +152,26 @@ pub enum JwksOp {
 }
 
 impl JwksOp {
+    /// Whether the scenario waits for the API to fetch and accept a new key, within the
+    /// declared cooldown: not run when that is longer than a run waits.
+    pub fn waits_for_new_key(self) -> bool {
+        matches!(
+            self,
+            Self::RotateAdd | Self::OddKeys | Self::RotateLag | Self::NoAlg
+        )
+    }
+
+    /// Whether a fresh API is sent the valid token first: the scenario tests refetches on new
+    /// kids, as a run on one pair does after the token cases warmed the API, so the API must
+    /// hold a key set before it starts (and the storm's budget counts refetches, not the first
+    /// fill of an empty cache).
+    pub fn warms_up(self) -> bool {
+        matches!(
+            self,
+            Self::RotateAdd | Self::OddKeys | Self::NoAlg | Self::Storm
+        )
+    }
+
     /// What a correct API answers to the scenario's main request.
     pub fn expect(self) -> Expect {
         match self {
@@ -469,26 +488,6 @@ impl Case {
                 Expect::Discouraged
             }
             _ => self.expect,
-        }
-    }
-
-    /// The verdict for a 2xx to a request that must be refused: `FAIL unsafe` when anyone
-    /// could send it or a policy the API owns was skipped, `warn strict` otherwise.
-    pub fn if_accepted(&self, profile: &Profile) -> Verdict {
-        let bound_without_proof =
-            profile.dpop == Dpop::Required && matches!(self.recipe, Recipe::Transport(_));
-        let policy = match (self.policy, self.knob) {
-            _ if bound_without_proof => true,
-            (Some(Policy::Expiry), Some(Knob::ExpRequired)) => profile.exp_required,
-            (Some(Policy::SenderConstraint), Some(Knob::DpopRequired { .. })) => {
-                profile.dpop == Dpop::Required
-            }
-            (policy, _) => policy.is_some(),
-        };
-        if self.threat == Threat::Anyone || policy {
-            Verdict::FailUnsafe
-        } else {
-            Verdict::WarnStrict
         }
     }
 }

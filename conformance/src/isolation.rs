@@ -87,7 +87,7 @@ impl std::fmt::Debug for Isolation {
 }
 
 /// Starts the reference `sample-api` in this process for each fresh tenant (the embedded run's
-/// starter), with the DPoP mode, cooldown and cache lifetime of [`crate::start_sample_api_for`].
+/// starter), with the DPoP mode, cooldown and cache lifetime of [`crate::start_sample_api`].
 #[derive(Debug, Clone)]
 pub struct SampleApiStarter {
     /// The profile whose DPoP mode the API takes.
@@ -97,7 +97,7 @@ pub struct SampleApiStarter {
 impl ApiStarter for SampleApiStarter {
     fn start<'a>(&'a self, tenant: &'a MockTenant) -> Starting<'a> {
         Box::pin(async move {
-            let api = crate::start_sample_api_for(tenant, &self.profile)
+            let api = crate::start_sample_api(tenant, &self.profile)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(RunningApi::new(api.url(), api))

@@ -1,6 +1,6 @@
 //! Verdicts: how one answer compares with what the case expects, under a profile.
 
-use crate::case::Expect;
+use crate::case::{Case, Expect, Knob, Policy, Recipe, Threat};
 use crate::profile::{Dpop, Profile};
 use serde::Serialize;
 
@@ -291,6 +291,28 @@ pub fn leak(exchange: &Exchange, token: &str) -> Option<String> {
         return Some("the error body echoes the token".into());
     }
     None
+}
+
+impl Case {
+    /// The verdict for a 2xx to a request that must be refused: `FAIL unsafe` when anyone
+    /// could send it or a policy the API owns was skipped, `warn strict` otherwise.
+    pub fn if_accepted(&self, profile: &Profile) -> Verdict {
+        let bound_without_proof =
+            profile.dpop == Dpop::Required && matches!(self.recipe, Recipe::Transport(_));
+        let policy = match (self.policy, self.knob) {
+            _ if bound_without_proof => true,
+            (Some(Policy::Expiry), Some(Knob::ExpRequired)) => profile.exp_required,
+            (Some(Policy::SenderConstraint), Some(Knob::DpopRequired { .. })) => {
+                profile.dpop == Dpop::Required
+            }
+            (policy, _) => policy.is_some(),
+        };
+        if self.threat == Threat::Anyone || policy {
+            Verdict::FailUnsafe
+        } else {
+            Verdict::WarnStrict
+        }
+    }
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ impl TenantConfig {
     pub fn custom_issuers(&self, issuer: &str) -> Vec<String> {
         self.custom_domains
             .iter()
-            .map(|d| crate::state::custom_issuer(issuer, d))
+            .map(|d| crate::Issuer::new(issuer).for_domain(d).into())
             .collect()
     }
 

@@ -1,25 +1,36 @@
 //! What the tenant tells its user at start: the environment to export, and the loud warning.
 
-use crate::tenant::MockTenant;
+use crate::{Issuer, TenantConfig};
 use std::net::SocketAddr;
+use std::path::Path;
+
+/// What a running tenant exposes to the API under test.
+pub(crate) struct Exposed<'a> {
+    /// The tenant's issuer, then one per custom domain.
+    pub(crate) issuers: &'a [String],
+    /// Where its key set is.
+    pub(crate) jwks_uri: String,
+    /// Its APIs and clients.
+    pub(crate) config: &'a TenantConfig,
+    /// Its CA file, when it serves HTTPS.
+    pub(crate) ca_path: Option<&'a Path>,
+}
 
 /// The environment for an API under test and its tests, in the order printed.
-pub(crate) fn vars(tenant: &MockTenant) -> Vec<(String, String)> {
-    let config = tenant.config();
+pub(crate) fn vars(tenant: &Exposed<'_>) -> Vec<(String, String)> {
+    let config = tenant.config;
+    let issuer = Issuer::new(tenant.issuers.first().map_or("", String::as_str));
     let mut vars = vec![
-        ("AUTH0_DOMAIN".to_owned(), tenant.domain()),
-        ("AUTH0_ISSUER".into(), tenant.issuer().to_owned()),
-        ("AUTH0_JWKS_URI".into(), tenant.jwks_uri()),
+        ("AUTH0_DOMAIN".to_owned(), issuer.domain().to_owned()),
+        ("AUTH0_ISSUER".into(), issuer.to_string()),
+        ("AUTH0_JWKS_URI".into(), tenant.jwks_uri.clone()),
     ];
     // Custom domains, as `AUTH0_DOMAIN` spells a domain (`host:port`), comma-separated.
     let custom: Vec<String> = tenant
-        .issuers()
+        .issuers
         .iter()
         .skip(1)
-        .map(|i| {
-            let rest = i.split_once("://").map_or(i.as_str(), |(_, r)| r);
-            rest.trim_end_matches('/').to_owned()
-        })
+        .map(|i| Issuer::new(i.as_str()).domain().to_owned())
         .collect();
     if !custom.is_empty() {
         vars.push(("AUTH0_CUSTOM_DOMAINS".into(), custom.join(",")));
@@ -28,7 +39,7 @@ pub(crate) fn vars(tenant: &MockTenant) -> Vec<(String, String)> {
         vars.push(("AUTH0_AUDIENCE".into(), api.identifier.clone()));
         vars.push(("API_IDENTIFIER".into(), api.identifier.clone()));
     }
-    if let Some(path) = tenant.ca_path() {
+    if let Some(path) = tenant.ca_path {
         let path = path.display().to_string();
         for name in ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"] {
             vars.push((name.into(), path.clone()));
@@ -71,27 +82,6 @@ pub(crate) fn vars(tenant: &MockTenant) -> Vec<(String, String)> {
     vars
 }
 
-/// The banner printed at start: a warning, then `export` lines ready to paste.
-pub(crate) fn banner(tenant: &MockTenant) -> String {
-    let mut out = format!(
-        "# mock-tenant: a TEST-ONLY Auth0 tenant. It mints valid tokens for anyone who asks.\n\
-         # issuer: {}\n",
-        tenant.issuer()
-    );
-    for (name, value) in vars(tenant) {
-        out.push_str(&format!("export {name}={}\n", shell_quote(&value)));
-    }
-    out
-}
-
-/// `KEY=VALUE` lines, for `--env-out` (GitHub's `$GITHUB_ENV`, `docker --env-file`, `set -a; .`).
-pub(crate) fn env_file(tenant: &MockTenant) -> String {
-    vars(tenant)
-        .into_iter()
-        .map(|(k, v)| format!("{k}={v}\n"))
-        .collect()
-}
-
 /// The warning for a tenant reachable from other machines.
 pub(crate) fn exposed_warning(addr: SocketAddr) -> String {
     let bar = "!".repeat(78);
@@ -100,15 +90,4 @@ pub(crate) fn exposed_warning(addr: SocketAddr) -> String {
          !! It mints VALID TOKENS FOR ANYONE who can reach it, with public TEST-ONLY keys.\n\
          !! Never expose it to a network you do not control.\n{bar}"
     )
-}
-
-fn shell_quote(value: &str) -> String {
-    if value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
-    {
-        value.to_owned()
-    } else {
-        format!("'{}'", value.replace('\'', r"'\''"))
-    }
 }

@@ -23,7 +23,6 @@
 
 mod b64;
 mod claims;
-pub mod cli;
 mod config;
 mod control;
 mod control_client;
@@ -34,6 +33,7 @@ mod faults;
 mod files;
 mod forge;
 mod grant_type;
+mod issuer;
 mod jwe;
 mod jwt;
 mod keys;
@@ -54,14 +54,16 @@ pub use control::{KeysSummary, Stats};
 pub use control_client::{ControlClient, MintRequest};
 pub use error::Error;
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
+pub use files::write_atomic;
 pub use forge::{
     Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, DefectId, DpopAnswer, DpopDefect,
     DpopDefectId, DpopKey, DpopProof, FORGE_CLIENT_ID, Forger, ProofForger, Row, RsaKey, Signer,
     TokenBuilder, defects, dpop_defects, find_defect, find_dpop_defect,
 };
 pub use grant_type::{GrantType, UnknownGrantType};
+pub use issuer::Issuer;
 pub use keys::KeySource;
-pub use routes::escape_markup;
+pub use routes::{defects_json, escape_markup};
 pub use tenant::{MockTenant, MockTenantBuilder};
 pub use tls::CertificateAuthority;
 pub use users::{DEFAULT_CONNECTION, User};

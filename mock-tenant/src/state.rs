@@ -1,6 +1,7 @@
 //! The tenant's shared, mutable state: configuration, keys, JWKS fault, clock offset and request
 //! counters. Locks are never held across an `.await` or while signing.
 
+use crate::Issuer;
 use crate::config::TenantConfig;
 use crate::faults::JwksFault;
 use crate::keys::{KeySet, KeySource, SigningKey};
@@ -72,7 +73,8 @@ impl Inner {
 
 impl State {
     pub(crate) fn new(issuer: String, config: TenantConfig, keys: KeySource, store: Store) -> Self {
-        let keys = KeySet::new(keys, &issuer_host(&issuer));
+        // The CN of the `x5c` certificates: `localhost` from `https://localhost:8443/`.
+        let keys = KeySet::new(keys, Issuer::new(issuer.as_str()).host());
         let sealer = Sealer::new(&issuer, &keys.current().kid);
         let dir_key = crate::jwe::DirKey::new(&issuer, &keys.current().kid);
         Self {
@@ -115,11 +117,7 @@ impl State {
         };
         self.read(|s| s.config.custom_issuers(&self.issuer))
             .into_iter()
-            .find(|issuer| {
-                issuer
-                    .split_once("://")
-                    .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
-            })
+            .find(|issuer| Issuer::new(issuer.as_str()).domain() == host)
             .unwrap_or_else(|| self.issuer.clone())
     }
 
@@ -170,56 +168,5 @@ impl State {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-    }
-}
-
-/// The issuer of a custom domain: the tenant's issuer with its host replaced
-/// (`https://localhost:8443/` and `127.0.0.1` give `https://127.0.0.1:8443/`).
-pub(crate) fn custom_issuer(issuer: &str, domain: &str) -> String {
-    let (scheme, rest) = issuer.split_once("://").unwrap_or(("https", issuer));
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let port = authority
-        .rsplit_once(':')
-        .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
-        .map_or(String::new(), |(_, p)| format!(":{p}"));
-    format!("{scheme}://{}{port}/", domain.to_ascii_lowercase())
-}
-
-/// `localhost` from `https://localhost:8443/`: the CN of the `x5c` certificates.
-pub(crate) fn issuer_host(issuer: &str) -> String {
-    let rest = issuer.split_once("://").map_or(issuer, |(_, r)| r);
-    let authority = rest.split('/').next().unwrap_or(rest);
-    match authority.rsplit_once(':') {
-        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host.to_owned(),
-        _ => authority.to_owned(),
-    }
-    .trim_matches(['[', ']'])
-    .to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::issuer_host;
-
-    #[test]
-    fn a_custom_domain_keeps_the_scheme_and_port() {
-        assert_eq!(
-            super::custom_issuer("https://localhost:8443/", "127.0.0.1"),
-            "https://127.0.0.1:8443/"
-        );
-        assert_eq!(
-            super::custom_issuer("https://tenant.example.com/", "Auth.Example.Test"),
-            "https://auth.example.test/"
-        );
-    }
-
-    #[test]
-    fn issuer_host_drops_scheme_port_and_path() {
-        assert_eq!(issuer_host("https://localhost:8443/"), "localhost");
-        assert_eq!(
-            issuer_host("https://tenant.example.com/"),
-            "tenant.example.com"
-        );
-        assert_eq!(issuer_host("http://[::1]:80/"), "::1");
     }
 }

@@ -190,7 +190,7 @@ impl MockTenantBuilder {
             (None, None, None, false)
         } else {
             let ca = self.ca.unwrap_or_else(CertificateAuthority::generate);
-            let mut hosts = vec![crate::state::issuer_host(&state.issuer)];
+            let mut hosts = vec![crate::Issuer::new(state.issuer.as_str()).host().to_owned()];
             hosts.extend(custom_domains.iter().cloned());
             let config = ca.server_config(&hosts).map_err(crate::Error::Tls)?;
             let (path, remove) = match self.ca_out {
@@ -258,9 +258,7 @@ impl MockTenant {
     /// an issuer was given (`https://tenant:8443/` gives `tenant:8443`), so an API that builds
     /// `https://{AUTH0_DOMAIN}/` gets the issuer back.
     pub fn domain(&self) -> String {
-        let issuer = self.issuer();
-        let rest = issuer.split_once("://").map_or(issuer, |(_, rest)| rest);
-        rest.trim_end_matches('/').to_owned()
+        crate::Issuer::new(self.issuer()).domain().to_owned()
     }
 
     /// The socket address the tenant listens on.
@@ -285,7 +283,13 @@ impl MockTenant {
 
     /// The environment a user exports for their API and tests, in order.
     pub fn env(&self) -> Vec<(String, String)> {
-        crate::env::vars(self)
+        let (issuers, config) = (self.issuers(), self.config());
+        crate::env::vars(&crate::env::Exposed {
+            issuers: &issuers,
+            jwks_uri: self.jwks_uri(),
+            config: &config,
+            ca_path: self.ca_path(),
+        })
     }
 
     /// A token for this tenant, valid until a method changes one thing (see [`TokenBuilder`]).

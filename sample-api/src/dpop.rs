@@ -4,6 +4,7 @@
 //! the `Host` header, `iat` recent, `jti` not seen before, `ath` the hash of the token) and the
 //! token's `cnf.jkt` must be the proof key's thumbprint.
 
+use crate::dpop_mode::ALGS;
 use crate::errors::Denial;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,19 +14,6 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-/// What the API does with DPoP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DpopMode {
-    /// Bearer tokens only; `Authorization: DPoP` is another scheme (the default).
-    Off,
-    /// Bearer for unbound tokens, DPoP (with a proof) for bound ones.
-    Allowed,
-    /// DPoP only: every request carries a bound token and its proof.
-    Required,
-}
-
-/// The algorithms proofs may use, as the challenge names them (RFC 9449 §7.1).
-pub(crate) const ALGS: &str = "ES256";
 /// How old a proof may be, in seconds (plus the leeway).
 const MAX_AGE: i64 = 300;
 /// Proof `jti`s remembered; the memory is emptied when it is full.

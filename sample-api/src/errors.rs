@@ -33,8 +33,8 @@ impl Denial {
 
     /// The response for this refusal under a DPoP mode: with DPoP on, 401s also carry a `DPoP`
     /// challenge naming the algorithms (RFC 9449 §7.1), and under `required` only that one.
-    pub(crate) fn into_response_for(self, mode: crate::DpopMode) -> Response {
-        use crate::DpopMode;
+    pub(crate) fn into_response_for(self, mode: crate::dpop_mode::DpopMode) -> Response {
+        use crate::dpop_mode::DpopMode;
         let dpop_error = match &self {
             Self::InvalidDpopProof(d) => Some(("invalid_dpop_proof", *d)),
             Self::InvalidToken(d) if mode == DpopMode::Required => Some(("invalid_token", *d)),
@@ -52,9 +52,9 @@ impl Denial {
         let dpop = match dpop_error {
             Some((error, d)) => format!(
                 "DPoP error=\"{error}\", error_description=\"{d}\", algs=\"{}\"",
-                crate::dpop::ALGS
+                crate::dpop_mode::ALGS
             ),
-            None => format!("DPoP algs=\"{}\"", crate::dpop::ALGS),
+            None => format!("DPoP algs=\"{}\"", crate::dpop_mode::ALGS),
         };
         let headers = res.headers_mut();
         if required || dpop_error.is_some() {
@@ -105,7 +105,7 @@ impl Denial {
             ),
         };
         let mut res =
-            crate::routes::json(status, &json!({"code": code, "description": description}));
+            crate::reply::json(status, &json!({"code": code, "description": description}));
         if let Some(value) = challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }

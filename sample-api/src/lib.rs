@@ -24,15 +24,17 @@
 
 mod bearer;
 mod dpop;
+mod dpop_mode;
 mod error;
 mod errors;
 mod jwks;
+mod reply;
 mod routes;
 mod server;
 mod settings;
 mod validate;
 
-pub use dpop::DpopMode;
+pub use dpop_mode::DpopMode;
 pub use error::Error;
 pub use routes::REQUIRED_SCOPE;
 pub use server::SampleApi;

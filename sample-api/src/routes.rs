@@ -1,9 +1,10 @@
 //! The three quickstart endpoints, CORS as the quickstart does it (any origin, on errors too),
 //! and one `recover` for everything warp rejects.
 
-use crate::DpopMode;
 use crate::bearer;
+use crate::dpop_mode::DpopMode;
 use crate::errors::Denial;
+use crate::reply::json;
 use crate::validate::Validator;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::json;
@@ -121,17 +122,6 @@ async fn authorize(
 
 fn message(text: &str) -> Response {
     json(StatusCode::OK, &json!({ "message": text }))
-}
-
-/// A JSON response.
-pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response {
-    let mut res = Response::new(value.to_string().into());
-    *res.status_mut() = status;
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    res
 }
 
 /// Any origin may call, and may read the challenge: what `flask_cors.CORS(app)` does.

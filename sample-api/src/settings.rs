@@ -42,7 +42,7 @@ pub struct Settings {
     /// says (`JWKS_MAX_TTL_SECS`, default 3600; `Cache-Control: max-age` is honoured below it).
     pub jwks_max_ttl: Duration,
     /// DPoP (`AUTH0_DPOP` = `off`, the default, `allowed` or `required`).
-    pub dpop: crate::DpopMode,
+    pub dpop: crate::dpop_mode::DpopMode,
     /// The API's public base URL, which DPoP proofs' `htu` must name (`AUTH0_DPOP_URL`; by
     /// default `http://` and the address the API listens on). Never taken from `Host`.
     pub dpop_url: Option<String>,
@@ -110,9 +110,9 @@ impl Settings {
             }
         };
         let dpop = match get("AUTH0_DPOP").unwrap_or("off") {
-            "off" => crate::DpopMode::Off,
-            "allowed" => crate::DpopMode::Allowed,
-            "required" => crate::DpopMode::Required,
+            "off" => crate::dpop_mode::DpopMode::Off,
+            "allowed" => crate::dpop_mode::DpopMode::Allowed,
+            "required" => crate::dpop_mode::DpopMode::Required,
             other => {
                 return Err(format!(
                     "AUTH0_DPOP must be \"off\", \"allowed\" or \"required\", got {other:?}"

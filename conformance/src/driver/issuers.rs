@@ -45,7 +45,8 @@ pub(super) async fn run(
                 )
                 .await?;
             let url = ctx.attacker.url();
-            let authority = url.split_once("://").map_or(url.as_str(), |(_, a)| a);
+            let attacker = mock_tenant::Issuer::new(url.as_str());
+            let authority = attacker.domain();
             let exchange = ctx
                 .send_headers(
                     Endpoint::Private,

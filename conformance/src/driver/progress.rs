@@ -4,7 +4,7 @@
 use crate::report::Outcome;
 use std::time::Duration;
 
-/// One step of a run, for [`run_cases_observed`](crate::run_cases_observed).
+/// One step of a run, for [`Run::observed`](crate::Run::observed).
 #[derive(Debug, Clone, Copy)]
 pub enum RunEvent<'a> {
     /// Case `index` (from 0) of `total` starts.

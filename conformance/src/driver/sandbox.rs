@@ -104,7 +104,16 @@ async fn one(
         }
     };
     let dpop_key = mock_tenant::DpopKey::fixture();
-    let handle = minting(&crate::tenant_of(&tenant), profile, &dpop_key);
+    let handle = match crate::Tenant::of(&tenant) {
+        Ok(handle) => minting(&handle, profile, &dpop_key),
+        Err(e) => {
+            let note = format!("setup failed: the fresh tenant cannot be driven: {e}");
+            return (
+                Outcome::new(case, Verdict::FailRobustness, note, vec![]),
+                Duration::ZERO,
+            );
+        }
+    };
     let issuer = Some(tenant.issuer());
     let mut ctx = Ctx::new(&api.url, &handle, profile, observer, dpop_key, issuer).await;
     ctx.position = position;
@@ -130,7 +139,7 @@ async fn start(
         .await
         .map_err(|e| e.to_string())?;
     if let Some(fields) = discovery {
-        crate::tenant_of(&tenant)
+        crate::Tenant::of(&tenant)?
             .set_discovery(fields.clone())
             .await?;
     }

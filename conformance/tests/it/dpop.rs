@@ -48,7 +48,10 @@ async fn sample_api_passes_every_case_with_dpop_optional_and_required() {
             dpop,
             ..Profile::default()
         };
-        let report = conformance::run_embedded(&profile).await.unwrap();
+        let report = conformance::Run::new(&profile.clone().with_embedded_jwks())
+            .embedded()
+            .await
+            .unwrap();
         let text = report.to_text(false, false);
         assert_eq!(report.failed(), 0, "{dpop:?}: {text}");
         assert_eq!(report.warned(), 0, "{dpop:?}: {text}");

@@ -3,8 +3,9 @@
 //! reads discovery once at start, and leave the run's own tenant as it was.
 
 use crate::flawed::{Flaw, FlawedApi};
+use crate::tenant_of;
 use crate::{failing, is_jwks, key_handling_flaws, profile, run_flawed_isolated, run_flawed_with};
-use conformance::{ApiStarter, Case, Report, RunningApi, Starting, Target, Verdict, tenant_of};
+use conformance::{ApiStarter, Case, Profile, Report, RunningApi, Starting, Target, Verdict};
 use mock_tenant::MockTenant;
 
 /// Starts the flawed API with these flaws for each fresh tenant.
@@ -63,7 +64,7 @@ async fn a_scenario_that_breaks_its_api_spoils_nothing_on_fresh_pairs() {
         builder,
         FlawedStarter(vec![Flaw::KeepsBrokenKeys]),
     ));
-    let report = conformance::run_cases(&target, &profile(), &selected).await;
+    let report = crate::run_cases(&target, &profile(), &selected).await;
     let text = report.to_text(false, true);
     assert_eq!(report.contaminated_by, None, "{text}");
     assert!(
@@ -114,7 +115,9 @@ async fn discovery_read_at_start_is_tested_on_a_fresh_pair() {
 async fn two_isolated_runs_in_two_orders_give_the_same_verdicts() {
     let builder = MockTenant::builder().custom_domain(conformance::CUSTOM_DOMAIN);
     let tenant = builder.clone().start().await;
-    let api = conformance::start_sample_api(&tenant).await.unwrap();
+    let api = conformance::start_sample_api(&tenant, &Profile::default().with_embedded_jwks())
+        .await
+        .unwrap();
     let profile = conformance::Profile {
         jwks_cooldown_secs: 2,
         jwks_ttl_secs: 3,
@@ -130,9 +133,9 @@ async fn two_isolated_runs_in_two_orders_give_the_same_verdicts() {
         .into_iter()
         .filter(|c| !matches!(c.recipe, conformance::Recipe::Responses(_)))
         .collect();
-    let forwards = conformance::run_cases(&target, &profile, &selected).await;
+    let forwards = crate::run_cases(&target, &profile, &selected).await;
     selected.reverse();
-    let backwards = conformance::run_cases(&target, &profile, &selected).await;
+    let backwards = crate::run_cases(&target, &profile, &selected).await;
     assert_eq!(tenant.keys(), keys_before, "the runs changed the key set");
     let verdicts = |r: &Report| -> Vec<(String, Verdict)> {
         let mut v: Vec<_> = r

@@ -3,9 +3,8 @@
 
 use crate::flawed::Flaw;
 use crate::profile;
-use conformance::{
-    Case, Profile, Report, ScopeSource, Target, Transports, Verdict, cases, run_cases, tenant_of,
-};
+use crate::{run_cases, tenant_of};
+use conformance::{Case, Profile, Report, ScopeSource, Target, Transports, Verdict, cases};
 use mock_tenant::{Check, MockTenant};
 use std::collections::BTreeMap;
 

@@ -338,11 +338,7 @@ impl TokenBuilder {
 
     /// Sets (or, for `null`, removes) each claim and header field, as `POST /_mock/token` and
     /// `mock-tenant mint --claim` take them.
-    pub(crate) fn overrides(
-        mut self,
-        claims: &Map<String, Value>,
-        header: &Map<String, Value>,
-    ) -> Self {
+    pub fn overrides(mut self, claims: &Map<String, Value>, header: &Map<String, Value>) -> Self {
         for (name, value) in claims {
             self = match value {
                 Value::Null => self.without_claim(name),

@@ -124,7 +124,7 @@ fn mint(mut builder: TokenBuilder, request: &MintRequest) -> Result<String, Stri
 }
 
 /// The defect table as JSON.
-pub(crate) fn defects_json() -> Value {
+pub fn defects_json() -> Value {
     defects()
         .iter()
         .map(|d| {

@@ -27,7 +27,7 @@ use warp::Filter;
 use warp::reply::Response;
 
 pub(crate) use discovery::document as discovery_document;
-pub(crate) use forge::defects_json;
+pub use forge::defects_json;
 pub use html::escape_markup;
 
 /// Query or form parameters; the first occurrence of a name wins.

@@ -4,10 +4,8 @@
 mod progress;
 mod select;
 
-use crate::{
-    Exec, ExecOptions, ExecStarter, Isolation, Profile, Report, Target, Tenant, tenant_of,
-};
 use clap::Parser;
+use conformance::{Exec, ExecOptions, ExecStarter, Isolation, Profile, Report, Target, Tenant};
 use mock_tenant::{CertificateAuthority, MockTenant};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -102,16 +100,16 @@ pub struct Cli {
     /// Where the API reads scopes: scope, scope+permissions (Auth0 RBAC) or scope+scp [default:
     /// the profile's].
     #[arg(long, env = "CONFORMANCE_SCOPE_SOURCE")]
-    scope_source: Option<crate::profile::ScopeSource>,
+    scope_source: Option<conformance::ScopeSource>,
     /// Where the API accepts tokens: header, or header-query-body (RFC 6750 §2.2, §2.3)
     /// [default: the profile's].
     #[arg(long, env = "CONFORMANCE_TRANSPORTS")]
-    transports: Option<crate::profile::Transports>,
+    transports: Option<conformance::Transports>,
     /// Whether the API takes DPoP-bound tokens: off, optional (Bearer and DPoP) or required
     /// (DPoP only; every request goes with a bound token and a fresh proof) [default: the
     /// profile's, off; `--profile dpop` is required].
     #[arg(long, env = "CONFORMANCE_DPOP")]
-    dpop: Option<crate::profile::Dpop>,
+    dpop: Option<conformance::Dpop>,
     /// The API trusts the tenant's custom-domain issuers too (Multiple Custom Domains: the
     /// embedded tenant also answers as `https://127.0.0.1:PORT/`), so `iss-custom-domain` must
     /// pass.
@@ -174,7 +172,7 @@ pub fn run() -> ExitCode {
         Err(e) => return usage(&format!("cannot start the async runtime: {e}")),
     };
     if cli.list {
-        return match select::selected(crate::cases(), &cli.only) {
+        return match select::selected(conformance::cases(), &cli.only) {
             Ok(cases) => {
                 use std::io::Write;
                 // A closed pipe (`| head`) ends the listing quietly.
@@ -222,13 +220,19 @@ fn profile_names() -> clap::builder::PossibleValuesParser {
 
 /// The lists `--expect` and `--expect-warnings` name, read before the run so a typo costs
 /// no run.
-fn expected(cli: &Cli) -> Result<Vec<(crate::Expected, crate::Findings)>, String> {
+fn expected(cli: &Cli) -> Result<Vec<(conformance::Expected, conformance::Findings)>, String> {
     let mut lists = Vec::new();
     if let Some(path) = &cli.expect {
-        lists.push((crate::Expected::read(path)?, crate::Findings::Failures));
+        lists.push((
+            conformance::Expected::read(path)?,
+            conformance::Findings::Failures,
+        ));
     }
     if let Some(path) = &cli.expect_warnings {
-        lists.push((crate::Expected::read(path)?, crate::Findings::Warnings));
+        lists.push((
+            conformance::Expected::read(path)?,
+            conformance::Findings::Warnings,
+        ));
     }
     Ok(lists)
 }
@@ -286,14 +290,32 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
 /// Runs, reports, and says whether snapshots changed (without `--update`).
 async fn main(cli: Cli) -> Result<(Report, bool), String> {
     let profile = profile(&cli)?;
-    let chosen = select::selected(crate::cases_for(&profile), &cli.only)?;
+    let chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
     let terminal = std::io::stderr().is_terminal();
-    let observer = move |event: crate::RunEvent<'_>| progress::show(terminal, event);
+    let observer = move |event: conformance::RunEvent<'_>| progress::show(terminal, event);
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
         if cli.ca_cert.is_some() {
             return Err("--ca-cert and --ca-key are for the embedded tenant with --api".into());
         }
-        crate::run_embedded_observed(&profile, &chosen, &observer).await?
+        // The demo's sample-api gets the cooldown and cache lifetime the run declares: short
+        // ones unless the flags say otherwise.
+        let mut profile = profile;
+        if cli.jwks_cooldown.is_none() {
+            profile.jwks_cooldown_secs = conformance::EMBEDDED_JWKS_COOLDOWN_SECS;
+        }
+        if cli.jwks_ttl.is_none() {
+            profile.jwks_ttl_secs = conformance::EMBEDDED_JWKS_TTL_SECS;
+        }
+        eprintln!(
+            "# the embedded sample-api refetches keys for an unknown kid after {} s and keeps a \
+             key set {} s, as declared to the run (--jwks-cooldown and --jwks-ttl set both)",
+            profile.jwks_cooldown_secs, profile.jwks_ttl_secs
+        );
+        conformance::Run::new(&profile)
+            .cases(&chosen)
+            .observed(&observer)
+            .embedded()
+            .await?
     } else {
         // The tenant: given, or embedded (and then kept alive for the whole run).
         let (embedded, tenant, env, builder) = match (&cli.tenant, &cli.tenant_ca) {
@@ -310,7 +332,7 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                 };
                 let mut builder = MockTenant::builder()
                     .port(port)
-                    .custom_domain(crate::CUSTOM_DOMAIN);
+                    .custom_domain(conformance::CUSTOM_DOMAIN);
                 if let (Some(cert), Some(key)) = (&cli.ca_cert, &cli.ca_key) {
                     builder =
                         builder.ca(CertificateAuthority::from_pem(&read(cert)?, &read(key)?)?);
@@ -329,7 +351,7 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                         eprintln!("export {k}={v}");
                     }
                 }
-                let handle = tenant_of(&t);
+                let handle = Tenant::of(&t)?;
                 (Some(t), handle, env, Some(builder))
             }
         };
@@ -377,7 +399,7 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
             isolation,
         };
         let report = tokio::select! {
-            report = crate::run_cases_observed(&target, &profile, &chosen, &observer) => report,
+            report = conformance::Run::new(&profile).cases(&chosen).observed(&observer).against(&target) => report,
             // The run (and every fresh pair's API process in it) is dropped before this arm.
             signal = interrupted() => {
                 if let Some(state) = &saved {
@@ -410,16 +432,16 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         );
     }
     if let Some(path) = &cli.junit {
-        std::fs::write(path, crate::to_junit(&report))
+        std::fs::write(path, conformance::to_junit(&report))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     if let Some(path) = &cli.html {
-        std::fs::write(path, crate::to_html(&report))
+        std::fs::write(path, conformance::to_html(&report))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let mut changed = false;
     if let Some(dir) = &cli.snapshots {
-        let check = crate::check_snapshots(&report, dir, cli.update)
+        let check = conformance::check_snapshots(&report, dir, cli.update)
             .map_err(|e| format!("snapshots in {}: {e}", dir.display()))?;
         for (id, diff) in &check.changed {
             eprintln!("snapshot changed: {id}\n{diff}");
@@ -467,12 +489,7 @@ fn read(path: &PathBuf) -> Result<String, String> {
 
 /// The environment an `--exec` command gets for an external tenant.
 fn exec_env(url: &str, ca: &std::path::Path) -> Vec<(String, String)> {
-    let domain = url
-        .split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .trim_end_matches('/')
-        .to_owned();
+    let domain = mock_tenant::Issuer::new(url).domain().to_owned();
     let ca = ca.display().to_string();
     let aud = fixtures::QUICKSTART_AUDIENCE.to_owned();
     vec![

@@ -1,7 +1,7 @@
 //! How the command line shows a run's progress on stderr: a bar redrawn in place on a terminal,
 //! and one plain line per finished case otherwise (CI logs), so a long run is never silent.
 
-use crate::{RunEvent, Verdict};
+use conformance::{RunEvent, Verdict};
 use std::io::Write;
 
 /// Shows one event. `terminal`: redraw a one-line bar; otherwise print a line per finished case.

@@ -1,9 +1,8 @@
 //! The `mock-tenant` command line: starts the tenant, prints its environment, serves until
 //! interrupted.
 
-use crate::tenant::MockTenant;
-use crate::{CertificateAuthority, TenantConfig};
 use clap::Parser;
+use mock_tenant::{CertificateAuthority, MockTenant, TenantConfig};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -170,18 +169,18 @@ fn list_defects(json: bool) -> ExitCode {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) ends the listing quietly.
     let _ = if json {
-        writeln!(out, "{:#}", crate::routes::defects_json())
+        writeln!(out, "{:#}", mock_tenant::defects_json())
     } else {
-        let width = crate::defects()
+        let width = mock_tenant::defects()
             .iter()
             .map(|d| d.name.len())
             .max()
             .unwrap_or(0);
-        crate::defects()
+        mock_tenant::defects()
             .iter()
             .map(|d| (d.name, format!("{:?}", d.answer), d.about))
             .chain(
-                crate::dpop_defects()
+                mock_tenant::dpop_defects()
                     .iter()
                     .map(|d| (d.name, format!("{:?}", d.answer), d.about)),
             )
@@ -193,7 +192,8 @@ fn list_defects(json: bool) -> ExitCode {
 }
 
 fn dpop_proof(args: &ProofArgs) -> Result<String, String> {
-    let mut proof = crate::DpopProof::new(&crate::DpopKey::fixture(), &args.htm, &args.htu);
+    let mut proof =
+        mock_tenant::DpopProof::new(&mock_tenant::DpopKey::fixture(), &args.htm, &args.htu);
     if let Some(token) = &args.access_token {
         proof = proof.ath(token);
     }
@@ -201,7 +201,7 @@ fn dpop_proof(args: &ProofArgs) -> Result<String, String> {
         proof = proof.nonce(nonce);
     }
     if let Some(name) = &args.defect {
-        crate::find_dpop_defect(name)
+        mock_tenant::find_dpop_defect(name)
             .ok_or_else(|| format!("no DPoP defect {name:?} (see `mock-tenant defects`)"))?;
         proof = proof.defect(name);
     }
@@ -222,7 +222,7 @@ fn mint(args: &MintArgs) -> Result<String, String> {
             })
             .collect()
     };
-    let mut builder = crate::TokenBuilder::offline(&args.issuer);
+    let mut builder = mock_tenant::TokenBuilder::offline(&args.issuer);
     if let Some(url) = &args.attacker {
         builder = builder.attacker(url);
     }
@@ -234,7 +234,7 @@ fn mint(args: &MintArgs) -> Result<String, String> {
         builder = builder.try_defect(name)?;
     }
     if args.dpop_bound {
-        builder = builder.dpop_bound(&crate::DpopKey::fixture());
+        builder = builder.dpop_bound(&mock_tenant::DpopKey::fixture());
     }
     Ok(builder.sign())
 }
@@ -284,9 +284,9 @@ async fn serve(cli: Cli) -> Result<(), String> {
         builder = builder.ca_out(path);
     }
     let tenant = builder.try_start().await?;
-    print!("{}", crate::env::banner(&tenant));
+    print!("{}", banner(tenant.issuer(), &tenant.env()));
     if let Some(path) = &cli.env_out {
-        write(path, &crate::env::env_file(&tenant))?;
+        write(path, &env_file(&tenant.env()))?;
     }
     shutdown_signal().await;
     tenant.shutdown().await;
@@ -298,7 +298,7 @@ fn read(path: &PathBuf) -> Result<String, String> {
 }
 
 fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
-    crate::files::write_atomic(path, text)
+    mock_tenant::write_atomic(path, text)
 }
 
 /// Ctrl-C or SIGTERM (what CI runners and `kill` send).
@@ -318,4 +318,32 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// The banner printed at start: a warning, then `export` lines ready to paste.
+fn banner(issuer: &str, vars: &[(String, String)]) -> String {
+    let mut out = format!(
+        "# mock-tenant: a TEST-ONLY Auth0 tenant. It mints valid tokens for anyone who asks.\n\
+         # issuer: {issuer}\n",
+    );
+    for (name, value) in vars {
+        out.push_str(&format!("export {name}={}\n", shell_quote(value)));
+    }
+    out
+}
+
+/// `KEY=VALUE` lines, for `--env-out` (GitHub's `$GITHUB_ENV`, `docker --env-file`, `set -a; .`).
+fn env_file(vars: &[(String, String)]) -> String {
+    vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect()
+}
+
+fn shell_quote(value: &str) -> String {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+    {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
 }

@@ -1,7 +1,7 @@
 //! `--only` and `--list`: choosing cases by id prefix, and saying so when a filter matches
 //! nothing instead of running zero cases and passing.
 
-use crate::Case;
+use conformance::Case;
 
 /// The cases whose id starts with one of `only` (all when empty). A prefix that matches no case
 /// is an error naming the closest ids: a typo must not turn into a green run of nothing.
@@ -83,21 +83,21 @@ mod tests {
 
     #[test]
     fn a_prefix_matching_nothing_is_an_error_with_the_closest_ids() {
-        let err = selected(crate::cases(), &["alg-nonee".into()]).unwrap_err();
+        let err = selected(conformance::cases(), &["alg-nonee".into()]).unwrap_err();
         assert!(err.contains("matches no case"), "{err}");
         assert!(err.contains("alg-none"), "{err}");
-        let err = selected(crate::cases(), &["zzz".into()]).unwrap_err();
+        let err = selected(conformance::cases(), &["zzz".into()]).unwrap_err();
         assert!(err.contains("closest ids: "), "{err}");
     }
 
     #[test]
     fn one_bad_prefix_among_good_ones_is_still_an_error() {
-        assert!(selected(crate::cases(), &["alg-".into(), "jwks-dwn".into()]).is_err());
+        assert!(selected(conformance::cases(), &["alg-".into(), "jwks-dwn".into()]).is_err());
     }
 
     #[test]
     fn prefixes_select_their_families_and_nothing_else() {
-        let chosen = selected(crate::cases(), &["alg-none".into(), "rot-".into()]).unwrap();
+        let chosen = selected(conformance::cases(), &["alg-none".into(), "rot-".into()]).unwrap();
         assert!(!chosen.is_empty());
         assert!(
             chosen
@@ -105,8 +105,8 @@ mod tests {
                 .all(|c| c.id.starts_with("alg-none") || c.id.starts_with("rot-"))
         );
         assert_eq!(
-            selected(crate::cases(), &[]).unwrap().len(),
-            crate::cases().len()
+            selected(conformance::cases(), &[]).unwrap().len(),
+            conformance::cases().len()
         );
     }
 
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn the_list_has_one_line_per_case() {
-        let cases = crate::cases();
+        let cases = conformance::cases();
         let text = list(&cases);
         assert_eq!(text.lines().count(), cases.len() + 1);
         assert!(text.lines().any(|l| l.starts_with("alg-none")));

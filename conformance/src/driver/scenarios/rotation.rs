@@ -1,0 +1,142 @@
+//! Key rotation: new keys accepted within the cooldown, removed ones refused within the cache
+//! lifetime, whatever else the key set holds.
+
+use super::{bearer, new_key_token, until_accepted, until_fetched, wait_too_long};
+use crate::case::{Case, Endpoint, Expect, JwksOp};
+use crate::driver::Ctx;
+use crate::driver::judge::judge;
+use crate::report::Outcome;
+use crate::verdict::{Verdict, classify};
+use mock_tenant::{DefectId, JwksFault};
+use std::time::{Duration, Instant};
+
+/// `rot-add`: a key the API never saw signs.
+pub(super) async fn rotate_add(
+    ctx: &mut Ctx<'_>,
+    case: &Case,
+    _t0: &str,
+) -> Result<Outcome, String> {
+    let token = new_key_token(ctx).await?;
+    let exchange = until_accepted(ctx, &token).await;
+    Ok(judge(ctx, case, case.expect, vec![exchange], &token))
+}
+
+/// `jwks-odd-keys`: a new key, in a key set that also holds keys the API cannot use.
+pub(super) async fn odd_keys(ctx: &mut Ctx<'_>, case: &Case, _t0: &str) -> Result<Outcome, String> {
+    new_key_served(ctx, case, JwksOp::OddKeys).await
+}
+
+/// `rot-lag`: a new key, whose key set the API's next fetch gets stale once.
+pub(super) async fn rotate_lag(
+    ctx: &mut Ctx<'_>,
+    case: &Case,
+    _t0: &str,
+) -> Result<Outcome, String> {
+    new_key_served(ctx, case, JwksOp::RotateLag).await
+}
+
+/// A new key signs, and the key set is served as `op` says: with odd keys, or stale once.
+async fn new_key_served(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<Outcome, String> {
+    let before = ctx.tenant.jwks_body().await?;
+    let token = new_key_token(ctx).await?;
+    let mut exchanges = Vec::new();
+    if op == JwksOp::OddKeys {
+        ctx.tenant.set_fault(&JwksFault::OddKeys).await?;
+    } else {
+        // The stale set answers the API's next fetch, and only that one.
+        ctx.tenant
+            .set_fault(&JwksFault::Body { body: before })
+            .await?;
+        exchanges.push(until_fetched(ctx, &token).await?);
+        ctx.tenant.clear_fault().await?;
+    }
+    exchanges.push(until_accepted(ctx, &token).await);
+    ctx.tenant.clear_fault().await?;
+    let mut outcome = judge(
+        ctx,
+        case,
+        case.expect,
+        exchanges.split_off(exchanges.len() - 1),
+        &token,
+    );
+    outcome.exchanges.splice(0..0, exchanges);
+    Ok(outcome)
+}
+
+/// `jwks-no-alg`: a new key in a key set without `alg`; HS256 tokens keyed with it.
+pub(super) async fn no_alg(ctx: &mut Ctx<'_>, case: &Case, _t0: &str) -> Result<Outcome, String> {
+    let private = Endpoint::Private;
+    let token = new_key_token(ctx).await?;
+    ctx.tenant.set_fault(&JwksFault::NoAlg).await?;
+    let accepted = until_accepted(ctx, &token).await;
+    let mut outcome = judge(ctx, case, Expect::Ok, vec![accepted], &token);
+    // The same kid, HMAC keyed with its public key: each must be refused.
+    for defect in [
+        DefectId::HsPubkeyModulus,
+        DefectId::HsPubkeyPem,
+        DefectId::HsPubkeyJwk,
+    ] {
+        let forged = ctx.tenant.mint(Some(defect), None).await?;
+        let exchange = ctx.send(private, &bearer(&forged)).await;
+        let (v, note) = classify(Expect::Invalid, Verdict::FailUnsafe, &exchange, ctx.profile);
+        if v > outcome.verdict {
+            outcome.verdict = v;
+            outcome.note = format!("{defect} under a JWK without alg: {note}");
+        }
+        outcome.exchanges.push(exchange);
+    }
+    ctx.tenant.clear_fault().await?;
+    Ok(outcome)
+}
+
+/// `rot-remove`: the signing kid is re-bound to a new key.
+pub(super) async fn rotate_remove(
+    ctx: &mut Ctx<'_>,
+    case: &Case,
+    _t0: &str,
+) -> Result<Outcome, String> {
+    let private = Endpoint::Private;
+    let ttl = ctx.profile.jwks_ttl_secs;
+    if let Some(outcome) = wait_too_long(case, "JWKS cache lifetime", "--jwks-ttl", ttl) {
+        return Ok(outcome);
+    }
+    // Three rotations sign with a random key: a kid no earlier run has seen, so the
+    // re-binding below cannot spoil a kid the tenant signs with after the run.
+    for _ in 0..3 {
+        ctx.tenant.rotate().await?;
+    }
+    let token = ctx.tenant.valid().await?;
+    let deadline = Instant::now() + ctx.cooldown() + Duration::from_secs(2);
+    let first = loop {
+        let exchange = ctx.send(private, &bearer(&token)).await;
+        if exchange.status == Some(200) || Instant::now() >= deadline {
+            break exchange;
+        }
+        ctx.wait(Duration::from_millis(500)).await;
+    };
+    let kid = ctx.tenant.current_kid().await?;
+    ctx.tenant.rebind(&kid).await?;
+    let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_ttl_secs + 2);
+    let last = loop {
+        let exchange = ctx.send(private, &bearer(&token)).await;
+        if exchange.status != Some(200) || Instant::now() >= deadline {
+            break exchange;
+        }
+        ctx.wait(Duration::from_millis(500)).await;
+    };
+    let fresh = ctx.tenant.valid().await?;
+    let after = until_accepted(ctx, &fresh).await;
+    let mut outcome = judge(ctx, case, case.expect, vec![last], &token);
+    for (exchange, what) in [
+        (first, "before the re-binding"),
+        (after, "a fresh token after it"),
+    ] {
+        let (v, note) = classify(Expect::Ok, Verdict::FailUnsafe, &exchange, ctx.profile);
+        if v > outcome.verdict {
+            outcome.verdict = v;
+            outcome.note = format!("{what}: {note}");
+        }
+        outcome.exchanges.push(exchange);
+    }
+    Ok(outcome)
+}

@@ -1,5 +1,0 @@
-//! `conformance`: see `conformance --help`.
-
-fn main() -> std::process::ExitCode {
-    conformance::cli::run()
-}

@@ -1,0 +1,84 @@
+//! A run of the suite: which cases, under which profile, watched by whom, against which API.
+
+use crate::embedded::{CUSTOM_DOMAIN, start_sample_api};
+use crate::{Case, Error, Isolation, Observer, Profile, Report, SampleApiStarter, Target, Tenant};
+use mock_tenant::MockTenant;
+
+/// A run, built then started against a target or the embedded pair.
+///
+/// ```no_run
+/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use conformance::{Profile, Run};
+/// // The README's main job: every case against the embedded tenant and sample-api.
+/// let report = Run::new(&Profile::default().with_embedded_jwks()).embedded().await?;
+/// assert_eq!(report.failed(), 0, "{}", report.to_text(false, false));
+/// // A few cases against an API that is already running.
+/// # let target: conformance::Target = todo!();
+/// let cases = conformance::cases_for(&Profile::default());
+/// let report = Run::new(&Profile::default())
+///     .cases(&cases[..3])
+///     .against(&target)
+///     .await;
+/// # Ok(()) }
+/// ```
+pub struct Run<'a> {
+    profile: Profile,
+    cases: Option<Vec<Case>>,
+    observer: Observer<'a>,
+}
+
+impl Run<'static> {
+    /// Every case that applies to `profile` ([`crate::cases_for`]), unobserved.
+    pub fn new(profile: &Profile) -> Self {
+        Self {
+            profile: profile.clone(),
+            cases: None,
+            observer: &|_| {},
+        }
+    }
+}
+
+impl<'a> Run<'a> {
+    /// Only these cases (for tests and `--only`).
+    pub fn cases(self, cases: &[Case]) -> Self {
+        Self {
+            cases: Some(cases.to_vec()),
+            ..self
+        }
+    }
+
+    /// Tells `observer` as each case starts, waits and ends (the command line's progress).
+    pub fn observed<'b>(self, observer: Observer<'b>) -> Run<'b> {
+        Run {
+            profile: self.profile,
+            cases: self.cases,
+            observer,
+        }
+    }
+
+    /// Runs against an API and tenant that are already running.
+    pub async fn against(self, target: &Target) -> Report {
+        let cases = self
+            .cases
+            .unwrap_or_else(|| crate::cases_for(&self.profile));
+        crate::driver::run_cases(target, &self.profile, &cases, self.observer).await
+    }
+
+    /// Starts the embedded tenant and the reference `sample-api`, configured as the profile
+    /// declares ([`crate::start_sample_api`]: its cooldown and cache lifetime too, so
+    /// nothing is overridden behind the profile's back), and runs. The stateful JWKS scenarios
+    /// each get a fresh tenant and `sample-api` of their own ([`Isolation`]).
+    pub async fn embedded(self) -> Result<Report, Error> {
+        let builder = MockTenant::builder().custom_domain(CUSTOM_DOMAIN);
+        let tenant = builder.clone().try_start().await?;
+        let api = start_sample_api(&tenant, &self.profile).await?;
+        let handle = Tenant::of(&tenant).map_err(Error::Handle)?;
+        let starter = SampleApiStarter {
+            profile: self.profile.clone(),
+        };
+        let target = Target::new(api.url(), handle).isolated(Isolation::new(builder, starter));
+        let report = self.against(&target).await;
+        api.shutdown().await;
+        Ok(report)
+    }
+}
