@@ -2,7 +2,7 @@
 //! expectation. The cases themselves are in [`table`](crate::table).
 
 use crate::profile::{Dpop, Profile, ScopeSource, Transports};
-use mock_tenant::{DefectId, DpopDefectId};
+use mock_tenant::forge::{DefectId, DpopDefectId};
 use serde::Serialize;
 
 /// The catalogue's categories.
@@ -249,7 +249,7 @@ pub enum ResponseCheck {
 pub enum DpopCase {
     /// The bound token with a fresh, valid proof.
     Valid,
-    /// The bound token with a proof that has this defect ([`mock_tenant::dpop_defects`]).
+    /// The bound token with a proof that has this defect ([`mock_tenant::forge::dpop_defects`]).
     Proof(DpopDefectId),
     /// The bound token, no `DPoP` header.
     NoProof,

@@ -19,7 +19,7 @@ pub const EMBEDDED_JWKS_TTL_SECS: u64 = 3;
 
 impl Tenant {
     /// The handle of a tenant running in this process.
-    pub fn of(tenant: &MockTenant) -> Result<Self, String> {
+    pub fn of(tenant: &MockTenant) -> Result<Self, mock_tenant::Error> {
         Self::new(&tenant.url(), tenant.ca_pem())
     }
 }

@@ -10,9 +10,12 @@ pub enum Error {
     /// The reference API did not start.
     #[error("the reference API did not start: {0}")]
     Api(#[from] sample_api::Error),
-    /// The suite could not talk to the tenant it started.
-    #[error("cannot reach the embedded tenant: {0}")]
-    Handle(String),
+    /// An `--exec` API did not start, or died while starting.
+    #[error("{0}")]
+    Exec(String),
+    /// A list of expected findings could not be read or names no case.
+    #[error("{0}")]
+    Expected(String),
     /// No profile has this name.
     #[error("unknown profile {name:?}: one of {known}")]
     UnknownProfile {

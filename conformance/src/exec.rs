@@ -44,6 +44,18 @@ impl Exec {
         public_path: &str,
         wait: Duration,
         options: &ExecOptions,
+    ) -> Result<Self, crate::Error> {
+        Self::try_start(command, env, public_path, wait, options)
+            .await
+            .map_err(crate::Error::Exec)
+    }
+
+    async fn try_start(
+        command: &str,
+        env: &[(String, String)],
+        public_path: &str,
+        wait: Duration,
+        options: &ExecOptions,
     ) -> Result<Self, String> {
         let port = match options.port {
             Some(port) => {

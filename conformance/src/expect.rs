@@ -63,21 +63,26 @@ impl Expected {
 
     /// Reads a list; a missing file is an empty list (an API expected to pass everything), and
     /// an id that names no case of the catalogue is an error naming the file and line.
-    pub fn read(path: &Path) -> Result<Self, String> {
+    pub fn read(path: &Path) -> Result<Self, crate::Error> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => {
+                return Err(crate::Error::Expected(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
         };
         let known: BTreeSet<String> = crate::cases().into_iter().map(|c| c.id).collect();
         for (number, line) in text.lines().enumerate() {
             let id = line.trim().trim_start_matches('?').trim();
             if !id.is_empty() && !line.trim().starts_with('#') && !known.contains(id) {
-                return Err(format!(
+                return Err(crate::Error::Expected(format!(
                     "{}:{}: {id:?} is no case id (conformance --list shows them)",
                     path.display(),
                     number + 1
-                ));
+                )));
             }
         }
         Ok(Self::parse(&text))
@@ -167,7 +172,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("expected.txt");
         std::fs::write(&path, "# ok\nalg-none\nalg-nope\n").unwrap();
-        let error = Expected::read(&path).unwrap_err();
+        let error = Expected::read(&path).unwrap_err().to_string();
         assert!(
             error.ends_with(
                 "expected.txt:3: \"alg-nope\" is no case id (conformance --list shows them)"

@@ -72,7 +72,7 @@ impl<'a> Run<'a> {
         let builder = MockTenant::builder().custom_domain(CUSTOM_DOMAIN);
         let tenant = builder.clone().try_start().await?;
         let api = start_sample_api(&tenant, &self.profile).await?;
-        let handle = Tenant::of(&tenant).map_err(Error::Handle)?;
+        let handle = Tenant::of(&tenant)?;
         let starter = SampleApiStarter {
             profile: self.profile.clone(),
         };

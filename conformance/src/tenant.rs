@@ -2,7 +2,8 @@
 //! its `/_mock/` HTTP API ([`mock_tenant::ControlClient`], the one owner of that protocol), so an
 //! embedded tenant and one running elsewhere are driven alike.
 
-use mock_tenant::{ControlClient, DefectId, JwksFault, MintRequest};
+use mock_tenant::forge::DefectId;
+use mock_tenant::{ControlClient, JwksFault, MintRequest};
 use serde_json::Value;
 
 /// A running mock tenant, by URL.
@@ -24,20 +25,23 @@ const DEFAULT_SCOPE: &str = "read:messages";
 
 impl Tenant {
     /// The tenant at `url` (`https://localhost:PORT`), trusting `ca_pem` if given.
-    pub fn new(url: &str, ca_pem: Option<&str>) -> Result<Self, String> {
+    pub fn new(url: &str, ca_pem: Option<&str>) -> Result<Self, mock_tenant::Error> {
         let control = ControlClient::new(url, ca_pem)?;
         let mut login = reqwest::Client::builder()
             .no_proxy()
             .timeout(std::time::Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none());
         if let Some(pem) = ca_pem {
-            let ca = reqwest::Certificate::from_pem(pem.as_bytes())
-                .map_err(|e| format!("the tenant's CA is not a PEM certificate: {e}"))?;
+            let ca = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+                mock_tenant::Error::Tls(format!("the tenant's CA is not a PEM certificate: {e}"))
+            })?;
             login = login.add_root_certificate(ca);
         }
         Ok(Self {
             control,
-            login_http: login.build().map_err(|e| e.to_string())?,
+            login_http: login
+                .build()
+                .map_err(|e| mock_tenant::Error::Tls(e.to_string()))?,
             scope: None,
             jkt: None,
         })
@@ -114,7 +118,7 @@ impl Tenant {
     }
 
     /// How often the JWKS was requested.
-    pub async fn jwks_fetches(&self) -> Result<u64, String> {
+    pub async fn jwks_fetches(&self) -> Result<u64, mock_tenant::Error> {
         Ok(self.control.stats().await?.jwks_fetches())
     }
 
@@ -129,13 +133,13 @@ impl Tenant {
     }
 
     /// Everything the control API can change (`GET /_mock/state`), to put back later.
-    pub async fn state(&self) -> Result<Value, String> {
-        Ok(self.control.state().await?)
+    pub async fn state(&self) -> Result<Value, mock_tenant::Error> {
+        self.control.state().await
     }
 
     /// Puts a state from [`state`](Self::state) back (`PUT /_mock/state`).
-    pub async fn put_state(&self, state: &Value) -> Result<(), String> {
-        Ok(self.control.put_state(state).await?)
+    pub async fn put_state(&self, state: &Value) -> Result<(), mock_tenant::Error> {
+        self.control.put_state(state).await
     }
 
     pub(crate) async fn rotate(&self) -> Result<(), String> {

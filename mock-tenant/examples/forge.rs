@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p mock-tenant --example forge [-- ROUNDS]`
 
-use mock_tenant::{TokenBuilder, defects};
+use mock_tenant::forge::{TokenBuilder, defects};
 use std::time::{Duration, Instant};
 
 fn main() {

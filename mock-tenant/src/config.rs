@@ -230,7 +230,7 @@ impl TenantConfig {
         let mut config: Self =
             serde_json::from_str(json).map_err(|e| crate::Error::Config(e.to_string()))?;
         config.users.iter_mut().for_each(User::fill_defaults);
-        config.check().map_err(crate::Error::Config)?;
+        config.check()?;
         Ok(config)
     }
 
@@ -284,7 +284,12 @@ impl TenantConfig {
     }
 
     /// Checks that ids are unique and that grants name existing clients, APIs and permissions.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::Error> {
+        self.problem().map_err(crate::Error::Config)
+    }
+
+    /// The first thing [`check`](Self::check) finds wrong.
+    fn problem(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
         for api in &self.apis {
             if !seen.insert(api.identifier.as_str()) {
@@ -382,7 +387,7 @@ mod tests {
     fn rejects_grant_of_undefined_permission() {
         let mut t = TenantConfig::quickstart();
         t.client_grants[0].scope = vec!["delete:everything".into()];
-        let err = t.check().unwrap_err();
+        let err = t.check().unwrap_err().to_string();
         assert!(err.contains("delete:everything"), "{err}");
     }
 
@@ -395,7 +400,7 @@ mod tests {
             .find(|c| c.client_id == "quickstart-spa")
             .unwrap();
         spa.web_origins.push("http://localhost:4000/app".into());
-        let err = t.check().unwrap_err();
+        let err = t.check().unwrap_err().to_string();
         assert!(err.contains("http://localhost:4000/app"), "{err}");
 
         let web = TenantConfig::quickstart()

@@ -26,6 +26,15 @@ pub enum Error {
     /// A running tenant's control API refused a call or did not answer ([`crate::ControlClient`]).
     #[error("{0}")]
     Control(String),
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// There is no defect by that name.
     #[error("no defect named {0:?}; `mock-tenant defects` lists them")]
     UnknownDefect(String),

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// Writes `text` to a temporary file beside `path`, then renames it into place.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), crate::Error> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -12,9 +12,12 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temp, text)
         .and_then(|()| std::fs::rename(&temp, path))
-        .map_err(|e| {
+        .map_err(|source| {
             let _ = std::fs::remove_file(&temp);
-            format!("cannot write {}: {e}", path.display())
+            crate::Error::Write {
+                path: path.to_owned(),
+                source,
+            }
         })
 }
 
@@ -37,7 +40,9 @@ mod tests {
 
     #[test]
     fn a_missing_directory_is_a_clear_error() {
-        let err = write_atomic(Path::new("/nonexistent-dir-xyz/tenant.env"), "A=1").unwrap_err();
+        let err = write_atomic(Path::new("/nonexistent-dir-xyz/tenant.env"), "A=1")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/nonexistent-dir-xyz/tenant.env"), "{err}");
     }
 }

@@ -31,7 +31,7 @@ mod env;
 mod error;
 mod faults;
 mod files;
-mod forge;
+pub mod forge;
 mod grant_type;
 mod issuer;
 mod jwe;
@@ -55,11 +55,6 @@ pub use control_client::{ControlClient, MintRequest};
 pub use error::Error;
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use files::write_atomic;
-pub use forge::{
-    Answer, AttackerHost, Check, DEFAULT_ATTACKER, Defect, DefectId, DpopAnswer, DpopDefect,
-    DpopDefectId, DpopKey, DpopProof, FORGE_CLIENT_ID, Forger, ProofForger, Row, RsaKey, Signer,
-    TokenBuilder, defects, dpop_defects, find_defect, find_dpop_defect,
-};
 pub use grant_type::{GrantType, UnknownGrantType};
 pub use issuer::Issuer;
 pub use keys::KeySource;

@@ -303,14 +303,14 @@ impl MockTenant {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let tenant = mock_tenant::MockTenant::start().await;
-    /// let key = mock_tenant::DpopKey::fixture();
+    /// let key = mock_tenant::forge::DpopKey::fixture();
     /// let proof = tenant.dpop_proof(&key).sign();
     /// let bound = tenant.token().dpop_bound(&key).sign();
     /// # assert!(!proof.is_empty() && !bound.is_empty());
     /// # }
     /// ```
-    pub fn dpop_proof(&self, key: &crate::DpopKey) -> crate::DpopProof {
-        crate::DpopProof::new(key, "POST", &format!("{}oauth/token", self.issuer()))
+    pub fn dpop_proof(&self, key: &crate::forge::DpopKey) -> crate::forge::DpopProof {
+        crate::forge::DpopProof::new(key, "POST", &format!("{}oauth/token", self.issuer()))
     }
 
     /// Starts an attacker's host for `jku`/`x5u` defects, with a certificate from this tenant's

@@ -53,9 +53,11 @@ impl CertificateAuthority {
     }
 
     /// Loads a CA from its certificate and PKCS#8 private key, both PEM.
-    pub fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Self, String> {
-        let key = KeyPair::from_pem(key_pem).map_err(|e| format!("CA key: {e}"))?;
-        Issuer::from_ca_cert_pem(cert_pem, key).map_err(|e| format!("CA certificate: {e}"))?;
+    pub fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Self, crate::Error> {
+        let key =
+            KeyPair::from_pem(key_pem).map_err(|e| crate::Error::Tls(format!("CA key: {e}")))?;
+        Issuer::from_ca_cert_pem(cert_pem, key)
+            .map_err(|e| crate::Error::Tls(format!("CA certificate: {e}")))?;
         Ok(Self {
             cert_pem: cert_pem.to_owned(),
             key_pem: key_pem.to_owned(),

@@ -3,7 +3,7 @@
 
 use crate::case::{Case, Category, DpopCase, Expect, Knob, Policy, Recipe, Severity, Threat};
 use Severity::{Critical, High, Low, Medium};
-use mock_tenant::{DpopAnswer, DpopDefect, ProofForger, dpop_defects};
+use mock_tenant::forge::{DpopAnswer, DpopDefect, ProofForger, dpop_defects};
 
 /// One DPoP request the suite makes; `BIND`. A knob makes the sender constraint the policy at
 /// stake.

@@ -1,7 +1,7 @@
 //! Every case, as typed rows: one file per family, each a table of named-field rows that
 //! carry their columns themselves. Token cases are the forge's defects
-//! ([`mock_tenant::defects`]), joined by [`mock_tenant::DefectId`]; DPoP proof cases are its
-//! proof defects, joined by [`mock_tenant::DpopDefectId`]. Where each kind of addition goes:
+//! ([`mock_tenant::forge::defects`]), joined by [`mock_tenant::forge::DefectId`]; DPoP proof cases are its
+//! proof defects, joined by [`mock_tenant::forge::DpopDefectId`]. Where each kind of addition goes:
 //! `CONTRIBUTING.md`.
 
 mod dpop;

@@ -1,4 +1,4 @@
-//! One case per named defect of the forge ([`mock_tenant::defects`]): the forge's row says
+//! One case per named defect of the forge ([`mock_tenant::forge::defects`]): the forge's row says
 //! what the token is, who could make it and what a correct API answers; this file adds the
 //! suite's columns, per catalogue row ([`token_row`]) and, where a row's defects differ, per
 //! defect ([`TIME`], [`EQUIVALENT_ISSUER`]).
@@ -7,7 +7,7 @@ use crate::case::Threat;
 use crate::case::{Case, Category, Endpoint, Expect, Knob, Policy, PostCheck, Recipe, Severity};
 use Category::*;
 use Severity::*;
-use mock_tenant::{Answer, Defect, DefectId, Forger, Row, defects};
+use mock_tenant::forge::{Answer, Defect, DefectId, Forger, Row, defects};
 
 /// Every defect's case, in the forge's order.
 pub(super) fn cases() -> impl Iterator<Item = Case> {
@@ -112,7 +112,7 @@ fn token_case(defect: &Defect) -> Case {
 }
 
 /// Category, severity, the policy a 2xx would skip, the post-check and why, for each token row.
-/// Who could make the token is the forge's column ([`mock_tenant::Forger`]); the time rows
+/// Who could make the token is the forge's column ([`mock_tenant::forge::Forger`]); the time rows
 /// name their policy per defect ([`TIME`]).
 fn token_row(
     row: Row,
@@ -274,7 +274,7 @@ fn token_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mock_tenant::TokenBuilder;
+    use mock_tenant::forge::TokenBuilder;
 
     /// Unix time now.
     fn now() -> f64 {

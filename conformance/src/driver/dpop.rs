@@ -6,7 +6,7 @@ use super::judge::judge;
 use crate::case::{Case, DpopCase, Endpoint, Expect};
 use crate::report::Outcome;
 use crate::verdict::Verdict;
-use mock_tenant::{DpopKey, DpopProof};
+use mock_tenant::forge::{DpopKey, DpopProof};
 
 /// The host a spoofed `Host` or `X-Forwarded-Host` names, and the proofs captured there.
 const OTHER_HOST: &str = "evil.example";

@@ -7,7 +7,7 @@ use super::judge::judge;
 use crate::case::{Case, Endpoint, Expect, IssuerCase};
 use crate::report::Outcome;
 use crate::verdict::Verdict;
-use mock_tenant::DefectId;
+use mock_tenant::forge::DefectId;
 use serde_json::json;
 
 /// Runs one custom-domain case.

@@ -22,7 +22,8 @@ use crate::report::{Outcome, Report};
 use crate::tenant::Tenant;
 use crate::verdict::Verdict;
 use judge::{judge, post_check, responses};
-use mock_tenant::{AttackerHost, JunkBody};
+use mock_tenant::JunkBody;
+use mock_tenant::forge::AttackerHost;
 use progress::Position;
 use std::time::{Duration, Instant};
 
@@ -78,7 +79,7 @@ struct Ctx<'a> {
     /// The case running now.
     position: Position,
     /// The key the suite's DPoP proofs are signed with (the fixture key).
-    dpop_key: mock_tenant::DpopKey,
+    dpop_key: mock_tenant::forge::DpopKey,
     /// The DPoP nonce the API demanded last, if it demands them (RFC 9449 §9).
     api_nonce: std::sync::Mutex<Option<String>>,
     /// Whether the tenant and the API were started for this one scenario: nothing ran on them
@@ -102,7 +103,7 @@ fn http_client(profile: &Profile) -> reqwest::Client {
 
 /// The tenant handle the cases mint with: the profile's scope, and under `--dpop required`
 /// every token bound to the suite's key.
-fn minting(tenant: &Tenant, profile: &Profile, dpop_key: &mock_tenant::DpopKey) -> Tenant {
+fn minting(tenant: &Tenant, profile: &Profile, dpop_key: &mock_tenant::forge::DpopKey) -> Tenant {
     let tenant = tenant.for_scope(&profile.scope);
     if profile.dpop == crate::profile::Dpop::Required {
         tenant.bound_to(Some(&dpop_key.thumbprint()))
@@ -119,7 +120,7 @@ impl<'a> Ctx<'a> {
         tenant: &'a Tenant,
         profile: &'a Profile,
         observer: Observer<'a>,
-        dpop_key: mock_tenant::DpopKey,
+        dpop_key: mock_tenant::forge::DpopKey,
         fresh: Option<&str>,
     ) -> Ctx<'a> {
         // A fresh pair's issuer is known without reading discovery, which must count only the
@@ -174,7 +175,7 @@ pub async fn run_cases(
 ) -> Report {
     let started = Instant::now();
     let started_at = crate::report::now_rfc3339();
-    let dpop_key = mock_tenant::DpopKey::fixture();
+    let dpop_key = mock_tenant::forge::DpopKey::fixture();
     let tenant = minting(&target.tenant, profile, &dpop_key);
     let saved = tenant.state().await;
     let mut ctx = Ctx::new(&target.api, &tenant, profile, observer, dpop_key, None).await;

@@ -103,7 +103,7 @@ async fn one(
             );
         }
     };
-    let dpop_key = mock_tenant::DpopKey::fixture();
+    let dpop_key = mock_tenant::forge::DpopKey::fixture();
     let handle = match crate::Tenant::of(&tenant) {
         Ok(handle) => minting(&handle, profile, &dpop_key),
         Err(e) => {

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::case::{Endpoint, Transport};
 use crate::profile::Dpop;
 use crate::verdict::Exchange;
-use mock_tenant::DpopProof;
+use mock_tenant::forge::DpopProof;
 use std::time::{Duration, Instant};
 
 impl Ctx<'_> {

@@ -5,7 +5,7 @@
 use crate::flawed::Flaw;
 use crate::{failing, ids, profile, run_flawed_with};
 use conformance::{Case, Profile, Verdict};
-use mock_tenant::Check;
+use mock_tenant::forge::Check;
 use std::collections::BTreeSet;
 
 /// The custom-domain cases, proven able to fail here.

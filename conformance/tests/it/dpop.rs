@@ -25,9 +25,9 @@ fn under(dpop: Dpop) -> Profile {
 
 /// The cases a correct verifier refuses and one that skips the proof accepts.
 fn refused_proof_defects() -> BTreeSet<String> {
-    mock_tenant::dpop_defects()
+    mock_tenant::forge::dpop_defects()
         .iter()
-        .filter(|d| d.answer == mock_tenant::DpopAnswer::Refuse)
+        .filter(|d| d.answer == mock_tenant::forge::DpopAnswer::Refuse)
         .map(|d| d.name.to_owned())
         .collect()
 }

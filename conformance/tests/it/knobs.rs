@@ -5,7 +5,8 @@ use crate::flawed::Flaw;
 use crate::profile;
 use crate::{run_cases, tenant_of};
 use conformance::{Case, Profile, Report, ScopeSource, Target, Transports, Verdict, cases};
-use mock_tenant::{Check, MockTenant};
+use mock_tenant::MockTenant;
+use mock_tenant::forge::Check;
 use std::collections::BTreeMap;
 
 async fn run(flaws: &[Flaw], profile: &Profile, only: impl Fn(&Case) -> bool) -> Report {

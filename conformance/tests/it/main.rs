@@ -17,7 +17,8 @@ mod knobs;
 
 use conformance::{Case, Profile, Recipe, Report, Run, Target, Tenant, Verdict, cases};
 use flawed::{Flaw, FlawedApi, Trigger};
-use mock_tenant::{Check, MockTenant, Row, TokenBuilder, defects};
+use mock_tenant::MockTenant;
+use mock_tenant::forge::{Check, Row, TokenBuilder, defects};
 use std::collections::BTreeSet;
 
 /// The handle of a tenant this test started.
@@ -124,14 +125,14 @@ fn accepted_when_skipping(skipped: &[Check]) -> BTreeSet<String> {
         .filter(|d| {
             matches!(
                 d.answer,
-                mock_tenant::Answer::Refuse | mock_tenant::Answer::InsufficientScope
+                mock_tenant::forge::Answer::Refuse | mock_tenant::forge::Answer::InsufficientScope
             ) || matches!(d.row, Row::PermClaim | Row::ScpClaim) // 403 under the scope-only profile
         })
         // Refused defects go to /api/private, which needs no scope.
         .filter(|d| {
             d.breaks.iter().all(|c| {
                 skipped.contains(c)
-                    || (*c == Check::Scope && d.answer == mock_tenant::Answer::Refuse)
+                    || (*c == Check::Scope && d.answer == mock_tenant::forge::Answer::Refuse)
             })
         })
         .filter(|d| b64token(d.name))

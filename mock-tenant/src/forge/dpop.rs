@@ -69,7 +69,7 @@ impl DpopKey {
 /// A DPoP proof under construction: valid for `htm` and `htu` until a method changes it.
 ///
 /// ```
-/// use mock_tenant::{DpopKey, DpopProof};
+/// use mock_tenant::forge::{DpopKey, DpopProof};
 /// let key = DpopKey::fixture();
 /// let proof = DpopProof::new(&key, "GET", "https://api.example/api/private")
 ///     .ath("the-access-token")

@@ -57,13 +57,16 @@ fn defects_lists_every_name_as_text_and_json() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text.lines().count(),
-        mock_tenant::defects().len() + mock_tenant::dpop_defects().len()
+        mock_tenant::forge::defects().len() + mock_tenant::forge::dpop_defects().len()
     );
     assert!(text.lines().any(|l| l.starts_with("hs-pubkey-pem ")));
     assert!(text.lines().any(|l| l.starts_with("dpop-htu-port ")));
     let out = mock_tenant(&["defects", "--json"]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), mock_tenant::defects().len());
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        mock_tenant::forge::defects().len()
+    );
 }
 
 /// The container image's entrypoint, run without a container engine (none runs on these

@@ -431,7 +431,7 @@ async fn userinfo_takes_a_bound_token_only_with_its_proof() {
 
 #[tokio::test]
 async fn the_forges_proofs_and_bound_tokens_from_rust_http_and_the_cli() {
-    use mock_tenant::{DpopKey, dpop_defects};
+    use mock_tenant::forge::{DpopKey, dpop_defects};
     let tenant = MockTenant::start().await;
     let fixture = DpopKey::fixture();
     let http = crate::client(&tenant);

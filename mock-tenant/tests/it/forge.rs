@@ -1,7 +1,7 @@
 use super::*;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use mock_tenant::{Answer, Check, DEFAULT_ATTACKER, TokenBuilder, defects};
+use mock_tenant::forge::{Answer, Check, DEFAULT_ATTACKER, TokenBuilder, defects};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -3,7 +3,8 @@
 //! challenges name `DPoP` with its algorithms.
 
 use crate::{api_for, http};
-use mock_tenant::{DpopAnswer, DpopKey, DpopProof, MockTenant, dpop_defects};
+use mock_tenant::MockTenant;
+use mock_tenant::forge::{DpopAnswer, DpopKey, DpopProof, dpop_defects};
 use reqwest::Response;
 
 async fn call(url: &str, authorization: &str, proofs: &[String]) -> Response {

@@ -6,7 +6,7 @@ use crate::driver::Ctx;
 use crate::driver::judge::judge;
 use crate::report::Outcome;
 use crate::verdict::Verdict;
-use mock_tenant::DefectId;
+use mock_tenant::forge::DefectId;
 
 /// `disc-mismatch`: discovery names another issuer; a token of that issuer must be refused.
 pub(super) async fn issuer_mismatch(

@@ -5,7 +5,8 @@ use crate::case::{Case, Endpoint};
 use crate::driver::Ctx;
 use crate::driver::judge::judge;
 use crate::report::Outcome;
-use mock_tenant::{BadKey, JwksFault, RsaKey, Signer, TokenBuilder};
+use mock_tenant::forge::{RsaKey, Signer, TokenBuilder};
+use mock_tenant::{BadKey, JwksFault};
 
 /// `jwks-junk`: the JWKS serves each junk body in turn.
 pub(super) async fn junk(ctx: &mut Ctx<'_>, case: &Case, t0: &str) -> Result<Outcome, String> {

@@ -14,7 +14,7 @@ use super::Ctx;
 use crate::case::{Case, Endpoint, JwksOp};
 use crate::report::Outcome;
 use crate::verdict::{Exchange, Verdict};
-use mock_tenant::{RsaKey, Signer, TokenBuilder};
+use mock_tenant::forge::{RsaKey, Signer, TokenBuilder};
 use std::time::{Duration, Instant};
 
 /// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or the longer of

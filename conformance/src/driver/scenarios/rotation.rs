@@ -7,7 +7,8 @@ use crate::driver::Ctx;
 use crate::driver::judge::judge;
 use crate::report::Outcome;
 use crate::verdict::{Verdict, classify};
-use mock_tenant::{DefectId, JwksFault};
+use mock_tenant::JwksFault;
+use mock_tenant::forge::DefectId;
 use std::time::{Duration, Instant};
 
 /// `rot-add`: a key the API never saw signs.

@@ -171,16 +171,16 @@ fn list_defects(json: bool) -> ExitCode {
     let _ = if json {
         writeln!(out, "{:#}", mock_tenant::defects_json())
     } else {
-        let width = mock_tenant::defects()
+        let width = mock_tenant::forge::defects()
             .iter()
             .map(|d| d.name.len())
             .max()
             .unwrap_or(0);
-        mock_tenant::defects()
+        mock_tenant::forge::defects()
             .iter()
             .map(|d| (d.name, format!("{:?}", d.answer), d.about))
             .chain(
-                mock_tenant::dpop_defects()
+                mock_tenant::forge::dpop_defects()
                     .iter()
                     .map(|d| (d.name, format!("{:?}", d.answer), d.about)),
             )
@@ -192,8 +192,11 @@ fn list_defects(json: bool) -> ExitCode {
 }
 
 fn dpop_proof(args: &ProofArgs) -> Result<String, String> {
-    let mut proof =
-        mock_tenant::DpopProof::new(&mock_tenant::DpopKey::fixture(), &args.htm, &args.htu);
+    let mut proof = mock_tenant::forge::DpopProof::new(
+        &mock_tenant::forge::DpopKey::fixture(),
+        &args.htm,
+        &args.htu,
+    );
     if let Some(token) = &args.access_token {
         proof = proof.ath(token);
     }
@@ -201,7 +204,7 @@ fn dpop_proof(args: &ProofArgs) -> Result<String, String> {
         proof = proof.nonce(nonce);
     }
     if let Some(name) = &args.defect {
-        mock_tenant::find_dpop_defect(name)
+        mock_tenant::forge::find_dpop_defect(name)
             .ok_or_else(|| format!("no DPoP defect {name:?} (see `mock-tenant defects`)"))?;
         proof = proof.defect(name);
     }
@@ -222,7 +225,7 @@ fn mint(args: &MintArgs) -> Result<String, String> {
             })
             .collect()
     };
-    let mut builder = mock_tenant::TokenBuilder::offline(&args.issuer);
+    let mut builder = mock_tenant::forge::TokenBuilder::offline(&args.issuer);
     if let Some(url) = &args.attacker {
         builder = builder.attacker(url);
     }
@@ -234,7 +237,7 @@ fn mint(args: &MintArgs) -> Result<String, String> {
         builder = builder.try_defect(name)?;
     }
     if args.dpop_bound {
-        builder = builder.dpop_bound(&mock_tenant::DpopKey::fixture());
+        builder = builder.dpop_bound(&mock_tenant::forge::DpopKey::fixture());
     }
     Ok(builder.sign())
 }
@@ -298,7 +301,7 @@ fn read(path: &PathBuf) -> Result<String, String> {
 }
 
 fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
-    mock_tenant::write_atomic(path, text)
+    Ok(mock_tenant::write_atomic(path, text)?)
 }
 
 /// Ctrl-C or SIGTERM (what CI runners and `kill` send).
