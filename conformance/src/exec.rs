@@ -86,10 +86,10 @@ impl Exec {
         let err = out
             .try_clone()
             .map_err(|e| format!("cannot write the API's log {}: {e}", log.display()))?;
+        // Any command line (`cd api && npm start`): the shell and all it starts share one process
+        // group, which `stop` ends as a whole.
         let mut cmd = Command::new("sh");
-        cmd.arg("-c")
-            .arg(format!("exec {command}"))
-            .env("PORT", port.to_string());
+        cmd.arg("-c").arg(command).env("PORT", port.to_string());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -189,18 +189,54 @@ impl Exec {
     fn stop(&mut self) {
         #[cfg(unix)]
         {
-            // The whole process group: `sh -c` may have children (a venv's python, flask's reloader).
-            // `--` first: without it, procps `kill` may read the negative group id as an option.
-            let _ = Command::new("kill")
-                .args(["-TERM", "--"])
-                .arg(format!("-{}", self.child.id()))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+            // The whole process group: `sh -c` may have children (a venv's python, flask's
+            // reloader, `npm start`'s node). SIGTERM first; whatever ignores it for
+            // STOP_GRACE gets SIGKILL.
+            let group = format!("-{}", self.child.id());
+            signal_group("TERM", &group);
+            let deadline = Instant::now() + STOP_GRACE;
+            while group_alive(&group, &mut self.child) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if group_alive(&group, &mut self.child) {
+                signal_group("KILL", &group);
+                // Until the killed processes are gone (reaped), so none is seen after the run.
+                let deadline = Instant::now() + STOP_GRACE;
+                while group_alive(&group, &mut self.child) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// How long an API's processes get to stop after SIGTERM before they are killed.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// Sends `signal` to the process group `group` (`-PGID`).
+#[cfg(unix)]
+fn signal_group(signal: &str, group: &str) {
+    // `--` first: without it, procps `kill` may read the negative group id as an option.
+    let _ = Command::new("kill")
+        .args([&format!("-{signal}"), "--", group])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Whether any process of the group is left: `kill -0` to the group, once the shell itself,
+/// if it exited, has been reaped (a zombie still counts as a member).
+#[cfg(unix)]
+fn group_alive(group: &str, child: &mut Child) -> bool {
+    let _ = child.try_wait();
+    Command::new("kill")
+        .args(["-0", "--", group])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 impl Drop for Exec {

@@ -75,6 +75,7 @@ impl State {
     /// Puts a control state back, as [`control_state`](Self::control_state) returned it.
     pub(crate) fn restore_control(&self, snap: Snapshot) -> Result<(), String> {
         snap.config.check()?;
+        crate::state::check_clock_offset(snap.clock_offset)?;
         let keys = self.read(|s| s.keys.restore(&snap.keys))?;
         self.update(|s| {
             s.config = std::sync::Arc::new(snap.config);

@@ -130,10 +130,7 @@ impl State {
 
     /// Unix time as the tenant sees it: the wall clock plus the configured offset.
     pub(crate) fn now(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        wall + self.read(|s| s.clock_offset)
+        wall_clock().saturating_add(self.read(|s| s.clock_offset))
     }
 
     /// Back to the configuration and keys the tenant started with; no fault, no offset, no counts.
@@ -168,5 +165,28 @@ impl State {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+    }
+}
+
+/// Unix time by the wall clock.
+fn wall_clock() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The latest instant the tenant's clock may show: 9999-12-31T23:59:59Z, the last second every
+/// date library can write, with a day's token lifetime still a NumericDate.
+const LATEST: i64 = 253_402_300_799;
+
+/// Refuses a clock offset that puts the tenant's clock before 1970 or after year 9999: its
+/// tokens' `iat` and `exp` would leave the range of a NumericDate (or overflow).
+pub(crate) fn check_clock_offset(offset: i64) -> Result<(), String> {
+    match wall_clock().checked_add(offset) {
+        Some(now) if (0..=LATEST).contains(&now) => Ok(()),
+        _ => Err(format!(
+            "offset_secs {offset} puts the tenant's clock outside 1970-01-01..9999-12-31: its \
+             tokens' iat and exp would not be NumericDates"
+        )),
     }
 }

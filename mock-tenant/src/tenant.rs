@@ -397,7 +397,12 @@ impl MockTenant {
     }
 
     /// Shifts the tenant's clock (the `iat` and `exp` it mints) by `seconds`, negative for past.
+    /// Panics when that puts the clock before 1970 or after year 9999 (`POST /_mock/clock`
+    /// answers 400 instead).
     pub fn set_clock_offset(&self, seconds: i64) {
+        if let Err(e) = crate::state::check_clock_offset(seconds) {
+            panic!("{e}");
+        }
         self.state.set_clock_offset(seconds);
         self.publish();
     }

@@ -343,15 +343,14 @@ fn expect_judges_the_findings_against_the_list() {
     let dir = std::env::temp_dir().join(format!("expect-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let list = dir.join("expected-failures.txt");
+    // An API on the PORT it is given that answers 200 to every GET: everyone gets in.
+    let open_api = "python3 -c \"import http.server as h, os\nclass H(h.BaseHTTPRequestHandler):\n def do_GET(s):\n  s.send_response(200); s.send_header('Content-Type','application/json'); s.end_headers(); s.wfile.write(b'{}')\n def log_message(s,*a): pass\nh.HTTPServer(('127.0.0.1',int(os.environ['PORT'])),H).serve_forever()\"";
     let run = |text: &str| {
         std::fs::write(&list, text).unwrap();
-        let port = free_port();
         conformance(
             &[
                 "--exec",
-                &fixed_port_api(port),
-                "--exec-port",
-                &port.to_string(),
+                open_api,
                 "--only",
                 "hdr-absent,valid",
                 "--expect",
@@ -391,5 +390,53 @@ fn expect_judges_the_findings_against_the_list() {
         "{}",
         stderr(&out)
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--exec` takes any command line (`cd DIR && ...`, which an `exec` prefix broke), and an API
+/// that ignores SIGTERM is killed when the run ends: nothing is left running.
+#[test]
+fn exec_takes_a_command_line_and_kills_an_api_that_ignores_sigterm() {
+    let dir = std::env::temp_dir().join(format!("conformance-stubborn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pid_file = dir.join("api.pid");
+    std::fs::write(
+        dir.join("api.py"),
+        "import http.server as h, os, signal\n\
+         signal.signal(signal.SIGTERM, signal.SIG_IGN)\n\
+         open('api.pid', 'w').write(str(os.getpid()))\n\
+         class H(h.BaseHTTPRequestHandler):\n \
+         def do_GET(s):\n  \
+         s.send_response(200); s.send_header('Content-Type', 'application/json'); s.end_headers(); s.wfile.write(b'{}')\n \
+         def log_message(s, *a): pass\n\
+         h.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()\n",
+    )
+    .unwrap();
+    let command = format!("cd {} && python3 api.py", dir.display());
+    let started = std::time::Instant::now();
+    let out = conformance(
+        &[
+            "--exec",
+            &command,
+            "--only",
+            "public-open",
+            "--no-isolation",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pid = std::fs::read_to_string(&pid_file).expect("the API started from its directory");
+    let alive = Command::new("kill")
+        .args(["-0", pid.trim()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(
+        !alive,
+        "the API that ignores SIGTERM (pid {pid}) outlived the run"
+    );
+    // It got its grace period, not much more.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
     std::fs::remove_dir_all(&dir).unwrap();
 }

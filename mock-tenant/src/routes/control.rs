@@ -138,10 +138,13 @@ pub(crate) fn routes(
         .and(json_body())
         .map(
             |st: Arc<State>, body: bytes::Bytes| match serde_json::from_slice::<Clock>(&body) {
-                Ok(clock) => {
-                    st.set_clock_offset(clock.offset_secs);
-                    reply::no_content()
-                }
+                Ok(clock) => match crate::state::check_clock_offset(clock.offset_secs) {
+                    Ok(()) => {
+                        st.set_clock_offset(clock.offset_secs);
+                        reply::no_content()
+                    }
+                    Err(e) => bad_request(&e),
+                },
                 Err(e) => bad_request(&e.to_string()),
             },
         );

@@ -263,6 +263,29 @@ async fn control_api_over_http_drives_the_same_operations() {
     assert_eq!(res.status(), 204);
     let clock: Value = json_of(c.get(url("clock"))).await;
     assert_eq!(clock["offset_secs"], -60);
+    // An offset that leaves the NumericDate range (i64::MAX once overflowed into the past) is
+    // a 400 naming the range, and the clock stays where it was.
+    for offset in [i64::MAX, i64::MIN, -4_000_000_000, 300_000_000_000] {
+        let res = c
+            .post(url("clock"))
+            .json(&json!({ "offset_secs": offset }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{offset}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request");
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .contains("outside 1970-01-01..9999-12-31"),
+            "{body}"
+        );
+    }
+    let clock: Value = json_of(c.get(url("clock"))).await;
+    assert_eq!(clock["offset_secs"], -60);
+    assert!(clock["now"].as_i64().unwrap() > 1_700_000_000);
 
     let mut narrowed = TenantConfig::quickstart();
     narrowed.clients.truncate(1);
