@@ -25,42 +25,58 @@ pub(crate) fn routes(
         warp::any().map(move || validator.clone())
     };
     // GET /api/public
-    let public = warp::path!("api" / "public").map(|| {
+    let public = warp::path!("api" / "public").and(warp::get()).map(|| {
         message("Hello from a public endpoint! You don't need to be authenticated to see this.")
     });
     // GET /api/private
-    let private = warp::path!("api" / "private").and(protected(
-        v(),
-        "/api/private",
-        None,
-        "Hello from a private endpoint! You need to be authenticated to see this.",
-    ));
+    let private = warp::path!("api" / "private")
+        .and(warp::get())
+        .and(protected(
+            v(),
+            "/api/private",
+            None,
+            "Hello from a private endpoint! You need to be authenticated to see this.",
+        ));
     // GET /api/private-scoped
-    let scoped = warp::path!("api" / "private-scoped").and(protected(
+    let scoped = warp::path!("api" / "private-scoped")
+        .and(warp::get())
+        .and(protected(
         v(),
         "/api/private-scoped",
         Some(REQUIRED_SCOPE),
         "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
     ));
-    let preflight = warp::options().map(|| {
-        let mut res = Response::new(bytes::Bytes::new().into());
-        *res.status_mut() = StatusCode::NO_CONTENT;
-        let h = res.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, OPTIONS"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Authorization, Content-Type, DPoP"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        res
-    });
-    let api = warp::get().and(public.or(private).unify().or(scoped).unify());
+    // OPTIONS on any path; another method is not refused here (a `warp::options()` would
+    // answer GET /nope with 405 instead of 404), only by the routes that have the path.
+    let preflight = warp::method()
+        .and_then(|method: http::Method| async move {
+            if method == http::Method::OPTIONS {
+                Ok(())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .untuple_one()
+        .map(|| {
+            let mut res = Response::new(bytes::Bytes::new().into());
+            *res.status_mut() = StatusCode::NO_CONTENT;
+            let h = res.headers_mut();
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, OPTIONS"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("Authorization, Content-Type, DPoP"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+            res
+        });
+    // Path first, then method: an unknown path is 404 whatever the method.
+    let api = public.or(private).unify().or(scoped).unify();
     preflight.or(api).unify().recover(recover).unify().map(cors)
 }
 

@@ -36,8 +36,7 @@ pub(crate) fn routes(
         });
     let login = warp::post()
         .and(warp::path!("u" / "login"))
-        .and(warp::body::content_length_limit(16 * 1024))
-        .and(warp::body::bytes())
+        .and(super::body::at_most(16 * 1024))
         .then(move |body: bytes::Bytes| {
             let state = state.clone();
             async move { login(&state, &parse(&String::from_utf8_lossy(&body))).await }

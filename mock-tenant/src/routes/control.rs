@@ -38,11 +38,7 @@ pub(crate) fn routes(
         let state = state.clone();
         warp::any().map(move || state.clone())
     };
-    let json_body = || {
-        warp::body::content_length_limit(MAX_BODY)
-            .and(warp::body::bytes())
-            .map(|b: bytes::Bytes| b)
-    };
+    let json_body = || super::body::at_most(MAX_BODY as usize);
 
     // GET /_mock/config
     let get_config = warp::get()
@@ -205,7 +201,7 @@ pub(crate) fn routes(
     let put_state = warp::put()
         .and(warp::path!("_mock" / "state"))
         .and(s())
-        .and(warp::body::content_length_limit(MAX_STATE_BODY).and(warp::body::bytes()))
+        .and(super::body::at_most(MAX_STATE_BODY as usize))
         .map(|st: Arc<State>, body: bytes::Bytes| {
             let snap = serde_json::from_slice(&body).map_err(|e| e.to_string());
             match snap.and_then(|snap| st.restore_control(snap)) {

@@ -35,8 +35,7 @@ pub(crate) fn routes(
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
     let mint = warp::post()
         .and(warp::path!("_mock" / "token"))
-        .and(warp::body::content_length_limit(256 * 1024))
-        .and(warp::body::bytes())
+        .and(super::body::at_most(256 * 1024))
         .map(move |body: bytes::Bytes| {
             let request: MintRequest = if body.is_empty() {
                 MintRequest::default()
@@ -56,8 +55,7 @@ pub(crate) fn routes(
         .map(|| reply::json(StatusCode::OK, &defects_json()));
     let proof = warp::post()
         .and(warp::path!("_mock" / "dpop" / "proof"))
-        .and(warp::body::content_length_limit(64 * 1024))
-        .and(warp::body::bytes())
+        .and(super::body::at_most(64 * 1024))
         .map(|body: bytes::Bytes| {
             let request: ProofRequest = match serde_json::from_slice(&body) {
                 Ok(r) => r,

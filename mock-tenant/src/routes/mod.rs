@@ -3,6 +3,7 @@
 
 mod allowed;
 mod authorize;
+mod body;
 mod client_auth;
 mod control;
 mod cors;
@@ -91,25 +92,34 @@ fn plain_routes(
 /// `{"error","error_description"}` with the matching 4xx status. Never a 500.
 async fn recover(rejection: warp::Rejection) -> Result<Response, Infallible> {
     use warp::reject::{LengthRequired, MethodNotAllowed, PayloadTooLarge};
-    let (status, error, description) = if rejection.is_not_found() {
-        (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not Found")
-    } else if rejection.find::<MethodNotAllowed>().is_some() {
-        (
-            StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::InvalidRequest,
-            "Method Not Allowed",
-        )
-    } else if rejection.find::<PayloadTooLarge>().is_some() {
+    // A body refused by its own route wins over a sibling route's method: that route matched.
+    let too_large = rejection.find::<PayloadTooLarge>().is_some()
+        || rejection.find::<body::BodyError>() == Some(&body::BodyError::TooLarge);
+    let (status, error, description) = if too_large {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::InvalidRequest,
             "Request entity too large",
+        )
+    } else if rejection.find::<body::BodyError>().is_some() {
+        (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
+            "Bad request body",
         )
     } else if rejection.find::<LengthRequired>().is_some() {
         (
             StatusCode::LENGTH_REQUIRED,
             ErrorCode::InvalidRequest,
             "Content-Length required",
+        )
+    } else if rejection.is_not_found() {
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound, "Not Found")
+    } else if rejection.find::<MethodNotAllowed>().is_some() {
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::InvalidRequest,
+            "Method Not Allowed",
         )
     } else {
         (

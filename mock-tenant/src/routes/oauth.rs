@@ -4,8 +4,6 @@
 
 use super::reply;
 use crate::state::State;
-use bytes::Buf;
-use futures_util::StreamExt;
 use http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -54,27 +52,18 @@ where
 
 /// Collects the body, refusing more than [`MAX_BODY`] bytes whatever `Content-Length` says.
 async fn read_body(
-    body: impl futures_util::Stream<Item = Result<impl Buf, warp::Error>>,
+    body: impl futures_util::Stream<Item = Result<impl bytes::Buf, warp::Error>>,
 ) -> Result<Vec<u8>, OAuthError> {
-    futures_util::pin_mut!(body);
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let mut chunk = chunk.map_err(|_| OAuthError::invalid_request("Bad request body"))?;
-        if bytes.len() + chunk.remaining() > MAX_BODY {
-            return Err(OAuthError::new(
+    super::body::collect(body, MAX_BODY)
+        .await
+        .map_err(|e| match e {
+            super::body::BodyError::TooLarge => OAuthError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::InvalidRequest,
                 "Request entity too large",
-            ));
-        }
-        while chunk.has_remaining() {
-            let part = chunk.chunk();
-            let n = part.len();
-            bytes.extend_from_slice(part);
-            chunk.advance(n);
-        }
-    }
-    Ok(bytes)
+            ),
+            super::body::BodyError::Unreadable => OAuthError::invalid_request("Bad request body"),
+        })
 }
 
 /// The request's parameters, from a form or a JSON object.

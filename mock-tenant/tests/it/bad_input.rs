@@ -220,3 +220,55 @@ async fn unknown_paths_are_404_and_wrong_methods_405_with_allow() {
         .unwrap();
     assert_eq!(res.status(), 413);
 }
+
+/// A body over a route's limit is 413 on every route that reads one (it used to be a 405 from
+/// a sibling route), and a small chunked body, without `Content-Length`, is read (it used to
+/// be a 405 too).
+#[tokio::test]
+async fn oversized_bodies_are_413_and_chunked_ones_are_read() {
+    let tenant = MockTenant::start().await;
+    let c = client(&tenant);
+    let big = vec![b'a'; 4 * 1024 * 1024 + 1]; // past every route's limit, the saved state's included
+    for (method, path) in [
+        ("POST", "/u/login"),
+        ("POST", "/_mock/token"),
+        ("POST", "/_mock/clock"),
+        ("PUT", "/_mock/config"),
+        ("PUT", "/_mock/discovery"),
+        ("POST", "/_mock/jwks/fault"),
+        ("PUT", "/_mock/dpop"),
+        ("PUT", "/_mock/state"),
+    ] {
+        let res = c
+            .request(method.parse().unwrap(), format!("{}{path}", tenant.url()))
+            .header("content-type", "application/json")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 413, "{method} {path}: {body}");
+        assert_shaped_4xx(&format!("{method} {path}"), status, &body);
+    }
+    // Chunked, over plain HTTP on a socket: what a client that streams its body sends.
+    let plain = MockTenant::builder().http().start().await;
+    let config = serde_json::to_string(&mock_tenant::TenantConfig::quickstart()).unwrap();
+    let request = format!(
+        "PUT /_mock/config HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{config}\r\n0\r\n\r\n",
+        plain.domain(),
+        config.len()
+    );
+    let answer = tokio::time::timeout(Duration::from_secs(10), async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut socket = tokio::net::TcpStream::connect(plain.addr()).await.unwrap();
+        socket.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        socket.read_to_end(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .expect("answered within 10 s");
+    assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
+}
