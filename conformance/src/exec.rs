@@ -226,11 +226,24 @@ fn signal_group(signal: &str, group: &str) {
         .status();
 }
 
-/// Whether any process of the group is left: `kill -0` to the group, once the shell itself,
-/// if it exited, has been reaped (a zombie still counts as a member).
+/// Whether any live process of the group is left (the shell, once it exited, is reaped first).
+/// On Linux a zombie, dead but not yet reaped by its new parent, does not count: waiting for
+/// its reaper would block the run for nothing.
 #[cfg(unix)]
 fn group_alive(group: &str, child: &mut Child) -> bool {
     let _ = child.try_wait();
+    #[cfg(target_os = "linux")]
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        let pgid = group.trim_start_matches('-');
+        return entries.flatten().any(|entry| {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // `pid (comm) state ppid pgrp ...`: comm may hold spaces and parentheses.
+            let fields: Vec<&str> = stat
+                .rsplit_once(')')
+                .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+            matches!(fields.as_slice(), [state, _, pgrp, ..] if *pgrp == pgid && *state != "Z")
+        });
+    }
     Command::new("kill")
         .args(["-0", "--", group])
         .stdout(Stdio::null())
