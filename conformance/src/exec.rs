@@ -194,17 +194,10 @@ impl Exec {
             // STOP_GRACE gets SIGKILL.
             let group = format!("-{}", self.child.id());
             signal_group("TERM", &group);
-            let deadline = Instant::now() + STOP_GRACE;
-            while group_alive(&group, &mut self.child) && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if group_alive(&group, &mut self.child) {
+            if !ended_within_grace(&group, &mut self.child) {
                 signal_group("KILL", &group);
-                // Until the killed processes are gone (reaped), so none is seen after the run.
-                let deadline = Instant::now() + STOP_GRACE;
-                while group_alive(&group, &mut self.child) && Instant::now() < deadline {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
+                // Until the killed processes are gone, so none is seen after the run.
+                ended_within_grace(&group, &mut self.child);
             }
         }
         let _ = self.child.kill();
@@ -214,6 +207,19 @@ impl Exec {
 
 /// How long an API's processes get to stop after SIGTERM before they are killed.
 const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// Waits up to [`STOP_GRACE`] for the group's live processes to end; whether they did.
+#[cfg(unix)]
+fn ended_within_grace(group: &str, child: &mut Child) -> bool {
+    let deadline = Instant::now() + STOP_GRACE;
+    while group_alive(group, child) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
 
 /// Sends `signal` to the process group `group` (`-PGID`).
 #[cfg(unix)]
