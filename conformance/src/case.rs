@@ -98,9 +98,13 @@ pub enum Expect {
     /// A valid token sent some other way than the header: refused by a header-only API; a 2xx
     /// is a warning (RFC 6750 §5.3 discourages URI tokens), not a failure.
     HeaderOnly,
-    /// Refusing passes; a 2xx is not a failure but is reported as a warning (a token without
-    /// `exp` under `exp_required: false`, two token methods at once, a form feed as separator).
+    /// Refusing passes; a 2xx is not a failure but is reported as a warning (two token methods
+    /// at once, a form feed as separator, a replayed DPoP proof).
     Discouraged,
+    /// A 2xx passes; a refusal is not a failure but is reported as a warning: the request is
+    /// legal and a refusal is defensible, but locks out clients that send it (`typ: at+jwt`,
+    /// a stale token on a public route, RFC 6750 §3.1).
+    Preferred,
 }
 
 /// A way to carry the token other than the `Authorization` header (RFC 6750 §2.2, §2.3).
@@ -131,9 +135,10 @@ pub enum JwksOp {
     Junk,
     /// Two rotations: a key the API has never seen signs; it must be accepted within the cooldown.
     RotateAdd,
-    /// The signing `kid` is re-bound to a new key; the old token must be refused within the cache TTL.
+    /// The signing `kid` is re-bound to a new key; the old token must be refused once the API
+    /// fetched the key set again.
     RotateRemove,
-    /// 100 random `kid`s and 100 garbage tokens: at most one JWKS fetch.
+    /// 100 random `kid`s and 100 garbage tokens: fetches must not grow with them.
     Storm,
     /// A key of the wrong kind (`use: enc`, EC) is published and signs a token.
     PoisonedKey,
@@ -211,7 +216,7 @@ impl JwksOp {
                 "Auth0 rotates keys: a new kid is fetched within the declared cooldown, or the API breaks on every rotation"
             }
             Self::RotateRemove => {
-                "a key the tenant stopped publishing (rotated after a leak) must stop working within the declared cache lifetime; longer than 60 s and the case is not run"
+                "a key the tenant stopped publishing (rotated after a leak) must stop working once the API has fetched the key set again: still accepted after a refetch is `FAIL unsafe`; no refetch within the declared cache lifetime is `n/a` (the API may keep keys longer, as documented caches do: declare `--jwks-ttl` up to 60 s to wait for it); longer than 60 s and the case is not run"
             }
             Self::OddKeys => {
                 "a key set may hold keys of types and uses the API does not know (ML-DSA is coming to JWKS); a correct API skips them and keeps verifying with its key, or breaks the day the tenant publishes one"
@@ -450,6 +455,24 @@ pub struct Case {
 }
 
 impl Case {
+    /// Everything the case says about itself: what it sends, why, and for a forge token the
+    /// defect's source (its spec section and advisories).
+    pub(crate) fn text(&self) -> String {
+        let source = match self.recipe {
+            Recipe::Token {
+                defect: Some(d), ..
+            } => d.defect().source,
+            _ => "",
+        };
+        format!("{source}\n{}\n{}", self.about, self.why)
+    }
+
+    /// The published advisories whose behaviour this case reproduces ([`crate::ADVISORIES`]),
+    /// in the order its text names them.
+    pub fn advisories(&self) -> Vec<crate::Advisory> {
+        crate::advisories::named_in(&self.text())
+    }
+
     /// Whether the case runs under this profile: the DPoP cases need a DPoP profile.
     pub fn applies(&self, profile: &Profile) -> bool {
         let dpop = matches!(
@@ -469,7 +492,6 @@ impl Case {
             Some(Knob::DpopRequired { optional }) if profile.dpop != Dpop::Required => optional,
             Some(Knob::DpopScheme) if profile.dpop != Dpop::Off => Expect::Malformed,
             Some(Knob::CustomDomains) if profile.custom_domains => Expect::Ok,
-            Some(Knob::ExpRequired) if !profile.exp_required => Expect::Discouraged,
             Some(Knob::Leeway { late_secs }) if late_secs <= profile.leeway_secs.min(60) => {
                 Expect::Tolerated
             }

@@ -17,6 +17,7 @@ fn expect_text(expect: Expect) -> &'static str {
         Expect::ClientError => "any 4xx",
         Expect::HeaderOnly => "401 (a 2xx is a warning)",
         Expect::Discouraged => "a refusal (a 2xx is a warning)",
+        Expect::Preferred => "200 (a refusal is a warning)",
     }
 }
 
@@ -24,7 +25,11 @@ fn expect_text(expect: Expect) -> &'static str {
 fn if_accepted(case: &Case) -> String {
     if matches!(
         case.expect,
-        Expect::Ok | Expect::Tolerated | Expect::HeaderOnly | Expect::Discouraged
+        Expect::Ok
+            | Expect::Tolerated
+            | Expect::HeaderOnly
+            | Expect::Discouraged
+            | Expect::Preferred
     ) {
         return "-".into();
     }
@@ -39,7 +44,7 @@ fn if_accepted(case: &Case) -> String {
     match (case.threat, case.policy, case.knob) {
         (Threat::Anyone, ..) => "FAIL unsafe".into(),
         (_, Some(Policy::Expiry), Some(Knob::ExpRequired)) => {
-            "FAIL unsafe under `exp_required` (policy: exp), else a warning".into()
+            "FAIL unsafe under `exp_required` (policy: exp), else warn strict".into()
         }
         (_, Some(Policy::SenderConstraint), Some(Knob::DpopRequired { optional })) => {
             if optional == Expect::Ok {
@@ -90,8 +95,10 @@ pub fn cases_markdown() -> String {
          Discovery §4.3 (a `jwks_uri` on another host is legal and not tested); `kid-sqli` and \
          `kid-cmdi` fail on behaviour (an injected sleep that ran, a request to the attacker's \
          host), not on the status of a tenant-signed token.\n\n\
-         | case | row | who could send it | a correct API answers | if accepted | knob | source | why |\n\
-         |---|---|---|---|---|---|---|---|\n",
+         **Advisories** names the published advisories whose exact shape a case sends, with the \
+         releases they hit; a finding's note names them too. `--strict` fails every `warn strict`.\n\n\
+         | case | row | who could send it | a correct API answers | if accepted | knob | source | advisories | why |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     for case in cases() {
         let knob = case.knob.map_or("-".to_owned(), |k| match k {
@@ -104,9 +111,15 @@ pub fn cases_markdown() -> String {
             }
             _ => "-".into(),
         };
+        let advisories: Vec<String> = case.advisories().iter().map(|a| a.to_string()).collect();
+        let advisories = if advisories.is_empty() {
+            "-".to_owned()
+        } else {
+            advisories.join("; ")
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             case.id,
             case.source,
             threat_text(case.threat),
@@ -114,6 +127,7 @@ pub fn cases_markdown() -> String {
             if_accepted(&case),
             knob,
             source.replace('|', "\\|"),
+            advisories.replace('|', "\\|"),
             format!("{}: {}", case.about, case.why)
                 .replace('|', "\\|")
                 .replace('\n', " "),

@@ -57,6 +57,7 @@ pub fn to_html(report: &Report) -> String {
             Verdict::NotApplicable,
             Verdict::WarnConformance,
             Verdict::WarnStrict,
+            Verdict::FailStrict,
             Verdict::FailRobustness,
             Verdict::FailFunctional,
             Verdict::FailUnsafe,

@@ -12,6 +12,7 @@
 //! # }
 //! ```
 
+mod advisories;
 mod case;
 mod cases;
 mod catalogue;
@@ -31,6 +32,7 @@ mod snapshots;
 mod tenant;
 mod verdict;
 
+pub use advisories::{ADVISORIES, Advisory};
 pub use case::{
     Case, Category, DpopCase, Endpoint, Expect, IssuerCase, JwksOp, Knob, LoginTokens, Policy,
     PostCheck, Recipe, ResponseCheck, Severity, Threat, Transport,

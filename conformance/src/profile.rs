@@ -30,8 +30,9 @@ pub struct Profile {
     pub scoped_path: String,
     /// The scope it needs.
     pub scope: String,
-    /// Whether a token without `exp` must be refused. With `false` (the PyJWT and python-jose
-    /// samples), accepting one is reported as a warning instead of failing the run.
+    /// Whether the API's owner declares that a token without a readable `exp` must be refused
+    /// (`--exp-required`). Only the tenant can sign such a token and Auth0 never does, so by
+    /// default accepting one is `warn strict`; declared, it is `FAIL unsafe`.
     pub exp_required: bool,
     /// Where the API reads scopes from: decides whether `permissions` or `scp` alone grant the
     /// scope.
@@ -44,6 +45,10 @@ pub struct Profile {
     /// Whether the API also trusts the tenant's custom-domain issuers (Auth0 Multiple Custom
     /// Domains: an allow-list of issuers). Decides what `iss-custom-domain` expects.
     pub custom_domains: bool,
+    /// The team's policy (`--strict`): every `warn strict` (a token only the issuer could sign,
+    /// or a request only a holder of a valid token could send, accepted) fails the run as
+    /// `FAIL strict`. Off by default.
+    pub strict: bool,
 }
 
 /// What an API does with DPoP (RFC 9449).
@@ -148,11 +153,12 @@ impl Profile {
             private_path: "/api/private".into(),
             scoped_path: "/api/private-scoped".into(),
             scope: "read:messages".into(),
-            exp_required: true,
+            exp_required: false,
             scope_source: ScopeSource::Scope,
             transports: Transports::Header,
             dpop: Dpop::Off,
             custom_domains: false,
+            strict: false,
         }
     }
 

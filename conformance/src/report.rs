@@ -33,6 +33,9 @@ pub struct Outcome {
     /// it: its verdict is not to be trusted, and it does not fail the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contaminated_by: Option<String>,
+    /// The published advisories whose behaviour the case reproduces ([`Case::advisories`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub advisories: Vec<crate::Advisory>,
 }
 
 impl Outcome {
@@ -54,6 +57,7 @@ impl Outcome {
             note,
             exchanges,
             contaminated_by: None,
+            advisories: case.advisories(),
         }
     }
 }

@@ -21,6 +21,9 @@ pub enum Verdict {
     /// send, was accepted although it is odd: stricter is better, but nobody else can send it.
     /// Reported; not a failure.
     WarnStrict,
+    /// A `warn strict` under `--strict` (`Profile::strict`): the team's policy fails what only
+    /// the issuer or a holder of a valid token could send.
+    FailStrict,
     /// A 5xx, no answer in time, a dropped connection, a JWKS fetch storm, or a request to the
     /// attacker's host.
     FailRobustness,
@@ -35,7 +38,7 @@ impl Verdict {
     pub fn is_failure(self) -> bool {
         matches!(
             self,
-            Self::FailUnsafe | Self::FailFunctional | Self::FailRobustness
+            Self::FailUnsafe | Self::FailFunctional | Self::FailRobustness | Self::FailStrict
         )
     }
 
@@ -52,6 +55,7 @@ impl Verdict {
             Self::NotApplicable => "n/a",
             Self::WarnConformance => "warn",
             Self::WarnStrict => "warn strict",
+            Self::FailStrict => "FAIL strict",
             Self::FailRobustness => "FAIL robustness",
             Self::FailFunctional => "FAIL functional",
             Self::FailUnsafe => "FAIL unsafe",
@@ -157,6 +161,11 @@ pub fn classify(
             format!("{status}: accepted; not a failure, but reported"),
         ),
         Expect::Discouraged => (Pass, format!("{status}: refused")),
+        Expect::Preferred if ok => (Pass, format!("{status}")),
+        Expect::Preferred => (
+            WarnConformance,
+            format!("{status}: refused a legal request; not a failure, but reported"),
+        ),
         _ if ok && accepted == WarnStrict => (
             WarnStrict,
             format!(

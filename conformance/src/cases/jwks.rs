@@ -23,12 +23,12 @@ const ROWS: &[Row] = &[
     Row { id: "jwks-slow", severity: Medium, source: "jwks-slow", about: "the JWKS answers after 10 s: the API gives up within its own timeout, 401 or 503", op: JwksOp::Slow, threat: Threat::Anyone },
     Row { id: "jwks-junk", severity: Medium, source: "jwks-junk", about: "the JWKS serves junk (HTML, bad JSON, no keys, an oct key): never 2xx, never 5xx", op: JwksOp::Junk, threat: Threat::Anyone },
     Row { id: "jwks-poisoned", severity: High, source: "jwks-junk", about: "`use: enc` and EC keys published and signing tokens: never used", op: JwksOp::PoisonedKey, threat: Threat::Issuer },
-    Row { id: "jwks-storm", severity: Medium, source: "jwks-storm", about: "100 random kids and 100 garbage tokens: at most one JWKS fetch per declared cooldown", op: JwksOp::Storm, threat: Threat::Anyone },
+    Row { id: "jwks-storm", severity: Medium, source: "jwks-storm", about: "100 random kids and 100 garbage tokens: JWKS fetches must not grow with them (at most a burst of 10, then one per declared cooldown)", op: JwksOp::Storm, threat: Threat::Anyone },
     Row { id: "rot-add", severity: High, source: "rot-add", about: "a key the API never saw signs (two rotations): accepted within the declared cooldown", op: JwksOp::RotateAdd, threat: Threat::Issuer },
     Row { id: "jwks-odd-keys", severity: Medium, source: "jwks-odd-keys", about: "two rotations, and the key set also holds an `AKP` (ML-DSA-44) key, a made-up `kty` and an RSA key with a custom `use`: the new key is still accepted within the declared cooldown", op: JwksOp::OddKeys, threat: Threat::Issuer },
     Row { id: "jwks-no-alg", severity: High, source: "jwks-no-alg", about: "two rotations, and the key set's keys carry no `alg`: the new key's RS256 token is accepted, HS256 tokens keyed with its public key (modulus, PEM, JWK text) are refused", op: JwksOp::NoAlg, threat: Threat::Anyone },
     Row { id: "rot-lag", severity: Medium, source: "rot-lag", about: "two rotations, but the API's next fetch gets the key set from before them: after its declared cooldown it fetches again and accepts the new key", op: JwksOp::RotateLag, threat: Threat::Issuer },
-    Row { id: "rot-remove", severity: Medium, source: "rot-remove", about: "a kid new to this run is re-bound to a new key: the old token is refused within the declared cache lifetime", op: JwksOp::RotateRemove, threat: Threat::Anyone },
+    Row { id: "rot-remove", severity: Medium, source: "rot-remove", about: "a kid new to this run is re-bound to a new key: once the API fetches the key set again (within the declared cache lifetime), the old token is refused", op: JwksOp::RotateRemove, threat: Threat::Anyone },
     Row { id: "disc-mismatch", severity: Medium, source: "disc-mismatch", about: "discovery names another issuer (OIDC Discovery §4.3) and a tenant-signed token carries it: the document must not be trusted", op: JwksOp::DiscoveryIssuerMismatch, threat: Threat::Issuer },
 ];
 

@@ -75,7 +75,11 @@ fn token_case(defect: &Defect) -> Case {
         };
         (row_policy, knob, row_why)
     };
-    let endpoint = if category == Scope || defect.answer == Answer::InsufficientScope {
+    // A polyglot raises the scope of a token that lacks it: only the scoped endpoint tells.
+    let endpoint = if category == Scope
+        || defect.answer == Answer::InsufficientScope
+        || defect.row == Row::JwsPolyglot
+    {
         Endpoint::Scoped
     } else {
         Endpoint::Private
@@ -94,6 +98,7 @@ fn token_case(defect: &Defect) -> Case {
             Answer::Refuse => Expect::Invalid,
             Answer::InsufficientScope => Expect::Scope,
             Answer::Accept => Expect::Ok,
+            Answer::Preferred => Expect::Preferred,
             Answer::Tolerated => Expect::Tolerated,
         },
         threat: match defect.forger {
@@ -229,7 +234,14 @@ fn token_row(
             None,
             "an ID token's audience is a client, not the API (RFC 8725 §2.8)",
         ),
-        TypAt | TypOther => (Type, Medium, None, None, ODD),
+        TypAt => (
+            Type,
+            Medium,
+            None,
+            None,
+            "RFC 9068's `typ` for access tokens, which Auth0 issues under its RFC 9068 token profile: accepting is right; an API that pins `typ: JWT` refuses it and would lock itself out the day the tenant switches profile, so a refusal is a warning",
+        ),
+        TypOther => (Type, Medium, None, None, ODD),
         CtyNested | Crit | JsonDup | JsonBad => (Fmt, Low, None, None, ODD),
         JwsJson => (
             Fmt,
@@ -237,6 +249,13 @@ fn token_row(
             None,
             None,
             "the tenant's token re-serialized as JWS JSON: only a holder of the token can make it",
+        ),
+        JwsPolyglot => (
+            Sig,
+            Critical,
+            None,
+            None,
+            "any user holds a valid token and can re-pack it so that the claims read are not the claims signed (CVE-2022-39227): accepting it lets a user raise their own scope or revive an expired token; a refusal is right, and a 403 means the signed claims were read (the JSON serialization was accepted: `jws-json-flattened`)",
         ),
         Jwe => (
             Fmt,

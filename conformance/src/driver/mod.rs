@@ -189,7 +189,7 @@ pub async fn run_cases(
             }
             let case_started = Instant::now();
             ctx.start_case(index, total, case);
-            let mut outcome = run_one(&mut ctx, case).await;
+            let mut outcome = settle(profile, run_one(&mut ctx, case).await);
             outcome.contaminated_by.clone_from(&contaminated_by);
             if matches!(case.recipe, Recipe::Jwks(_)) {
                 if let Ok(state) = &saved {
@@ -222,6 +222,7 @@ pub async fn run_cases(
                     let case_started = Instant::now();
                     let (outcome, waited) =
                         sandbox::run(iso, gate, profile, case, (index, total), observer).await;
+                    let outcome = settle(profile, outcome);
                     finished(observer, index, total, &outcome, case_started);
                     (index, outcome, waited)
                 })
@@ -246,7 +247,10 @@ pub async fn run_cases(
                 total,
                 id: &case.id,
             });
-            let outcome = responses(case, check, slots.iter().flatten(), profile);
+            let outcome = settle(
+                profile,
+                responses(case, check, slots.iter().flatten(), profile),
+            );
             finished(observer, index, total, &outcome, case_started);
             slots[index] = Some(outcome);
         }
@@ -328,6 +332,22 @@ async fn still_valid(ctx: &mut Ctx<'_>) -> bool {
         == Some(200)
 }
 
+/// The last word on an outcome: under `--strict`, a `warn strict` fails as `FAIL strict`;
+/// a warning or failure names the advisories whose behaviour it is.
+fn settle(profile: &Profile, mut outcome: Outcome) -> Outcome {
+    if profile.strict && outcome.verdict == Verdict::WarnStrict {
+        outcome.verdict = Verdict::FailStrict;
+        outcome.note = format!("--strict: {}", outcome.note);
+    }
+    if (outcome.verdict.is_failure() || outcome.verdict.is_warning())
+        && !outcome.advisories.is_empty()
+    {
+        let named: Vec<String> = outcome.advisories.iter().map(|a| a.to_string()).collect();
+        outcome.note = format!("{} [as {}]", outcome.note, named.join(", "));
+    }
+    outcome
+}
+
 /// Under `--dpop required`, why a token a correct API accepts cannot be sent: the defect
 /// rewrote the payload and the binding (`cnf.jkt`) is not in it, so a correct API refuses it
 /// for that. `None` when the case can run.
@@ -339,6 +359,7 @@ fn unbindable(ctx: &Ctx<'_>, token: &str, expect: crate::case::Expect) -> Option
             Expect::Ok
                 | Expect::Tolerated
                 | Expect::Discouraged
+                | Expect::Preferred
                 | Expect::Scope
                 | Expect::HeaderOnly
         )

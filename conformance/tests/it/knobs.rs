@@ -98,30 +98,36 @@ async fn the_scope_source_decides_whether_permissions_or_scp_grant_the_scope() {
 }
 
 #[tokio::test]
-async fn an_optional_exp_is_reported_not_failed() {
+async fn a_missing_exp_is_warn_strict_unless_declared_required_or_strict() {
     let only = |c: &Case| c.source == "exp-absent";
     let flaw = [Flaw::Skip(Check::Expiry)];
-    let strict = run(&flaw, &profile(), only).await;
-    assert_eq!(
-        verdicts(&strict),
-        expect(&[("exp-absent", Verdict::FailUnsafe)])
-    );
-    let lenient = Profile {
-        exp_required: false,
-        ..profile()
-    };
-    let report = run(&flaw, &lenient, only).await;
+    // Only the tenant can sign a token without `exp`, and Auth0 never does.
+    let report = run(&flaw, &profile(), only).await;
     assert_eq!(
         verdicts(&report),
-        expect(&[("exp-absent", Verdict::WarnConformance)])
+        expect(&[("exp-absent", Verdict::WarnStrict)])
     );
-    assert!(
-        report
-            .outcome("exp-absent")
-            .unwrap()
-            .note
-            .contains("reported")
+    let declared = Profile {
+        exp_required: true,
+        ..profile()
+    };
+    let report = run(&flaw, &declared, only).await;
+    assert_eq!(
+        verdicts(&report),
+        expect(&[("exp-absent", Verdict::FailUnsafe)])
     );
+    let strict = Profile {
+        strict: true,
+        ..profile()
+    };
+    let report = run(&flaw, &strict, only).await;
+    assert_eq!(
+        verdicts(&report),
+        expect(&[("exp-absent", Verdict::FailStrict)])
+    );
+    let outcome = report.outcome("exp-absent").unwrap();
+    assert!(outcome.note.starts_with("--strict: "), "{}", outcome.note);
+    assert!(report.is_failure());
 }
 
 #[tokio::test]

@@ -19,6 +19,10 @@ pub enum Answer {
     InsufficientScope,
     /// A benign variant: 200.
     Accept,
+    /// A legal variant a correct API should accept (200); refusing it is defensible but locks
+    /// the API out the day the tenant issues it (`typ: at+jwt` under Auth0's RFC 9068 token
+    /// profile), so a refusal is reported as a warning, not a failure.
+    Preferred,
     /// Either answer is defensible (the profile decides); never a 5xx.
     Tolerated,
 }
@@ -116,7 +120,7 @@ impl std::str::FromStr for DefectId {
     }
 }
 
-use Answer::{Accept, InsufficientScope, Refuse, Tolerated};
+use Answer::{Accept, InsufficientScope, Preferred, Refuse, Tolerated};
 use Check::*;
 
 // Helpers the recipes share -----------------------------------------------------------------
@@ -195,6 +199,22 @@ fn without_claim(b: TokenBuilder, claim: &str) -> TokenBuilder {
 }
 
 /// The valid payload as JSON text with `extra` spliced in before the closing brace.
+/// CVE-2022-39227's polyglot, as the advisory's fix tests it (python_jwt's
+/// `test/vulnerability_vows.py`): the genuine token as flattened JWS JSON, behind a first member
+/// named `"  header.claims."` whose claims are the genuine ones edited by `edit`, unsigned.
+fn polyglot(token: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let p: Vec<&str> = token.split('.').collect();
+    let mut claims: Value = b64::decode_url(p[1])
+        .and_then(|c| serde_json::from_slice(&c).ok())
+        .unwrap_or_default();
+    edit(&mut claims);
+    let fake = b64::url(claims.to_string());
+    format!(
+        r#"{{"  {}.{fake}.":"","protected":"{}", "payload":"{}","signature":"{}"}}"#,
+        p[0], p[0], p[1], p[2]
+    )
+}
+
 fn payload_with(b: &TokenBuilder, extra: &str) -> Vec<u8> {
     let text = Value::Object(b.claims().clone()).to_string();
     format!("{},{extra}}}", &text[..text.len() - 1]).into_bytes()
@@ -450,9 +470,9 @@ defects! {
     defect!(IssArray, "iss-array", IssArray, Refuse, [Issuer], "nearform/fast-jwt#552; RFC 7519 §4.1.1", "`iss` = [the issuer]: an array is not a StringOrURI, though a membership check accepts it", |b| { let iss = b.issuer_str().to_owned(); b.claim("iss", json!([iss])) }),
     // TYPE ---------------------------------------------------------------------------------
     defect!(IdToken, "id-token", IdToken, Refuse, [Audience, Scope], "RFC 8725 §2.8; RFC 9068 §5", "an ID token (aud = client id, nonce, profile claims, no scope) used as an access token", |b| b.audience(super::FORGE_CLIENT_ID).without_claim("scope").without_claim("gty").without_claim("azp").claim("nonce", "n-0S6_WzA2Mj").claim("name", "Test User").claim("email", "test@example.com").claim("sid", "8sX6PqB2Yv3dQ9Lm1Np0Rs4TuVwXyZaB")),
-    defect!(TypAtJwt, "typ-at-jwt", TypAt, Accept, [], "RFC 9068 §2.1", "`typ: at+jwt`", |b| b.typ("at+jwt")),
-    defect!(TypAtApplication, "typ-at-application", TypAt, Accept, [], "RFC 7515 §4.1.9", "`typ: application/at+jwt`", |b| b.typ("application/at+jwt")),
-    defect!(TypAtUpper, "typ-at-upper", TypAt, Accept, [], "RFC 7515 §4.1.9 (case-insensitive)", "`typ: AT+JWT`", |b| b.typ("AT+JWT")),
+    defect!(TypAtJwt, "typ-at-jwt", TypAt, Preferred, [], "RFC 9068 §2.1", "`typ: at+jwt`", |b| b.typ("at+jwt")),
+    defect!(TypAtApplication, "typ-at-application", TypAt, Preferred, [], "RFC 7515 §4.1.9", "`typ: application/at+jwt`", |b| b.typ("application/at+jwt")),
+    defect!(TypAtUpper, "typ-at-upper", TypAt, Preferred, [], "RFC 7515 §4.1.9 (case-insensitive)", "`typ: AT+JWT`", |b| b.typ("AT+JWT")),
     defect!(TypOtherAbsent, "typ-other-absent", TypOther, Accept, [], "Auth0 default profile", "no `typ`", |b| b.without_header("typ")),
     defect!(TypOtherDpop, "typ-other-dpop", TypOther, Tolerated, [Header], "RFC 8725 §3.11", "`typ: dpop+jwt`: another kind of JWT", |b| b.typ("dpop+jwt")),
     defect!(TypOtherLogout, "typ-other-logout", TypOther, Tolerated, [Header], "RFC 8725 §3.11", "`typ: logout+jwt`", |b| b.typ("logout+jwt")),
@@ -462,11 +482,11 @@ defects! {
     defect!(Jwe, "jwe", Jwe, Refuse, [Format], "RFC 8725 §3.6", "a five-part JWE (RSA-OAEP, A256GCM) instead of a JWS", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |_| jwe(&kid, false)) }),
     defect!(JweNoneInside, "jwe-none-inside", Jwe @ Forger::Anyone, Refuse, [Format], "CVE-2026-29000, GHSA-pm7g-w2cf-q238 (pac4j-jwt)", "a real JWE (RSA-OAEP-256, A256GCM) to the TEST-ONLY encryption key, holding the valid claims as an unsigned `alg: none` JWT: a verifier that decrypts and then trusts the inner token lets anyone in who knows the public key", |b| { let kid = super::enc_key().kid.clone(); b.finish(move |t| { let payload = t.split('.').nth(1).unwrap_or("").to_owned(); let inner = format!("{}.{payload}.", b64::url(json!({"alg": "none", "typ": "JWT"}).to_string())); crate::jwe::seal_to_enc_key(&kid, inner.as_bytes()) }) }),
     defect!(JweZip, "jwe-zip", Jwe, Refuse, [Format], "CVE-2024-33664; CVE-2024-28180", "a JWE with `zip: DEF` (a decompression bomb must not be inflated)", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |_| jwe(&kid, true)) }),
-    defect!(CritUnknown, "crit-unknown", Crit, Refuse, [Header], "RFC 7515 §4.1.11", "`crit: [\"foo\"]` with `foo: 1`: an extension the API cannot understand", |b| b.header("crit", json!(["foo"])).header("foo", 1)),
+    defect!(CritUnknown, "crit-unknown", Crit, Refuse, [Header], "RFC 7515 §4.1.11; CVE-2026-32597 (PyJWT < 2.12); CVE-2025-59420 (Authlib < 1.6.4)", "`crit: [\"foo\"]` with `foo: 1`: an extension the API cannot understand", |b| b.header("crit", json!(["foo"])).header("foo", 1)),
     defect!(CritEmpty, "crit-empty", Crit, Refuse, [Header], "RFC 7515 §4.1.11 (MUST NOT be empty)", "`crit: []`", |b| b.header("crit", json!([]))),
     defect!(CritRegistered, "crit-registered", Crit, Refuse, [Header], "RFC 7515 §4.1.11", "`crit: [\"alg\"]`: registered names must not be listed", |b| b.header("crit", json!(["alg"]))),
     defect!(CritString, "crit-string", Crit, Refuse, [Header], "RFC 7515 §4.1.11", "`crit: \"foo\"` (not an array)", |b| b.header("crit", "foo").header("foo", 1)),
-    defect!(CritB64False, "crit-b64-false", Crit, Refuse, [Header], "RFC 7797 §3/§6; CVE-2025-59420", "`b64: false` with `crit: [\"b64\"]`", |b| b.header("b64", false).header("crit", json!(["b64"]))),
+    defect!(CritB64False, "crit-b64-false", Crit, Refuse, [Header], "RFC 7797 §3/§6; CVE-2025-59420 (Authlib < 1.6.4)", "`b64: false` with `crit: [\"b64\"]`", |b| b.header("b64", false).header("crit", json!(["b64"]))),
     defect!(JsonDupScopeLastRead, "json-dup-scope-last-read", JsonDup, Tolerated, [], "RFC 8725 §2.6", "payload `scope` twice, `write:messages` then `read:messages` (last wins: read)", |b| { let text = Value::Object(b.claims().clone()).to_string().replacen("\"iss\":", "\"scope\":\"write:messages\",\"iss\":", 1); b.raw_payload(text) }),
     defect!(JsonDupScopeFirstRead, "json-dup-scope-first-read", JsonDup, InsufficientScope, [Scope], "RFC 8725 §2.6", "payload `scope` twice, `read:messages` then `write:messages`: a first-wins parser grants read", |b| { let p = payload_with(&b, "\"scope\":\"write:messages\""); b.raw_payload(p) }),
     defect!(JsonDupAlgLastRs256, "json-dup-alg-last-rs256", JsonDup, Tolerated, [], "RFC 7515 §4", "header `alg` twice, `none` then `RS256` (last wins: RS256)", |b| { let kid = b.tenant_key().kid.clone(); b.raw_header(format!("{{\"alg\":\"none\",\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"{kid}\"}}")) }),
@@ -477,12 +497,14 @@ defects! {
     defect!(JsonBadPayloadArrayClaims, "json-bad-payload-array-claims", JsonBad, Refuse, [Format], "nearform/fast-jwt#638, #639", "payload = [the valid claims]: a JSON array, whose claim validators a `claim in payload` check skips", |b| { let claims = Value::Object(b.claims().clone()).to_string(); b.raw_payload(format!("[{claims}]")) }),
     defect!(JsonBadPayloadNumber, "json-bad-payload-number", JsonBad, Refuse, [Format], "RFC 7519 §7.2", "payload `1`", |b| b.raw_payload("1")),
     defect!(JsonBadUtf8, "json-bad-utf8", JsonBad, Refuse, [Format], "RFC 8259 §8.1", "payload with invalid UTF-8 in a claim", |b| { let mut p = payload_with(&b, "\"name\":\"x\""); let at = p.len() - 3; p[at] = 0xff; b.raw_payload(p) }),
-    defect!(JsonBadSurrogate, "json-bad-surrogate", JsonBad, Refuse, [Format], "RFC 8259 §8.2", "payload with a lone surrogate `\\ud800`", |b| { let p = payload_with(&b, "\"name\":\"\\ud800\""); b.raw_payload(p) }),
+    defect!(JsonBadSurrogate, "json-bad-surrogate", JsonBad, Tolerated, [Format], "RFC 8259 §8.2", "payload with a lone surrogate `\\ud800`: grammatical JSON that no JWT library offers to refuse, so either answer passes (informational)", |b| { let p = payload_with(&b, "\"name\":\"\\ud800\""); b.raw_payload(p) }),
     defect!(JsonBadDeep, "json-bad-deep", JsonBad, Refuse, [Format], "RFC 8725 §3.7", "payload with 10,000 nested arrays", |b| { let deep = format!("\"x\":{}{}", "[".repeat(10_000), "]".repeat(10_000)); let p = payload_with(&b, &deep); b.raw_payload(p) }),
-    defect!(JwsJsonFlattened, "jws-json-flattened", JwsJson, Refuse, [Format], "RFC 7515 §7.2.2; CVE-2022-39227", "the flattened JWS JSON serialization as the bearer value", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"protected": p[0], "payload": p[1], "signature": p[2]}).to_string() })),
+    defect!(JwsJsonFlattened, "jws-json-flattened", JwsJson, Refuse, [Format], "RFC 7515 §7.2.2", "the flattened JWS JSON serialization as the bearer value (the carrier of CVE-2022-39227, whose shape is `jws-polyglot-*`)", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"protected": p[0], "payload": p[1], "signature": p[2]}).to_string() })),
     defect!(JwsJsonGeneral, "jws-json-general", JwsJson, Refuse, [Format], "RFC 7515 §7.2.1", "the general JWS JSON serialization as the bearer value", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"payload": p[1], "signatures": [{"protected": p[0], "signature": p[2]}]}).to_string() })),
     defect!(JwsJsonUnprotectedAlg, "jws-json-unprotected-alg", JwsJson @ Forger::Anyone, Refuse, [Format], "GHSA-jc38-x7x8-2xc8 (PHP JWT Framework)", "flattened JWS JSON whose `alg: none` is only in the unprotected `header`, with no signature", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |t| { let p: Vec<&str> = t.split('.').collect(); let protected = b64::url(json!({"kid": kid, "typ": "JWT"}).to_string()); json!({"protected": protected, "header": {"alg": "none"}, "payload": p[1], "signature": ""}).to_string() }) }),
     defect!(JwsJsonUnprotectedOverride, "jws-json-unprotected-override", JwsJson @ Forger::Anyone, Refuse, [Format], "authlib/authlib#337; GHSA-jc38-x7x8-2xc8", "flattened JWS JSON: the protected header says RS256, the unprotected one overrides it with `alg: none`, no signature", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"protected": p[0], "header": {"alg": "none"}, "payload": p[1], "signature": ""}).to_string() })),
+    defect!(JwsPolyglotScope, "jws-polyglot-scope", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "a genuine token without the scope, re-packed as the advisory's JSON/compact polyglot: flattened JWS JSON whose first member is named `header.claims.` with `read:messages` added to those unsigned claims; a reader that verifies the JSON but takes the claims from between the first two dots raises its own scope", |b| b.scope("openid").finish(|t| polyglot(&t, |c| c["scope"] = json!("openid read:messages")))),
+    defect!(JwsPolyglotExp, "jws-polyglot-exp", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "a genuine token expired an hour ago, re-packed as the advisory's polyglot whose unsigned claims say `exp: 2000000000`: a reader of those claims revives an expired token", |b| b.expired(3600).finish(|t| polyglot(&t, |c| c["exp"] = json!(2_000_000_000)))),
     defect!(OversizeClaim6k, "oversize-claim-6k", Oversize, Accept, [], "RFC 6585 §5", "a valid token carrying a 6 KiB claim", |b| b.claim("https://example.com/blob", "x".repeat(6 * 1024))),
     defect!(OversizeClaim64k, "oversize-claim-64k", Oversize, Tolerated, [], "RFC 6585 §5", "a valid token carrying a 64 KiB claim (431, 400 or 401 are fine; a crash is not)", |b| b.claim("https://example.com/blob", "x".repeat(64 * 1024))),
     defect!(OversizeHeader256k, "oversize-header-256k", Oversize, Tolerated, [], "Authlib 1.6.5 advisory (unbounded JWS segments; 256 KB limit)", "a tenant-signed token whose header carries a 256 KiB field: refusing is best (431, 400, 401); never a 5xx or a hang", |b| b.header("x-pad", "x".repeat(256 * 1024))),

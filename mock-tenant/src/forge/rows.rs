@@ -5,8 +5,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Forger {
-    /// Anyone: unsigned, forged, signed by a key the attacker holds, or carrying injected keys
-    /// or URLs. Accepting it lets a stranger in.
+    /// Anyone: unsigned, forged, signed by a key the attacker holds, carrying injected keys
+    /// or URLs, or claims no signature covers beside a genuine one (any user holds a valid
+    /// token). Accepting it lets a stranger in, or a user raise their own rights.
     Anyone,
     /// Only the tenant: signed by its own key, with odd but parseable content (or the same
     /// signature re-encoded by whoever holds the token).
@@ -93,6 +94,7 @@ rows! {
     JsonDup => "json-dup", Issuer;
     JsonBad => "json-bad", Issuer;
     JwsJson => "jws-json", Issuer;
+    JwsPolyglot => "jws-polyglot", Anyone;
     Oversize => "oversize", Issuer;
     ManyDots => "many-dots", Anyone;
     ScopeMissing => "scope-missing", Issuer;

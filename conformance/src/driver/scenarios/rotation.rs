@@ -115,23 +115,68 @@ pub(super) async fn rotate_remove(
         }
         ctx.wait(Duration::from_millis(500)).await;
     };
+    if first.status != Some(200) {
+        // Never holding the key, the API cannot show what it does when it goes: `rot-add`
+        // judges the refusal; a 5xx still fails here.
+        let (verdict, note) = classify(Expect::Ok, Verdict::FailUnsafe, &first, ctx.profile);
+        let (verdict, note) = match verdict {
+            Verdict::FailFunctional => (
+                Verdict::NotApplicable,
+                format!(
+                    "the API never accepted the rotated key's token, so its going cannot be \
+                     seen (rot-add judges that): {note}"
+                ),
+            ),
+            other => (other, format!("before the re-binding: {note}")),
+        };
+        return Ok(Outcome::new(case, verdict, note, vec![first]));
+    }
     let kid = ctx.tenant.current_kid().await?;
+    let fetches = ctx.tenant.jwks_fetches().await?;
     ctx.tenant.rebind(&kid).await?;
     let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_ttl_secs + 2);
+    // After the API's first fetch since the re-binding, a moment for it to swap its cache.
+    let mut refetched: Option<Instant> = None;
     let last = loop {
         let exchange = ctx.send(private, &bearer(&token)).await;
-        if exchange.status != Some(200) || Instant::now() >= deadline {
+        if refetched.is_none() && ctx.tenant.jwks_fetches().await? > fetches {
+            refetched = Some(Instant::now() + Duration::from_secs(2));
+        }
+        let settled = refetched.is_some_and(|t| Instant::now() >= t);
+        if exchange.status != Some(200)
+            || (Instant::now() >= deadline && refetched.is_none())
+            || settled
+        {
             break exchange;
         }
         ctx.wait(Duration::from_millis(500)).await;
     };
-    let fresh = ctx.tenant.valid().await?;
-    let after = until_accepted(ctx, &fresh).await;
+    let still_accepted = last.status == Some(200);
+    // The old key still cached, unseen: the new one cannot be asked for either.
+    let unseen = still_accepted && refetched.is_none();
+    let mut checks = Vec::new();
+    if !unseen {
+        let fresh = ctx.tenant.valid().await?;
+        checks.push((until_accepted(ctx, &fresh).await, "a fresh token after it"));
+    }
     let mut outcome = judge(ctx, case, case.expect, vec![last], &token);
-    for (exchange, what) in [
-        (first, "before the re-binding"),
-        (after, "a fresh token after it"),
-    ] {
+    if unseen {
+        // Not seen: the API kept its key set for the whole wait, as a cache may.
+        outcome.verdict = Verdict::NotApplicable;
+        outcome.note = format!(
+            "no JWKS fetch within {} s of the re-binding, so the old key was still cached: not \
+             judged (a cache that outlives the declared lifetime is documented behaviour; declare \
+             it with --jwks-ttl, up to 60 s, to wait for the refetch)",
+            ctx.profile.jwks_ttl_secs + 2
+        );
+    } else if still_accepted {
+        outcome.note = format!(
+            "the API fetched the key set again after the re-binding and still accepts the old key: {}",
+            outcome.note
+        );
+    }
+    outcome.exchanges.insert(0, first);
+    for (exchange, what) in checks {
         let (v, note) = classify(Expect::Ok, Verdict::FailUnsafe, &exchange, ctx.profile);
         if v > outcome.verdict {
             outcome.verdict = v;

@@ -45,6 +45,9 @@ pub enum Flaw {
     NoCache,
     /// Fetches the JWKS once and never again.
     StaticKeys,
+    /// Merges each fetched key set into the keys it holds, the old binding of a kid winning:
+    /// a key the tenant stopped publishing is never forgotten.
+    KeepsRemovedKeys,
     /// Uses any key in the set (EC, `use: enc`, weak).
     AnyKey,
     /// Fetches the `jku` header's URL.
@@ -113,6 +116,9 @@ pub enum Flaw {
     /// Reads flattened JWS JSON and lets its unprotected `header` override the protected one,
     /// `alg: none` included (GHSA-jc38-x7x8-2xc8; authlib/authlib#337).
     JwsJsonUnprotected,
+    /// python_jwt < 3.3.4 (CVE-2022-39227): verifies a JWS JSON token's signature as jwcrypto
+    /// does, but reads the claims from between the text's first two dots.
+    PolyglotClaims,
     /// A DPoP mode, or a DPoP flaw ([`DpopFlaw`]).
     Dpop(DpopFlaw),
     /// Trusts every issuer the tenant answers as (Multiple Custom Domains with an allow-list;

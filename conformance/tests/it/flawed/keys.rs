@@ -95,9 +95,17 @@ impl Api {
             }
             .await;
             match fetched {
-                Some(set) => {
+                Some(mut set) => {
                     if let Some(k) = kid.as_ref().filter(|k| set.find(k).is_none()) {
                         self.missing.lock().unwrap().insert(k.clone());
+                    }
+                    if let (true, Some((old, _))) = (self.has(Flaw::KeepsRemovedKeys), &*cache) {
+                        // Every key held, then the fetched ones under kids not held yet.
+                        let mut keys = old.keys.clone();
+                        keys.extend(set.keys.into_iter().filter(|n| {
+                            old.keys.iter().all(|k| k.common.key_id != n.common.key_id)
+                        }));
+                        set = JwkSet { keys };
                     }
                     *cache = Some((set, Instant::now()));
                 }

@@ -277,6 +277,24 @@ impl Api {
             };
         }
         let token = token.trim_start_matches(' ');
+        let read;
+        let mut polyglot = false;
+        let token = match self
+            .has(Flaw::PolyglotClaims)
+            .then(|| flattened(token).zip(token.split('.').nth(1)))
+            .flatten()
+        {
+            // The signature of the JSON, the claims of the text: `protected.claims.signature`,
+            // its signature checked over the JSON's own payload below.
+            Some(((signed, _), claims)) => {
+                let keys = self.keys(&signed).await;
+                polyglot = keys.is_some_and(|k| signed_by_tenant(&k, &signed));
+                let parts: Vec<&str> = signed.split('.').collect();
+                read = format!("{}.{claims}.{}", parts[0], parts[2]);
+                read.as_str()
+            }
+            None => token,
+        };
         let compact;
         let mut unprotected_none = false;
         let token = match self
@@ -375,6 +393,9 @@ impl Api {
             return reply(StatusCode::OK, None);
         }
         let mut problems = problems(&keys, &issuer, token, self.has(Flaw::AnyKey), scope);
+        if polyglot {
+            problems.remove(&Check::Signature);
+        }
         self.strictness(token, &mut problems);
         self.leniency(token, &issuer, unprotected_none, &mut problems);
         if self.has(Flaw::AlgFromHeader) && hmac_with_alg_less_jwk(&keys, token) {

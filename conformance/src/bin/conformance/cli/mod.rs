@@ -94,9 +94,21 @@ pub struct Cli {
     /// Longest wait for one answer, in seconds [default: the profile's, 10].
     #[arg(long, env = "CONFORMANCE_TIMEOUT")]
     timeout: Option<u64>,
-    /// The API accepts tokens without `exp`: report them as warnings, not failures.
-    #[arg(long, env = "CONFORMANCE_EXP_OPTIONAL")]
+    /// The API's owner requires `exp`: a token without a readable `exp` accepted is `FAIL
+    /// unsafe`, not `warn strict` (only the tenant can sign one, and Auth0 never does).
+    #[arg(
+        long,
+        env = "CONFORMANCE_EXP_REQUIRED",
+        conflicts_with = "exp_optional"
+    )]
+    exp_required: bool,
+    /// Tokens without `exp` accepted are `warn strict` (the default; kept for old command lines).
+    #[arg(long, env = "CONFORMANCE_EXP_OPTIONAL", hide = true)]
     exp_optional: bool,
+    /// Every `warn strict` fails the run as `FAIL strict`: tokens only the issuer could sign
+    /// (`crit` extensions, odd algorithms, a missing `exp`) must be refused too.
+    #[arg(long, env = "CONFORMANCE_STRICT")]
+    strict: bool,
     /// Where the API reads scopes: scope, scope+permissions (Auth0 RBAC) or scope+scp [default:
     /// the profile's].
     #[arg(long, env = "CONFORMANCE_SCOPE_SOURCE")]
@@ -259,8 +271,14 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
     if let Some(v) = cli.timeout {
         p.timeout_secs = v;
     }
+    if cli.exp_required {
+        p.exp_required = true;
+    }
     if cli.exp_optional {
         p.exp_required = false;
+    }
+    if cli.strict {
+        p.strict = true;
     }
     if let Some(v) = cli.scope_source {
         p.scope_source = v;

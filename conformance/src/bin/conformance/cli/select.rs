@@ -61,6 +61,12 @@ pub(super) fn list(cases: &[Case]) -> String {
     let width = cases.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for c in cases {
+        let advisories: Vec<String> = c.advisories().iter().map(|a| a.to_string()).collect();
+        let about = if advisories.is_empty() {
+            c.about.clone()
+        } else {
+            format!("{} [{}]", c.about, advisories.join(", "))
+        };
         let _ = writeln!(
             out,
             "{:width$}  {:<10} {:<11} {:<8} {:<10} {:<12} {}",
@@ -70,7 +76,7 @@ pub(super) fn list(cases: &[Case]) -> String {
             format!("{:?}", c.severity),
             format!("{:?}", c.threat),
             format!("{:?}", c.expect),
-            c.about
+            about
         );
     }
     let _ = writeln!(out, "{} cases", cases.len());
