@@ -138,6 +138,9 @@ pub enum JwksOp {
     /// The signing `kid` is re-bound to a new key; the old token must be refused once the API
     /// fetched the key set again.
     RotateRemove,
+    /// The signing key is revoked: the tenant rotates and drops it from the key set; its old
+    /// token must be refused once the API fetched the key set again, the new key's accepted.
+    RotateRevoke,
     /// 100 random `kid`s and 100 garbage tokens: fetches must not grow with them.
     Storm,
     /// A key of the wrong kind (`use: enc`, EC) is published and signs a token.
@@ -186,7 +189,7 @@ impl JwksOp {
             Self::DownWarm | Self::RotateAdd | Self::OddKeys | Self::RotateLag | Self::NoAlg => {
                 Expect::Ok
             }
-            Self::PoisonedKey | Self::RotateRemove => Expect::Invalid,
+            Self::PoisonedKey | Self::RotateRemove | Self::RotateRevoke => Expect::Invalid,
             Self::Storm => Expect::ClientError,
         }
     }
@@ -217,6 +220,9 @@ impl JwksOp {
             }
             Self::RotateRemove => {
                 "a key the tenant stopped publishing (rotated after a leak) must stop working once the API has fetched the key set again: still accepted after a refetch is `FAIL unsafe`; no refetch within the declared cache lifetime is `n/a` (the API may keep keys longer, as documented caches do: declare `--jwks-ttl` up to 60 s to wait for it); longer than 60 s and the case is not run"
+            }
+            Self::RotateRevoke => {
+                "Auth0's \"revoke signing key\" drops a leaked key from the key set: whoever holds it can sign anything, so once the API fetched the key set again, a token it signed is refused (still accepted after a refetch is `FAIL unsafe`; no refetch within the declared cache lifetime is `n/a`), and the new key's tokens pass"
             }
             Self::OddKeys => {
                 "a key set may hold keys of types and uses the API does not know (ML-DSA is coming to JWKS); a correct API skips them and keeps verifying with its key, or breaks the day the tenant publishes one"

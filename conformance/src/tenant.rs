@@ -154,6 +154,10 @@ impl Tenant {
         Ok(self.control.rebind_kid(kid).await?)
     }
 
+    pub(crate) async fn remove(&self, kid: &str) -> Result<(), String> {
+        Ok(self.control.remove_kid(kid).await?)
+    }
+
     /// Real tokens of the tenant's own front ends, labelled, from logins as the tenant's first
     /// user (auto-login by `login_hint`, PKCE) to each client with the `authorization_code`
     /// grant and a callback: their ID tokens, or once the access token of a login without an

@@ -167,6 +167,18 @@ impl ControlClient {
         .map(drop)
     }
 
+    /// Removes the key of `kid` from the key set (`DELETE /_mock/keys/KID`): what Auth0's
+    /// "revoke signing key" does after a leak.
+    pub async fn remove_kid(&self, kid: &str) -> Result<(), Error> {
+        self.call(
+            reqwest::Method::DELETE,
+            &format!("keys/{kid}"),
+            None::<&Value>,
+        )
+        .await
+        .map(drop)
+    }
+
     /// Breaks the JWKS on purpose (`POST /_mock/jwks/fault`).
     pub async fn set_jwks_fault(&self, fault: &JwksFault) -> Result<(), Error> {
         self.call(reqwest::Method::POST, "jwks/fault", Some(fault))

@@ -29,6 +29,7 @@ const ROWS: &[Row] = &[
     Row { id: "jwks-no-alg", severity: High, source: "jwks-no-alg", about: "two rotations, and the key set's keys carry no `alg`: the new key's RS256 token is accepted, HS256 tokens keyed with its public key (modulus, PEM, JWK text) are refused", op: JwksOp::NoAlg, threat: Threat::Anyone },
     Row { id: "rot-lag", severity: Medium, source: "rot-lag", about: "two rotations, but the API's next fetch gets the key set from before them: after its declared cooldown it fetches again and accepts the new key", op: JwksOp::RotateLag, threat: Threat::Issuer },
     Row { id: "rot-remove", severity: Medium, source: "rot-remove", about: "a kid new to this run is re-bound to a new key: once the API fetches the key set again (within the declared cache lifetime), the old token is refused", op: JwksOp::RotateRemove, threat: Threat::Anyone },
+    Row { id: "rot-revoke", severity: High, source: "rot-remove", about: "the key of a kid new to this run is revoked: the tenant rotates and drops it from the key set; once the API fetches the key set again (within the declared cache lifetime), the old token is refused and the new key's accepted", op: JwksOp::RotateRevoke, threat: Threat::Anyone },
     Row { id: "disc-mismatch", severity: Medium, source: "disc-mismatch", about: "discovery names another issuer (OIDC Discovery §4.3) and a tenant-signed token carries it: the document must not be trusted", op: JwksOp::DiscoveryIssuerMismatch, threat: Threat::Issuer },
 ];
 

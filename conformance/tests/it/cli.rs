@@ -69,6 +69,13 @@ fn list_prints_every_case_or_the_selected_ones() {
         text.contains("JWKS"),
         "categories as the catalogue spells them: {text}"
     );
+    // A case names the advisories whose shape it sends.
+    let out = conformance(&["--list", "--only", "crit-unknown"], &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("[CVE-2026-32597 (PyJWT < 2.12), CVE-2025-59420 (Authlib < 1.6.4)]"),
+        "{text}"
+    );
 }
 
 #[test]

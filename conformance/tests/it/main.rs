@@ -512,7 +512,7 @@ pub(crate) fn key_handling_flaws() -> Vec<(Flaw, BTreeSet<String>)> {
         ),
         // Never fetching again, StaticKeys leaves rot-remove unjudged (n/a); merging what it
         // fetches, this one still trusts the old key after a refetch.
-        (Flaw::KeepsRemovedKeys, ids(&["rot-remove"])),
+        (Flaw::KeepsRemovedKeys, ids(&["rot-remove", "rot-revoke"])),
         (Flaw::StrictKeySet, ids(&["jwks-odd-keys"])),
         (Flaw::NegativeCacheForever, ids(&["rot-lag"])),
         (Flaw::AlgFromHeader, ids(&["jwks-no-alg"])),

@@ -15,6 +15,7 @@ use crate::case::{Case, Endpoint, JwksOp};
 use crate::report::Outcome;
 use crate::verdict::{Exchange, Verdict};
 use mock_tenant::forge::{RsaKey, Signer, TokenBuilder};
+use rotation::Gone;
 use std::time::{Duration, Instant};
 
 /// Sends `token` until the API fetches the JWKS (seen in the tenant's counter) or the longer of
@@ -153,6 +154,7 @@ pub(super) async fn jwks(ctx: &mut Ctx<'_>, case: &Case, op: JwksOp) -> Result<O
         JwksOp::OddKeys => rotation::odd_keys(ctx, case, &t0).await,
         JwksOp::RotateLag => rotation::rotate_lag(ctx, case, &t0).await,
         JwksOp::NoAlg => rotation::no_alg(ctx, case, &t0).await,
-        JwksOp::RotateRemove => rotation::rotate_remove(ctx, case, &t0).await,
+        JwksOp::RotateRemove => rotation::key_gone(ctx, case, Gone::Rebound).await,
+        JwksOp::RotateRevoke => rotation::key_gone(ctx, case, Gone::Revoked).await,
     }
 }

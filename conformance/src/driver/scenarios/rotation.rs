@@ -90,12 +90,19 @@ pub(super) async fn no_alg(ctx: &mut Ctx<'_>, case: &Case, _t0: &str) -> Result<
     Ok(outcome)
 }
 
-/// `rot-remove`: the signing kid is re-bound to a new key.
-pub(super) async fn rotate_remove(
-    ctx: &mut Ctx<'_>,
-    case: &Case,
-    _t0: &str,
-) -> Result<Outcome, String> {
+/// How a key the API holds goes away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gone {
+    /// `rot-remove`: its kid is re-bound to a new key (the new token keeps the kid).
+    Rebound,
+    /// `rot-revoke`: the tenant rotates and drops it from the key set (the new token has a
+    /// kid of its own).
+    Revoked,
+}
+
+/// `rot-remove`, `rot-revoke`: the signing key goes; its old token must be refused once the API
+/// fetched the key set again, and a fresh token accepted.
+pub(super) async fn key_gone(ctx: &mut Ctx<'_>, case: &Case, how: Gone) -> Result<Outcome, String> {
     let private = Endpoint::Private;
     let ttl = ctx.profile.jwks_ttl_secs;
     if let Some(outcome) = wait_too_long(case, "JWKS cache lifetime", "--jwks-ttl", ttl) {
@@ -133,7 +140,13 @@ pub(super) async fn rotate_remove(
     }
     let kid = ctx.tenant.current_kid().await?;
     let fetches = ctx.tenant.jwks_fetches().await?;
-    ctx.tenant.rebind(&kid).await?;
+    match how {
+        Gone::Rebound => ctx.tenant.rebind(&kid).await?,
+        Gone::Revoked => {
+            ctx.tenant.rotate().await?;
+            ctx.tenant.remove(&kid).await?;
+        }
+    }
     let deadline = Instant::now() + Duration::from_secs(ctx.profile.jwks_ttl_secs + 2);
     // After the API's first fetch since the re-binding, a moment for it to swap its cache.
     let mut refetched: Option<Instant> = None;
@@ -164,14 +177,14 @@ pub(super) async fn rotate_remove(
         // Not seen: the API kept its key set for the whole wait, as a cache may.
         outcome.verdict = Verdict::NotApplicable;
         outcome.note = format!(
-            "no JWKS fetch within {} s of the re-binding, so the old key was still cached: not \
+            "no JWKS fetch within {} s of the key going, so the old key was still cached: not \
              judged (a cache that outlives the declared lifetime is documented behaviour; declare \
              it with --jwks-ttl, up to 60 s, to wait for the refetch)",
             ctx.profile.jwks_ttl_secs + 2
         );
     } else if still_accepted {
         outcome.note = format!(
-            "the API fetched the key set again after the re-binding and still accepts the old key: {}",
+            "the API fetched the key set again after the key went and still accepts it: {}",
             outcome.note
         );
     }
