@@ -39,6 +39,8 @@ pub enum Category {
     Jwks,
     /// What every answer must look like.
     Resp,
+    /// One operation of the API's routes and one check (`--openapi`, `--routes`).
+    Route,
 }
 
 impl std::fmt::Display for Category {
@@ -477,6 +479,16 @@ impl Case {
     /// in the order its text names them.
     pub fn advisories(&self) -> Vec<crate::Advisory> {
         crate::advisories::named_in(&self.text())
+    }
+
+    /// The endpoint its requests go to, for cases sent to one of the profile's three paths.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        match self.recipe {
+            Recipe::Headers { endpoint, .. }
+            | Recipe::RawHeaders { endpoint, .. }
+            | Recipe::Token { endpoint, .. } => Some(endpoint),
+            _ => None,
+        }
     }
 
     /// Whether the case runs under this profile: the DPoP cases need a DPoP profile.

@@ -36,6 +36,9 @@ pub struct Outcome {
     /// The published advisories whose behaviour the case reproduces ([`Case::advisories`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub advisories: Vec<crate::Advisory>,
+    /// The operation of the route audit (`GET /v1/orders/{id}`), for its outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 impl Outcome {
@@ -58,6 +61,7 @@ impl Outcome {
             exchanges,
             contaminated_by: None,
             advisories: case.advisories(),
+            operation: None,
         }
     }
 }
@@ -204,6 +208,9 @@ impl Report {
                 "\n{category} ({} cases, {bad} not passing)",
                 outcomes.len()
             );
+            if category == Category::Route {
+                let _ = writeln!(out, "  ({})", crate::ROUTE_RULE);
+            }
             for o in outcomes {
                 if !all && o.verdict < Verdict::WarnConformance {
                     continue;

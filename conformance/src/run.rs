@@ -1,6 +1,8 @@
 //! A run of the suite: which cases, under which profile, watched by whom, against which API.
 
+use crate::driver::audit::AuditOptions;
 use crate::embedded::{CUSTOM_DOMAIN, start_sample_api};
+use crate::routes::Operation;
 use crate::{Case, Error, Isolation, Observer, Profile, Report, SampleApiStarter, Target, Tenant};
 use mock_tenant::MockTenant;
 
@@ -25,6 +27,8 @@ pub struct Run<'a> {
     profile: Profile,
     cases: Option<Vec<Case>>,
     observer: Observer<'a>,
+    routes: Vec<Operation>,
+    audit: AuditOptions,
 }
 
 impl Run<'static> {
@@ -34,6 +38,8 @@ impl Run<'static> {
             profile: profile.clone(),
             cases: None,
             observer: &|_| {},
+            routes: Vec::new(),
+            audit: AuditOptions::default(),
         }
     }
 }
@@ -47,12 +53,24 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Also audits these operations (from [`crate::routes::from_openapi`] or
+    /// [`crate::routes::from_table`]), each with the checks of the route audit, after the cases.
+    pub fn routes(self, routes: &[Operation], options: AuditOptions) -> Self {
+        Self {
+            routes: routes.to_vec(),
+            audit: options,
+            ..self
+        }
+    }
+
     /// Tells `observer` as each case starts, waits and ends (the command line's progress).
     pub fn observed<'b>(self, observer: Observer<'b>) -> Run<'b> {
         Run {
             profile: self.profile,
             cases: self.cases,
             observer,
+            routes: self.routes,
+            audit: self.audit,
         }
     }
 
@@ -61,7 +79,20 @@ impl<'a> Run<'a> {
         let cases = self
             .cases
             .unwrap_or_else(|| crate::cases_for(&self.profile));
-        crate::driver::run_cases(target, &self.profile, &cases, self.observer).await
+        let mut report =
+            crate::driver::run_cases(target, &self.profile, &cases, self.observer).await;
+        if !self.routes.is_empty() {
+            let outcomes = crate::driver::audit::audit(
+                target,
+                &self.profile,
+                &self.routes,
+                self.audit,
+                self.observer,
+            )
+            .await;
+            report.outcomes.extend(outcomes);
+        }
+        report
     }
 
     /// Starts the embedded tenant and the reference `sample-api`, configured as the profile

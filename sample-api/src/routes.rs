@@ -16,6 +16,10 @@ use warp::reply::Response;
 /// The scope `/api/private-scoped` requires.
 pub const REQUIRED_SCOPE: &str = "read:messages";
 
+/// The API's OpenAPI 3.1 document, served at `GET /openapi.json`: what `conformance
+/// --openapi` audits route by route.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
 /// Every route of the API, CORS included; rejections become JSON 4xx answers.
 pub(crate) fn routes(
     validator: Arc<Validator>,
@@ -46,6 +50,15 @@ pub(crate) fn routes(
         Some(REQUIRED_SCOPE),
         "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
     ));
+    // GET /openapi.json
+    let document = warp::path!("openapi.json").and(warp::get()).map(|| {
+        let mut res = Response::new(OPENAPI.into());
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        res
+    });
     // OPTIONS on any path; another method is not refused here (a `warp::options()` would
     // answer GET /nope with 405 instead of 404), only by the routes that have the path.
     let preflight = warp::method()
@@ -76,7 +89,13 @@ pub(crate) fn routes(
             res
         });
     // Path first, then method: an unknown path is 404 whatever the method.
-    let api = public.or(private).unify().or(scoped).unify();
+    let api = public
+        .or(private)
+        .unify()
+        .or(scoped)
+        .unify()
+        .or(document)
+        .unify();
     preflight.or(api).unify().recover(recover).unify().map(cors)
 }
 

@@ -3,6 +3,7 @@
 //! after every stateful case and at the end; after a stateful case it checks that the valid
 //! token still passes, and marks what follows as contaminated if it does not.
 
+pub(crate) mod audit;
 mod dpop;
 mod issuers;
 mod judge;

@@ -59,6 +59,39 @@ impl Ctx<'_> {
             .await
     }
 
+    /// Sends one request to an operation of the route audit: its method, its filled path and
+    /// query (`target`), its JSON body. Under `--dpop required`, a `Bearer` value goes as
+    /// `DPoP` with a fresh proof for this method and URL (without the query, RFC 9449 §4.2).
+    pub(super) async fn send_operation(
+        &self,
+        method: &str,
+        target: &str,
+        body: Option<&serde_json::Value>,
+        authorization: &[String],
+    ) -> Exchange {
+        let url = format!("{}{target}", self.api);
+        let line = format!("{method} {target}");
+        let Ok(verb) = reqwest::Method::from_bytes(method.as_bytes()) else {
+            return Exchange {
+                request: line,
+                error: Some(format!("{method:?} is no HTTP method")),
+                ..Exchange::default()
+            };
+        };
+        let mut request = self.http.request(verb, &url);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if self.profile.dpop != Dpop::Required || authorization.is_empty() {
+            return self.send_built(request, &line, authorization, &[]).await;
+        }
+        let authorization: Vec<String> = authorization.iter().map(|v| as_dpop(v)).collect();
+        let htu = url.split(['?', '#']).next().unwrap_or(&url).to_owned();
+        let proof = self.proof(method, &htu, credential(&authorization[0]));
+        self.send_proved(request, &line, &authorization, &[], Some(&proof))
+            .await
+    }
+
     /// A valid proof of the suite's key for `method` and `url`, with `ath` of `token`.
     pub(super) fn proof(&self, method: &str, url: &str, token: &str) -> DpopProof {
         DpopProof::new(&self.dpop_key, method, url).ath(token)

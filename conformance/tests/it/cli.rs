@@ -64,7 +64,11 @@ fn list_prints_every_case_or_the_selected_ones() {
     let out = conformance(&["--list", "--only", "rot-"], &[]);
     let text = String::from_utf8(out.stdout).unwrap();
     let ids: Vec<&str> = text.lines().filter_map(|l| l.split(' ').next()).collect();
-    assert_eq!(ids, ["rot-add", "rot-lag", "rot-remove", "3"], "{text}");
+    assert_eq!(
+        ids,
+        ["rot-add", "rot-lag", "rot-remove", "rot-revoke", "4"],
+        "{text}"
+    );
     assert!(
         text.contains("JWKS"),
         "categories as the catalogue spells them: {text}"
@@ -432,5 +436,42 @@ fn exec_takes_a_command_line_and_kills_an_api_that_ignores_sigterm() {
     );
     // It got its grace period, not much more.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--openapi FILE` audits every operation of the document, and the catalogue runs on the
+/// operations it picks (a public GET, a GET one scope opens); the JSON outcomes carry the
+/// operation. A routes table that cannot be used is exit 2 naming its place.
+#[test]
+fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../sample-api/openapi.json");
+    let out = conformance(&["--openapi", spec, "--only", "valid", "--json"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcomes = report["outcomes"].as_array().unwrap();
+    let routes: Vec<&serde_json::Value> = outcomes
+        .iter()
+        .filter(|o| o["category"] == "ROUTE")
+        .collect();
+    assert_eq!(routes.len(), 2 + 7 + 10, "{report:#}");
+    let missing = routes
+        .iter()
+        .find(|o| o["id"] == "GET /api/private-scoped :: scope read:messages missing")
+        .unwrap();
+    assert_eq!(missing["operation"], "GET /api/private-scoped");
+    assert_eq!(missing["verdict"], "pass");
+    assert_eq!(missing["exchanges"][0]["status"], 403);
+    let dir = std::env::temp_dir().join(format!("conformance-routes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = dir.join("routes.json");
+    std::fs::write(
+        &table,
+        r#"[{"method": "GET", "path": "/a", "scopes": "read"}]"#,
+    )
+    .unwrap();
+    let out = conformance(&["--routes", table.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("routes.json at line 1"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

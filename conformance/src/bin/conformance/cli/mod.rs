@@ -2,6 +2,7 @@
 //! set-up error.
 
 mod progress;
+mod routes;
 mod select;
 
 use clap::Parser;
@@ -161,6 +162,32 @@ pub struct Cli {
     /// prefix that matches no case is an error (exit 2).
     #[arg(long, env = "CONFORMANCE_ONLY", value_delimiter = ',')]
     only: Vec<String>,
+    /// Audit every operation of the API's OpenAPI 3.0 or 3.1 document (JSON or YAML): a file,
+    /// a URL, or a path on the API (`/openapi.json`, read once the API answers). Each
+    /// operation gets the tokens anyone could send, a valid token short of each scope it
+    /// needs, and exactly its scopes. The catalogue runs on a public GET and a GET one scope
+    /// opens, unless --public-path, --private-path or --scoped-path say otherwise.
+    #[arg(long, env = "CONFORMANCE_OPENAPI", conflicts_with = "routes")]
+    openapi: Option<String>,
+    /// Audit the operations of a routes table (JSON; for APIs without an OpenAPI document):
+    /// `[{"method": "GET", "path": "/orders/{id}", "scopes": ["read:orders"]}, {"method":
+    /// "GET", "path": "/health", "public": true}]` (see the README).
+    #[arg(long, env = "CONFORMANCE_ROUTES")]
+    routes: Option<PathBuf>,
+    /// With --openapi or --routes: only operations whose path template matches this glob
+    /// (`*` within a segment, `**` across); repeatable.
+    #[arg(long = "route-path")]
+    route_path: Vec<String>,
+    /// With --openapi: only operations with this tag; repeatable.
+    #[arg(long)]
+    tag: Vec<String>,
+    /// With --openapi or --routes: only operations with this method; repeatable.
+    #[arg(long)]
+    method: Vec<String>,
+    /// Never send an unsafe operation (POST, PUT, PATCH, DELETE) a request that may pass: its
+    /// exactly-its-scopes check is n/a. The audit is meant for a test instance.
+    #[arg(long)]
+    no_mutate: bool,
     /// Judge the run by this list of the cases it is expected to fail (one id a line, `#`
     /// comments, `?id` either way; a missing file is an empty list): exit 0 only when the
     /// failures are exactly these, 1 when one is new or gone. For snapshot-testing an API's
@@ -307,8 +334,19 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
 
 /// Runs, reports, and says whether snapshots changed (without `--update`).
 async fn main(cli: Cli) -> Result<(Report, bool), String> {
-    let profile = profile(&cli)?;
-    let chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
+    let mut profile = profile(&cli)?;
+    let source = routes::source(&cli)?;
+    let audit = conformance::AuditOptions {
+        mutate: !cli.no_mutate,
+    };
+    let mut operations = Vec::new();
+    let mut missing = Vec::new();
+    if let routes::Source::File(ops) = &source {
+        missing = routes::aim(&cli, &mut profile, ops);
+        operations = ops.clone();
+    }
+    let mut chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
+    chosen.retain(|c| routes::keeps(c, &missing));
     let terminal = std::io::stderr().is_terminal();
     let observer = move |event: conformance::RunEvent<'_>| progress::show(terminal, event);
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
@@ -329,8 +367,32 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
              key set {} s, as declared to the run (--jwks-cooldown and --jwks-ttl set both)",
             profile.jwks_cooldown_secs, profile.jwks_ttl_secs
         );
+        match &source {
+            // The demo audits sample-api from its own document, as it serves it.
+            routes::Source::None if cli.only.is_empty() => {
+                operations = conformance::routes::from_openapi(
+                    sample_api::OPENAPI,
+                    "sample-api's /openapi.json",
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            routes::Source::Url(at) if at.as_str() != "/openapi.json" => {
+                return Err(format!(
+                    "--openapi {at}: the embedded sample-api serves its document at /openapi.json"
+                ));
+            }
+            routes::Source::Url(_) => {
+                operations = conformance::routes::from_openapi(
+                    sample_api::OPENAPI,
+                    "sample-api's /openapi.json",
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            _ => {}
+        }
         conformance::Run::new(&profile)
             .cases(&chosen)
+            .routes(&operations, audit)
             .observed(&observer)
             .embedded()
             .await?
@@ -411,13 +473,20 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         };
         // Ctrl-C: put the tenant's state back (the driver does at the end of a run) and stop.
         let saved = tenant.state().await.ok();
+        if let routes::Source::Url(at) = &source {
+            let ops = routes::fetch(&cli, at, &api).await?;
+            missing = routes::aim(&cli, &mut profile, &ops);
+            operations = ops;
+            chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
+            chosen.retain(|c| routes::keeps(c, &missing));
+        }
         let target = Target {
             api,
             tenant: tenant.clone(),
             isolation,
         };
         let report = tokio::select! {
-            report = conformance::Run::new(&profile).cases(&chosen).observed(&observer).against(&target) => report,
+            report = conformance::Run::new(&profile).cases(&chosen).routes(&operations, audit).observed(&observer).against(&target) => report,
             // The run (and every fresh pair's API process in it) is dropped before this arm.
             signal = interrupted() => {
                 if let Some(state) = &saved {

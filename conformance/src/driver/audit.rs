@@ -1,0 +1,447 @@
+//! The route audit: every operation gets the tokens anyone could send (refused with 401), for
+//! each scope every alternative needs a valid token holding every other scope the API defines
+//! (403), the scope upper-cased and with a suffix (403), and exactly its scopes (let through).
+//! An answer is judged on authorization only: 401 or 403 is refused, any other answer below
+//! 500 let through (a 400, 404 or 422 came after authentication), a 5xx a robustness failure.
+
+use super::{Ctx, finished, minting};
+use crate::case::{Category, Expect, Severity, Threat};
+use crate::profile::{Profile, ScopeSource};
+use crate::report::Outcome;
+use crate::routes::{Access, Operation, all_scopes};
+use crate::verdict::{Exchange, Verdict};
+use crate::{Observer, RunEvent, Target};
+use mock_tenant::MintRequest;
+use mock_tenant::forge::DefectId;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+/// The rule every route outcome is judged by, said once in the report.
+pub const ROUTE_RULE: &str = "routes are judged on authorization only: 401 or 403 is refused; any other answer below 500 is let through (400, 404 and 422 come after authentication); a 5xx fails robustness";
+
+/// What the audit may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditOptions {
+    /// Send unsafe operations (POST, PUT, PATCH, DELETE) one request that may pass: exactly
+    /// their scopes (`--no-mutate` turns it off; the audit is meant for a test instance).
+    pub mutate: bool,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        Self { mutate: true }
+    }
+}
+
+/// What a correct API does with a check's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// 401: the token proves nothing (or there is none).
+    Refused,
+    /// 403: a valid token short of a scope (401 is tolerated).
+    Forbidden,
+    /// Not refused: a good token, or a public operation.
+    LetThrough,
+    /// Refused, or answered as the anonymous request is: a bad token on an operation that
+    /// allows anonymous calls must never get more than anonymity.
+    NoMoreThanAnonymous,
+}
+
+/// The token a check sends.
+#[derive(Debug, Clone)]
+enum Token {
+    None,
+    Raw(&'static str),
+    Minted {
+        defect: Option<DefectId>,
+        scopes: Vec<String>,
+    },
+}
+
+/// One check on one operation.
+struct Check {
+    name: String,
+    token: Token,
+    want: Want,
+    /// The request may change state if it passes.
+    may_mutate: bool,
+}
+
+/// The tokens anyone could make, each carrying every scope the API defines.
+const FORGED: &[(&str, DefectId)] = &[
+    ("expired token", DefectId::ExpPast),
+    ("token for another audience", DefectId::AudWrong),
+    ("unsigned token (alg none)", DefectId::AlgNone),
+    (
+        "token signed by a key the tenant never had",
+        DefectId::OtherTenantKeyUnderKid,
+    ),
+];
+
+/// The checks of one operation.
+fn checks(op: &Operation, every: &BTreeSet<String>) -> Vec<Check> {
+    let all: Vec<String> = every.iter().cloned().collect();
+    let check = |name: &str, token: Token, want: Want| Check {
+        name: name.to_owned(),
+        token,
+        want,
+        may_mutate: false,
+    };
+    let mut out = Vec::new();
+    match &op.access {
+        Access::Unsupported(_) => {}
+        Access::Public => {
+            out.push(Check {
+                may_mutate: op.is_unsafe(),
+                ..check("no token", Token::None, Want::LetThrough)
+            });
+            out.push(Check {
+                may_mutate: op.is_unsafe(),
+                ..check(
+                    "valid token",
+                    Token::Minted {
+                        defect: None,
+                        scopes: all.clone(),
+                    },
+                    Want::LetThrough,
+                )
+            });
+        }
+        Access::Optional(_) => {
+            out.push(Check {
+                may_mutate: op.is_unsafe(),
+                ..check("no token", Token::None, Want::LetThrough)
+            });
+            out.push(Check {
+                may_mutate: op.is_unsafe(),
+                ..check(
+                    "valid token",
+                    Token::Minted {
+                        defect: None,
+                        scopes: op.least_scopes(),
+                    },
+                    Want::LetThrough,
+                )
+            });
+            out.push(check(
+                "garbage token",
+                Token::Raw("garbage"),
+                Want::NoMoreThanAnonymous,
+            ));
+            for (name, defect) in FORGED {
+                out.push(check(
+                    name,
+                    Token::Minted {
+                        defect: Some(*defect),
+                        scopes: all.clone(),
+                    },
+                    Want::NoMoreThanAnonymous,
+                ));
+            }
+        }
+        Access::Required(_) => {
+            out.push(check("no token", Token::None, Want::Refused));
+            out.push(check("garbage token", Token::Raw("garbage"), Want::Refused));
+            for (name, defect) in FORGED {
+                out.push(check(
+                    name,
+                    Token::Minted {
+                        defect: Some(*defect),
+                        scopes: all.clone(),
+                    },
+                    Want::Refused,
+                ));
+            }
+            let least = op.least_scopes();
+            for scope in op.scopes_needed_by_all() {
+                let others: Vec<String> = all.iter().filter(|s| **s != scope).cloned().collect();
+                out.push(check(
+                    &format!("scope {scope} missing"),
+                    Token::Minted {
+                        defect: None,
+                        scopes: others,
+                    },
+                    Want::Forbidden,
+                ));
+                let with = |variant: String| -> Vec<String> {
+                    least
+                        .iter()
+                        .map(|s| {
+                            if *s == scope {
+                                variant.clone()
+                            } else {
+                                s.clone()
+                            }
+                        })
+                        .collect()
+                };
+                let upper = scope.to_uppercase();
+                if upper != scope {
+                    out.push(check(
+                        &format!("scope {scope} upper-cased"),
+                        Token::Minted {
+                            defect: None,
+                            scopes: with(upper),
+                        },
+                        Want::Forbidden,
+                    ));
+                }
+                out.push(check(
+                    &format!("scope {scope} with a suffix"),
+                    Token::Minted {
+                        defect: None,
+                        scopes: with(format!("{scope}_extended")),
+                    },
+                    Want::Forbidden,
+                ));
+            }
+            out.push(Check {
+                may_mutate: op.is_unsafe(),
+                ..check(
+                    "exactly its scopes",
+                    Token::Minted {
+                        defect: None,
+                        scopes: least,
+                    },
+                    Want::LetThrough,
+                )
+            });
+        }
+    }
+    out
+}
+
+/// Audits `operations` against `target`: one outcome per operation and check, in order.
+pub async fn audit(
+    target: &Target,
+    profile: &Profile,
+    operations: &[Operation],
+    options: AuditOptions,
+    observer: Observer<'_>,
+) -> Vec<Outcome> {
+    let dpop_key = mock_tenant::forge::DpopKey::fixture();
+    let tenant = minting(&target.tenant, profile, &dpop_key);
+    let ctx = Ctx::new(&target.api, &tenant, profile, observer, dpop_key, None).await;
+    let every = all_scopes(operations);
+    let plans: Vec<(usize, Vec<Check>)> = operations
+        .iter()
+        .enumerate()
+        .map(|(i, op)| (i, checks(op, &every)))
+        .collect();
+    let total = plans.iter().map(|(_, c)| c.len().max(1)).sum();
+    let mut index = 0;
+    let mut outcomes = Vec::new();
+    for (i, plan) in plans {
+        let op = &operations[i];
+        if let Access::Unsupported(why) = &op.access {
+            let outcome = outcome(
+                op,
+                "not audited",
+                Want::LetThrough,
+                Verdict::NotApplicable,
+                format!("{why}: the suite mints bearer tokens only"),
+                vec![],
+            );
+            finished(observer, index, total, &outcome, Instant::now());
+            outcomes.push(outcome);
+            index += 1;
+            continue;
+        }
+        let mut anonymous: Option<Exchange> = None;
+        let mut valid: Option<Exchange> = None;
+        for check in plan {
+            let started = Instant::now();
+            let id = format!("{} :: {}", op.label(), check.name);
+            observer(RunEvent::Started {
+                index,
+                total,
+                id: &id,
+            });
+            let result = if check.may_mutate && !options.mutate {
+                outcome(
+                    op,
+                    &check.name,
+                    check.want,
+                    Verdict::NotApplicable,
+                    "not sent under --no-mutate: it could change the API's data".into(),
+                    vec![],
+                )
+            } else {
+                let authorization = match token(&ctx, &check.token, profile).await {
+                    Ok(value) => value,
+                    Err(e) => {
+                        let o = outcome(
+                            op,
+                            &check.name,
+                            check.want,
+                            Verdict::FailRobustness,
+                            format!("the tenant could not mint the token: {e}"),
+                            vec![],
+                        );
+                        finished(observer, index, total, &o, started);
+                        outcomes.push(o);
+                        index += 1;
+                        continue;
+                    }
+                };
+                let exchange = ctx
+                    .send_operation(&op.method, &op.target, op.body.as_ref(), &authorization)
+                    .await;
+                if check.name == "no token" {
+                    anonymous = Some(exchange.clone());
+                }
+                if check.name == "valid token" {
+                    valid = Some(exchange.clone());
+                }
+                let (verdict, note) = judge(
+                    op,
+                    check.want,
+                    &exchange,
+                    profile,
+                    anonymous.as_ref(),
+                    valid.as_ref(),
+                );
+                outcome(op, &check.name, check.want, verdict, note, vec![exchange])
+            };
+            finished(observer, index, total, &result, started);
+            outcomes.push(result);
+            index += 1;
+        }
+    }
+    outcomes
+}
+
+/// The `Authorization` values of a check's token.
+async fn token(ctx: &Ctx<'_>, token: &Token, profile: &Profile) -> Result<Vec<String>, String> {
+    Ok(match token {
+        Token::None => vec![],
+        Token::Raw(value) => vec![format!("Bearer {value}")],
+        Token::Minted { defect, scopes } => {
+            let mut claims = serde_json::Map::new();
+            claims.insert("scope".into(), Value::String(scopes.join(" ")));
+            if profile.scope_source == ScopeSource::ScopeAndPermissions {
+                claims.insert("permissions".into(), json!(scopes));
+            }
+            let minted = ctx
+                .tenant
+                .mint_with(MintRequest {
+                    defect: defect.map(|d| d.name().to_owned()),
+                    claims,
+                    ..MintRequest::default()
+                })
+                .await?;
+            vec![format!("Bearer {minted}")]
+        }
+    })
+}
+
+/// The verdict of one answer, and why.
+fn judge(
+    op: &Operation,
+    want: Want,
+    exchange: &Exchange,
+    profile: &Profile,
+    anonymous: Option<&Exchange>,
+    valid: Option<&Exchange>,
+) -> (Verdict, String) {
+    let Some(status) = exchange.status else {
+        let error = exchange.error.as_deref().unwrap_or("no answer");
+        return (Verdict::FailRobustness, format!("no answer: {error}"));
+    };
+    if status >= 500 {
+        return (Verdict::FailRobustness, format!("{status}: a server error"));
+    }
+    let refused = matches!(status, 401 | 403);
+    let declared = match op.access {
+        Access::Public => "the document declares it public",
+        _ => "the document declares these scopes enough",
+    };
+    match want {
+        Want::Refused if status == 401 => (Verdict::Pass, "401".into()),
+        Want::Refused if status == 403 => (
+            Verdict::WarnConformance,
+            "403 where 401 is right: the token proves nothing (RFC 6750 §3.1)".into(),
+        ),
+        Want::Refused => (
+            Verdict::FailUnsafe,
+            format!("{status}: let through without a valid token"),
+        ),
+        Want::Forbidden if status == 403 => (Verdict::Pass, "403".into()),
+        Want::Forbidden if status == 401 && profile.require_challenge => (
+            Verdict::WarnConformance,
+            "401 where 403 insufficient_scope is right".into(),
+        ),
+        Want::Forbidden if status == 401 => (
+            Verdict::PassTolerated,
+            "401 for a missing scope (legacy)".into(),
+        ),
+        Want::Forbidden => (
+            Verdict::FailUnsafe,
+            format!("{status}: let through without the scope"),
+        ),
+        Want::LetThrough if refused => (
+            Verdict::FailFunctional,
+            format!("{status}: refused although {declared} (spec drift, or a wrong check)"),
+        ),
+        Want::LetThrough if matches!(status, 404 | 405) => (
+            Verdict::WarnConformance,
+            format!("{status} with a good request: is the operation there? (spec drift)"),
+        ),
+        Want::LetThrough if matches!(status, 400 | 422) => (
+            Verdict::Pass,
+            format!("{status}: let through, refused after authentication"),
+        ),
+        Want::LetThrough => (Verdict::Pass, format!("{status}")),
+        Want::NoMoreThanAnonymous if refused => {
+            (Verdict::Pass, format!("{status}: refused (RFC 6750 §3.1)"))
+        }
+        Want::NoMoreThanAnonymous => {
+            let same = |other: Option<&Exchange>| {
+                other.is_some_and(|o| o.status == exchange.status && o.body == exchange.body)
+            };
+            if same(valid) && !same(anonymous) {
+                (
+                    Verdict::FailUnsafe,
+                    format!("{status}: answered as the valid token is, not as an anonymous call"),
+                )
+            } else {
+                (
+                    Verdict::Pass,
+                    format!("{status}: treated as an anonymous call"),
+                )
+            }
+        }
+    }
+}
+
+fn outcome(
+    op: &Operation,
+    check: &str,
+    want: Want,
+    verdict: Verdict,
+    note: String,
+    exchanges: Vec<Exchange>,
+) -> Outcome {
+    let (severity, expect, threat) = match want {
+        Want::Refused => (Severity::Critical, Expect::Invalid, Threat::Anyone),
+        Want::Forbidden => (Severity::High, Expect::Scope, Threat::Client),
+        Want::LetThrough => (Severity::Medium, Expect::Ok, Threat::Client),
+        Want::NoMoreThanAnonymous => (Severity::High, Expect::Tolerated, Threat::Anyone),
+    };
+    Outcome {
+        id: format!("{} :: {check}", op.label()),
+        category: Category::Route,
+        severity,
+        source: "route".into(),
+        about: format!("{} to {}", check, op.label()),
+        expect,
+        threat,
+        verdict,
+        note,
+        exchanges,
+        contaminated_by: None,
+        advisories: vec![],
+        operation: Some(op.label()),
+    }
+}
