@@ -463,16 +463,17 @@ pub struct Case {
 }
 
 impl Case {
-    /// Everything the case says about itself: what it sends, why, and for a forge token the
+    /// Where the case names its advisories: what it sends and why, or for a forge token the
     /// defect's source (its spec section and advisories).
+    /// A forge token's advisories are its defect's own (`source`): the row's reason may name
+    /// a neighbour's advisory.
     pub(crate) fn text(&self) -> String {
-        let source = match self.recipe {
+        match self.recipe {
             Recipe::Token {
                 defect: Some(d), ..
-            } => d.defect().source,
-            _ => "",
-        };
-        format!("{source}\n{}\n{}", self.about, self.why)
+            } => d.defect().source.to_owned(),
+            _ => format!("{}\n{}", self.about, self.why),
+        }
     }
 
     /// The published advisories whose behaviour this case reproduces ([`crate::ADVISORIES`]),

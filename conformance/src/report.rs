@@ -97,6 +97,10 @@ pub struct Report {
     /// parallel with the other cases ([`Isolation`](crate::Isolation)); then `waited_ms` is the
     /// longest chain of waits on any one pair.
     pub isolated: bool,
+    /// Where the catalogue ran when the route audit chose its paths
+    /// ([`crate::routes::Aimed::describe`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue_on: Option<String>,
 }
 
 /// Now, as RFC 3339 in UTC, to the second.
@@ -180,6 +184,9 @@ impl Report {
             format!("\x1b[{code}m{text}\x1b[0m")
         };
         let mut out = format!("conformance: {} (profile {})\n", self.target, self.profile);
+        if let Some(on) = &self.catalogue_on {
+            let _ = writeln!(out, "{on}");
+        }
         if let Some(case) = &self.contaminated_by {
             let later = self
                 .outcomes

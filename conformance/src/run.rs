@@ -74,24 +74,41 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Runs against an API and tenant that are already running.
+    /// Runs against an API and tenant that are already running: the route audit first, if
+    /// there are routes, then the cases (on the operations the audit found open, under
+    /// [`AuditOptions::aim`]).
     pub async fn against(self, target: &Target) -> Report {
-        let cases = self
-            .cases
-            .unwrap_or_else(|| crate::cases_for(&self.profile));
-        let mut report =
-            crate::driver::run_cases(target, &self.profile, &cases, self.observer).await;
+        let mut profile = self.profile;
+        let mut cases = self.cases.unwrap_or_else(|| crate::cases_for(&profile));
+        let mut routed = Vec::new();
+        let mut aimed = None;
         if !self.routes.is_empty() {
-            let outcomes = crate::driver::audit::audit(
+            routed = crate::driver::audit::audit(
                 target,
-                &self.profile,
+                &profile,
                 &self.routes,
                 self.audit,
                 self.observer,
             )
             .await;
-            report.outcomes.extend(outcomes);
+            if self.audit.aim {
+                let open = |op: &Operation| {
+                    let id = format!("{} :: exactly its scopes", op.label());
+                    routed.iter().any(|o| {
+                        o.id == id
+                            && o.exchanges
+                                .iter()
+                                .any(|e| e.status.is_some_and(|s| (200..300).contains(&s)))
+                    })
+                };
+                let found = crate::routes::aim(&mut profile, &self.routes, open);
+                cases.retain(|c| found.keeps(c));
+                aimed = Some(found.describe(&profile));
+            }
         }
+        let mut report = crate::driver::run_cases(target, &profile, &cases, self.observer).await;
+        report.outcomes.extend(routed);
+        report.catalogue_on = aimed;
         report
     }
 

@@ -26,11 +26,17 @@ pub struct AuditOptions {
     /// Send unsafe operations (POST, PUT, PATCH, DELETE) one request that may pass: exactly
     /// their scopes (`--no-mutate` turns it off; the audit is meant for a test instance).
     pub mutate: bool,
+    /// Run the catalogue on operations of the routes ([`crate::routes::aim`]) instead of the
+    /// profile's paths: true when no path was given.
+    pub aim: bool,
 }
 
 impl Default for AuditOptions {
     fn default() -> Self {
-        Self { mutate: true }
+        Self {
+            mutate: true,
+            aim: false,
+        }
     }
 }
 
@@ -250,6 +256,7 @@ pub async fn audit(
         }
         let mut anonymous: Option<Exchange> = None;
         let mut valid: Option<Exchange> = None;
+        let mut done: Vec<(Outcome, Instant, usize)> = Vec::new();
         for check in plan {
             let started = Instant::now();
             let id = format!("{} :: {}", op.label(), check.name);
@@ -268,48 +275,69 @@ pub async fn audit(
                     vec![],
                 )
             } else {
-                let authorization = match token(&ctx, &check.token, profile).await {
-                    Ok(value) => value,
-                    Err(e) => {
-                        let o = outcome(
+                match token(&ctx, &check.token, profile).await {
+                    Err(e) => outcome(
+                        op,
+                        &check.name,
+                        check.want,
+                        Verdict::FailRobustness,
+                        format!("the tenant could not mint the token: {e}"),
+                        vec![],
+                    ),
+                    Ok(authorization) => {
+                        let exchange = ctx
+                            .send_operation(
+                                &op.method,
+                                &op.target,
+                                op.body.as_ref(),
+                                &authorization,
+                            )
+                            .await;
+                        if check.name == "no token" {
+                            anonymous = Some(exchange.clone());
+                        }
+                        if check.name == "valid token" {
+                            valid = Some(exchange.clone());
+                        }
+                        let (verdict, note) = judge(
                             op,
-                            &check.name,
                             check.want,
-                            Verdict::FailRobustness,
-                            format!("the tenant could not mint the token: {e}"),
-                            vec![],
+                            &exchange,
+                            profile,
+                            anonymous.as_ref(),
+                            valid.as_ref(),
                         );
-                        finished(observer, index, total, &o, started);
-                        outcomes.push(o);
-                        index += 1;
-                        continue;
+                        outcome(op, &check.name, check.want, verdict, note, vec![exchange])
                     }
-                };
-                let exchange = ctx
-                    .send_operation(&op.method, &op.target, op.body.as_ref(), &authorization)
-                    .await;
-                if check.name == "no token" {
-                    anonymous = Some(exchange.clone());
                 }
-                if check.name == "valid token" {
-                    valid = Some(exchange.clone());
-                }
-                let (verdict, note) = judge(
-                    op,
-                    check.want,
-                    &exchange,
-                    profile,
-                    anonymous.as_ref(),
-                    valid.as_ref(),
-                );
-                outcome(op, &check.name, check.want, verdict, note, vec![exchange])
             };
-            finished(observer, index, total, &result, started);
-            outcomes.push(result);
+            done.push((result, started, index));
             index += 1;
+        }
+        missing_operation(&mut done);
+        for (outcome, started, at) in done {
+            finished(observer, at, total, &outcome, started);
+            outcomes.push(outcome);
         }
     }
     outcomes
+}
+
+/// An operation that answered every request the same 404 or 405 is not there: each of its
+/// checks is spec drift (a warning), not a token let through.
+fn missing_operation(done: &mut [(Outcome, Instant, usize)]) {
+    let statuses: BTreeSet<Option<u16>> = done
+        .iter()
+        .flat_map(|(o, ..)| o.exchanges.iter().map(|e| e.status))
+        .collect();
+    let gone = match statuses.iter().collect::<Vec<_>>().as_slice() {
+        [Some(status)] if matches!(status, 404 | 405) => *status,
+        _ => return,
+    };
+    for (outcome, ..) in done.iter_mut().filter(|(o, ..)| !o.exchanges.is_empty()) {
+        outcome.verdict = Verdict::WarnConformance;
+        outcome.note = format!("{gone} to every request: the operation is not there (spec drift)");
+    }
 }
 
 /// The `Authorization` values of a check's token.
@@ -384,13 +412,23 @@ fn judge(
             Verdict::FailFunctional,
             format!("{status}: refused although {declared} (spec drift, or a wrong check)"),
         ),
-        Want::LetThrough if matches!(status, 404 | 405) => (
-            Verdict::WarnConformance,
-            format!("{status} with a good request: is the operation there? (spec drift)"),
-        ),
-        Want::LetThrough if matches!(status, 400 | 422) => (
+        // Not there at all: the request without a token got the same 404 or 405 (a guarded
+        // route that exists answers it 401).
+        Want::LetThrough
+            if matches!(status, 404 | 405)
+                && !matches!(op.access, Access::Public)
+                && anonymous.is_some_and(|a| a.status == Some(status)) =>
+        {
+            (
+                Verdict::WarnConformance,
+                format!(
+                    "{status} with and without a token: the operation is not there (spec drift)"
+                ),
+            )
+        }
+        Want::LetThrough if matches!(status, 400 | 404 | 405 | 422) => (
             Verdict::Pass,
-            format!("{status}: let through, refused after authentication"),
+            format!("{status}: let through, answered after authentication"),
         ),
         Want::LetThrough => (Verdict::Pass, format!("{status}")),
         Want::NoMoreThanAnonymous if refused => {

@@ -275,6 +275,7 @@ pub async fn run_cases(
         waited_ms: waited.as_millis() as u64,
         contaminated_by,
         isolated: target.isolation.is_some(),
+        catalogue_on: None,
     }
 }
 

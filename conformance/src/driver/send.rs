@@ -51,10 +51,12 @@ impl Ctx<'_> {
             .first()
             .is_some_and(|v| v.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("bearer")));
         let authorization: Vec<String> = authorization.iter().map(|v| as_dpop(v)).collect();
+        // `htu` is the URL without its query (RFC 9449 §4.2).
+        let htu = url.split(['?', '#']).next().unwrap_or(&url);
         let proof = authorization
             .first()
             .filter(|_| converted)
-            .map(|value| self.proof("GET", &url, credential(value)));
+            .map(|value| self.proof("GET", htu, credential(value)));
         self.send_proved(request, &line, &authorization, extra, proof.as_ref())
             .await
     }
@@ -182,11 +184,13 @@ impl Ctx<'_> {
     pub(super) async fn send_transport(&self, transport: Transport, token: &str) -> Exchange {
         let path = self.path(Endpoint::Private).to_owned();
         let url = format!("{}{path}", self.api);
+        // A path of the route audit may carry its own query already.
+        let sep = if path.contains('?') { '&' } else { '?' };
         let query = format!("access_token={token}");
         let (request, shown, auth) = match transport {
             Transport::Query => (
-                self.http.get(format!("{url}?{query}")),
-                format!("GET {path}?access_token=T0"),
+                self.http.get(format!("{url}{sep}{query}")),
+                format!("GET {path}{sep}access_token=T0"),
                 vec![],
             ),
             Transport::Form => (
@@ -206,8 +210,8 @@ impl Ctx<'_> {
                 vec![],
             ),
             Transport::HeaderAndQuery => (
-                self.http.get(format!("{url}?{query}")),
-                format!("GET {path}?access_token=T0"),
+                self.http.get(format!("{url}{sep}{query}")),
+                format!("GET {path}{sep}access_token=T0"),
                 vec![format!("Bearer {token}")],
             ),
         };

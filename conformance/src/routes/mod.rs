@@ -3,10 +3,12 @@
 //! The route audit (`Run::routes`) sends every operation tokens only the issuer can mint:
 //! valid ones short of exactly one scope, and the forgeries anyone can make.
 
+mod aim;
 mod fill;
 mod openapi;
 mod table;
 
+pub use aim::{Aimed, aim};
 pub use openapi::from_openapi;
 pub use table::from_table;
 

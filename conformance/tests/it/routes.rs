@@ -421,7 +421,11 @@ async fn each_route_flaw_fails_exactly_its_operations_checks() {
 
 #[tokio::test]
 async fn no_mutate_sends_unsafe_operations_only_requests_that_must_be_refused() {
-    let report = audit(None, AuditOptions { mutate: false }).await;
+    let options = AuditOptions {
+        mutate: false,
+        ..AuditOptions::default()
+    };
+    let report = audit(None, options).await;
     for label in ["POST /orders", "PUT /orders/{id}", "DELETE /orders/{id}"] {
         let o = report
             .outcome(&format!("{label} :: exactly its scopes"))
@@ -435,5 +439,77 @@ async fn no_mutate_sends_unsafe_operations_only_requests_that_must_be_refused() 
             .unwrap()
             .verdict,
         Verdict::Pass
+    );
+}
+
+#[tokio::test]
+async fn an_operation_the_api_lacks_is_spec_drift_not_a_token_let_through() {
+    let tenant = MockTenant::start().await;
+    let (url, _stop) = start(&tenant, None).await;
+    let spec = SPEC.replace(
+        "  /feed:",
+        "  /refunds/{id}:\n    get: {responses: {'200': {description: r}}}\n  /feed:",
+    );
+    let ops = from_openapi(&spec, "orders.yaml").unwrap();
+    let target = Target::new(url, crate::tenant_of(&tenant));
+    let report = Run::new(&crate::profile())
+        .cases(&[])
+        .routes(&ops, AuditOptions::default())
+        .against(&target)
+        .await;
+    let text = report.to_text(false, true);
+    assert_eq!(report.failed(), 0, "{text}");
+    let refunds: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.operation.as_deref() == Some("GET /refunds/{id}"))
+        .collect();
+    assert_eq!(refunds.len(), 10, "{text}");
+    for o in refunds {
+        assert_eq!(o.verdict, Verdict::WarnConformance, "{text}");
+        assert!(o.note.contains("not there (spec drift)"), "{}", o.note);
+    }
+}
+
+/// With `aim`, the catalogue runs on the operations the audit found open: the public GET, and
+/// a GET one scope opens that answered 2xx (here `GET /orders/{id}`, the only one).
+#[tokio::test]
+async fn aimed_the_catalogue_runs_on_operations_the_audit_found_open() {
+    let tenant = MockTenant::start().await;
+    let (url, _stop) = start(&tenant, None).await;
+    let target = Target::new(url, crate::tenant_of(&tenant));
+    let only: Vec<conformance::Case> = conformance::cases()
+        .into_iter()
+        .filter(|c| {
+            ["valid", "valid-scoped", "public-open", "scope-missing"].contains(&c.id.as_str())
+        })
+        .collect();
+    let options = AuditOptions {
+        aim: true,
+        ..AuditOptions::default()
+    };
+    let report = Run::new(&crate::profile())
+        .cases(&only)
+        .routes(&operations(), options)
+        .against(&target)
+        .await;
+    let text = report.to_text(false, true);
+    assert_eq!(report.failed(), 0, "{text}");
+    assert_eq!(
+        report.catalogue_on.as_deref(),
+        Some("the catalogue ran on GET /orders/{id} (/orders/7, scope read:orders)"),
+        "{text}"
+    );
+    for id in ["valid", "valid-scoped", "public-open", "scope-missing"] {
+        let o = report.outcome(id).unwrap();
+        // The test API sends no challenge with its 403: tolerated by the quickstart profile.
+        assert!(o.verdict <= Verdict::PassTolerated, "{text}");
+    }
+    assert_eq!(
+        report.outcome("valid").unwrap().exchanges[0]
+            .request
+            .split(' ')
+            .nth(1),
+        Some("/orders/7")
     );
 }

@@ -334,19 +334,18 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
 
 /// Runs, reports, and says whether snapshots changed (without `--update`).
 async fn main(cli: Cli) -> Result<(Report, bool), String> {
-    let mut profile = profile(&cli)?;
+    let profile = profile(&cli)?;
     let source = routes::source(&cli)?;
-    let audit = conformance::AuditOptions {
+    // With routes and no path given, the catalogue runs on operations the audit found open.
+    let mut audit = conformance::AuditOptions {
         mutate: !cli.no_mutate,
+        aim: cli.public_path.is_none() && cli.private_path.is_none() && cli.scoped_path.is_none(),
     };
     let mut operations = Vec::new();
-    let mut missing = Vec::new();
     if let routes::Source::File(ops) = &source {
-        missing = routes::aim(&cli, &mut profile, ops);
         operations = ops.clone();
     }
-    let mut chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
-    chosen.retain(|c| routes::keeps(c, &missing));
+    let chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
     let terminal = std::io::stderr().is_terminal();
     let observer = move |event: conformance::RunEvent<'_>| progress::show(terminal, event);
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
@@ -375,6 +374,8 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
                     "sample-api's /openapi.json",
                 )
                 .map_err(|e| e.to_string())?;
+                // The catalogue's paths are sample-api's already.
+                audit.aim = false;
             }
             routes::Source::Url(at) if at.as_str() != "/openapi.json" => {
                 return Err(format!(
@@ -474,11 +475,7 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         // Ctrl-C: put the tenant's state back (the driver does at the end of a run) and stop.
         let saved = tenant.state().await.ok();
         if let routes::Source::Url(at) = &source {
-            let ops = routes::fetch(&cli, at, &api).await?;
-            missing = routes::aim(&cli, &mut profile, &ops);
-            operations = ops;
-            chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
-            chosen.retain(|c| routes::keeps(c, &missing));
+            operations = routes::fetch(&cli, at, &api).await?;
         }
         let target = Target {
             api,

@@ -1,9 +1,7 @@
-//! `--openapi` and `--routes`: the operations to audit, and the representative operation the
-//! catalogue runs on when no path was given.
+//! `--openapi` and `--routes`: the operations to audit.
 
 use super::Cli;
-use conformance::routes::{Access, Operation, RouteFilter, from_openapi, from_table};
-use conformance::{Case, Endpoint, Profile};
+use conformance::routes::{Operation, RouteFilter, from_openapi, from_table};
 
 /// Where the operations come from.
 pub(super) enum Source {
@@ -88,56 +86,4 @@ fn filtered(ops: Vec<Operation>, filter: &RouteFilter) -> Result<Vec<Operation>,
         ));
     }
     Ok(kept)
-}
-
-/// Points the catalogue at representative operations when the command line named no path:
-/// a public GET for the public cases, and a GET that one scope opens for the token and scope
-/// cases (its path is then the private and the scoped path, its scope the scope). Returns the
-/// endpoints it found no operation for, whose cases are left out.
-pub(super) fn aim(cli: &Cli, profile: &mut Profile, ops: &[Operation]) -> Vec<Endpoint> {
-    if cli.public_path.is_some() || cli.private_path.is_some() || cli.scoped_path.is_some() {
-        return Vec::new();
-    }
-    let mut missing = Vec::new();
-    let gets = || ops.iter().filter(|op| op.method == "GET");
-    match gets().find(|op| op.access == Access::Public) {
-        Some(op) => profile.public_path = op.target.clone(),
-        None => missing.push(Endpoint::Public),
-    }
-    let scoped =
-        gets().find(|op| matches!(op.access, Access::Required(_)) && op.least_scopes().len() == 1);
-    match scoped {
-        Some(op) => {
-            profile.private_path = op.target.clone();
-            profile.scoped_path = op.target.clone();
-            if cli.scope.is_none() {
-                profile.scope = op.least_scopes()[0].clone();
-            }
-        }
-        None => {
-            missing.push(Endpoint::Private);
-            missing.push(Endpoint::Scoped);
-        }
-    }
-    if !missing.is_empty() {
-        eprintln!(
-            "# the catalogue skips its cases on {missing:?}: no {} among the operations \
-             (give --public-path, --private-path and --scoped-path to choose)",
-            if missing.contains(&Endpoint::Private) {
-                "GET that one scope opens"
-            } else {
-                "public GET"
-            }
-        );
-    }
-    missing
-}
-
-/// Whether a case runs, given the endpoints without an operation.
-pub(super) fn keeps(case: &Case, missing: &[Endpoint]) -> bool {
-    if missing.contains(&Endpoint::Private) {
-        // Every other case sends the valid token to the private path too.
-        return false;
-    }
-    case.endpoint().is_none_or(|e| !missing.contains(&e))
 }
