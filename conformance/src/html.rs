@@ -80,6 +80,7 @@ pub fn to_html(report: &Report) -> String {
         }
         out.push_str("</table>");
     }
+    routes_matrix(report, &mut out);
     out.push_str("<h2>Cases</h2><table><tr><th>verdict</th><th>case</th><th>category</th><th>severity</th><th>what was sent</th><th>the answer</th></tr>");
     let mut sorted: Vec<_> = report.outcomes.iter().collect();
     sorted.sort_by_key(|o| std::cmp::Reverse(o.verdict));
@@ -120,4 +121,62 @@ pub fn to_html(report: &Report) -> String {
     }
     out.push_str("</table></body></html>\n");
     out
+}
+
+/// The route audit as a matrix: one row per operation, one column per check, each cell the
+/// verdict (its note on hover).
+fn routes_matrix(report: &Report, out: &mut String) {
+    let routed: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.operation.is_some())
+        .collect();
+    if routed.is_empty() {
+        return;
+    }
+    let check = |id: &str| id.split(" :: ").nth(1).unwrap_or("").to_owned();
+    // Columns in the order the checks were first run; scope checks keep their scope's name.
+    let mut columns: Vec<String> = Vec::new();
+    let mut operations: Vec<&str> = Vec::new();
+    for o in &routed {
+        let c = check(&o.id);
+        if !columns.contains(&c) {
+            columns.push(c);
+        }
+        let op = o.operation.as_deref().unwrap_or("");
+        if !operations.contains(&op) {
+            operations.push(op);
+        }
+    }
+    let _ = write!(
+        out,
+        "<h2>Routes</h2><p>{}</p><table><tr><th>operation</th>",
+        escape(crate::ROUTE_RULE)
+    );
+    for c in &columns {
+        let _ = write!(out, "<th><small>{}</small></th>", escape(c));
+    }
+    out.push_str("</tr>");
+    for op in operations {
+        let _ = write!(out, "<tr><td><b>{}</b></td>", escape(op));
+        for c in &columns {
+            match routed
+                .iter()
+                .find(|o| o.operation.as_deref() == Some(op) && check(&o.id) == *c)
+            {
+                Some(o) => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"{}\" title=\"{}\">{}</td>",
+                        class(o.verdict),
+                        escape(&o.note),
+                        o.verdict.label()
+                    );
+                }
+                None => out.push_str("<td></td>"),
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
 }

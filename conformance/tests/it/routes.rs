@@ -308,6 +308,15 @@ async fn the_correct_orders_api_passes_every_check_of_every_operation() {
     assert_eq!(of("GET /health"), 2, "{text}");
     assert_eq!(of("GET /feed"), 2 + 5, "{text}");
     assert!(text.contains(conformance::ROUTE_RULE), "{text}");
+    // The HTML report's matrix: a row per operation, a column per check.
+    let html = conformance::to_html(&report);
+    let matrix = &html[html.find("<h2>Routes</h2>").expect("a routes matrix")..];
+    assert!(
+        matrix.contains("<td><b>GET /orders/{id}</b></td>"),
+        "{matrix}"
+    );
+    assert!(matrix.contains("<th><small>scope read:orders missing</small></th>"));
+    assert_eq!(matrix.matches("<tr><td><b>").count(), 6);
     let put = report
         .outcome("PUT /orders/{id} :: scope write:orders missing")
         .unwrap();
