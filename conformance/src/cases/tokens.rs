@@ -43,6 +43,8 @@ const TIME: &[TimeRow] = &[
     TimeRow { defect: DefectId::ExpTypeArray, policy: Policy::Expiry, knob: Some(Knob::ExpRequired) },
     TimeRow { defect: DefectId::ExpTypeStringPast, policy: Policy::Expiry, knob: Some(Knob::Leeway { late_secs: 3600 }) },
     TimeRow { defect: DefectId::ExpTypeExponentPast, policy: Policy::Expiry, knob: Some(Knob::Leeway { late_secs: YEARS }) },
+    TimeRow { defect: DefectId::ExpTypeNegative, policy: Policy::Expiry, knob: Some(Knob::Leeway { late_secs: YEARS }) },
+    TimeRow { defect: DefectId::ExpTypeNegativeZero, policy: Policy::Expiry, knob: Some(Knob::Leeway { late_secs: YEARS }) },
     TimeRow { defect: DefectId::NbfFuture, policy: Policy::NotBefore, knob: None },
     TimeRow { defect: DefectId::NbfFutureString, policy: Policy::NotBefore, knob: None },
     TimeRow { defect: DefectId::NbfFuture3s, policy: Policy::NotBefore, knob: None },

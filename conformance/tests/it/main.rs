@@ -416,6 +416,9 @@ const CRASHES: &[(Trigger, &str, &[&str])] = &[
     (Trigger::ExpNow, "exp-past-1s", &["exp-past"]),
     (Trigger::ExpNow, "exp-past-now", &["exp-past"]),
     (Trigger::NbfSoon, "nbf-future-3s", &["nbf-future"]),
+    (Trigger::FarExp, "exp-type-year-10000", &["exp-type"]),
+    (Trigger::FarExp, "exp-type-2-pow-53", &["exp-type"]),
+    (Trigger::FarExp, "exp-type-2-pow-63", &["exp-type"]),
 ];
 
 #[tokio::test]

@@ -198,7 +198,31 @@ fn without_claim(b: TokenBuilder, claim: &str) -> TokenBuilder {
     b.without_claim(claim)
 }
 
-/// The valid payload as JSON text with `extra` spliced in before the closing brace.
+/// `text` with the first letter that has a Cyrillic look-alike swapped for it (after the
+/// scheme, so a URL keeps `https://`).
+fn homoglyph(text: &str) -> String {
+    const LOOKALIKE: &[(char, char)] = &[
+        ('o', 'о'),
+        ('a', 'а'),
+        ('e', 'е'),
+        ('c', 'с'),
+        ('p', 'р'),
+        ('x', 'х'),
+        ('y', 'у'),
+    ];
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let (head, tail) = text.split_at(start);
+    match tail.char_indices().find_map(|(i, c)| {
+        LOOKALIKE
+            .iter()
+            .find(|(l, _)| *l == c)
+            .map(|(_, r)| (i, *r))
+    }) {
+        Some((i, r)) => format!("{head}{}{r}{}", &tail[..i], &tail[i + 1..]),
+        None => format!("{text}\u{0430}"),
+    }
+}
+
 /// CVE-2022-39227's polyglot, as the advisory's fix tests it (python_jwt's
 /// `test/vulnerability_vows.py`): the genuine token as flattened JWS JSON, behind a first member
 /// named `"  header.claims."` whose claims are the genuine ones edited by `edit`, unsigned.
@@ -215,6 +239,7 @@ fn polyglot(token: &str, edit: impl FnOnce(&mut Value)) -> String {
     )
 }
 
+/// The valid payload as JSON text with `extra` spliced in before the closing brace.
 fn payload_with(b: &TokenBuilder, extra: &str) -> Vec<u8> {
     let text = Value::Object(b.claims().clone()).to_string();
     format!("{},{extra}}}", &text[..text.len() - 1]).into_bytes()
@@ -339,6 +364,8 @@ defects! {
     defect!(AlgNoneWithSig, "alg-none-with-sig", AlgNone, Refuse, [Algorithm], "CVE-2026-28802", "`alg: none` keeping the original RS256 signature", |b| b.alg("none")),
     defect!(AlgNoneNoKid, "alg-none-no-kid", AlgNone, Refuse, [Algorithm, Key], "jwt-scanner", "`alg: none` without a `kid`", |b| alg_none(b, "none").without_header("kid")),
     defect!(HsPubkeyPem, "hs-pubkey-pem", HsPubkey, Refuse, [Algorithm], "CVE-2016-10555; jwt_tool -X k", "HS256 keyed with the tenant's public key as SPKI PEM (key confusion)", |b| hs(b, 256, PublicKeyEncoding::SpkiPem)),
+    defect!(HsPubkeyPemAlgLower, "hs-pubkey-pem-alg-lower", HsPubkey, Refuse, [Algorithm], "RFC 8725bis §3.1 (alg read case-insensitively)", "HS256 keyed with the tenant's public key (SPKI PEM), its `alg` written `hs256`: a verifier that upper-cases `alg` before its allow-list or its dispatch lets it through", |b| hs(b, 256, PublicKeyEncoding::SpkiPem).alg("hs256")),
+    defect!(HsPubkeyPemAlgMixed, "hs-pubkey-pem-alg-mixed", HsPubkey, Refuse, [Algorithm], "RFC 8725bis §3.1 (alg read case-insensitively)", "the same, `alg: Hs256`", |b| hs(b, 256, PublicKeyEncoding::SpkiPem).alg("Hs256")),
     defect!(HsPubkeyPemNoNewline, "hs-pubkey-pem-no-newline", HsPubkey, Refuse, [Algorithm], "CVE-2022-29217", "HS256 keyed with the SPKI PEM without its final newline", |b| hs(b, 256, PublicKeyEncoding::SpkiPemNoNewline)),
     defect!(HsPubkeyPemLeadingSpace, "hs-pubkey-pem-leading-space", HsPubkey, Refuse, [Algorithm], "CVE-2026-34950", "HS256 keyed with the SPKI PEM after leading whitespace", |b| hs(b, 256, PublicKeyEncoding::SpkiPemLeadingSpace)),
     defect!(HsPubkeyPkcs1, "hs-pubkey-pkcs1", HsPubkey, Refuse, [Algorithm], "CVE-2017-11424", "HS256 keyed with the public key as PKCS#1 PEM", |b| hs(b, 256, PublicKeyEncoding::Pkcs1Pem)),
@@ -379,6 +406,7 @@ defects! {
     defect!(AlgGarbageMissing, "alg-garbage-missing", AlgGarbage, Refuse, [Algorithm], "RFC 7515 §4.1.1", "no `alg` in the header (RS256 signature)", |b| b.without_header("alg")),
     defect!(AlgGarbageEmpty, "alg-garbage-empty", AlgGarbage, Refuse, [Algorithm], "RFC 8725 §3.1", "`alg: \"\"`", |b| b.alg("")),
     defect!(AlgGarbageLowercase, "alg-garbage-lowercase", AlgGarbage, Refuse, [Algorithm], "RFC 7515 §4.1.1 (case-sensitive)", "`alg: rs256`", |b| b.alg("rs256")),
+    defect!(AlgGarbageMixedCase, "alg-garbage-mixed-case", AlgGarbage, Refuse, [Algorithm], "RFC 7515 §4.1.1 (case-sensitive); RFC 8725bis §3.1", "`alg: Rs256` (the tenant's RS256 signature): `alg` compared ignoring case", |b| b.alg("Rs256")),
     defect!(AlgGarbageTrailingSpace, "alg-garbage-trailing-space", AlgGarbage, Refuse, [Algorithm], "RFC 8725 §3.1", "`alg: \"RS256 \"`", |b| b.alg("RS256 ")),
     defect!(AlgGarbageNul, "alg-garbage-nul", AlgGarbage, Refuse, [Algorithm], "RFC 8725 §3.1", "`alg: \"HS256\\u0000\"`", |b| b.alg("HS256\u{0}")),
     defect!(AlgGarbageNumber, "alg-garbage-number", AlgGarbage, Refuse, [Algorithm], "RFC 7515 §4.1.1", "`alg: 123`", |b| b.header("alg", 123)),
@@ -430,6 +458,11 @@ defects! {
     defect!(ExpTypeStringPast, "exp-type-string-past", ExpType, Refuse, [Expiry], "RFC 7519 §2; CVE-2026-25537", "`exp` as a string of an hour ago: a verifier that treats an unparsable `exp` as absent accepts it", |b| { let exp = in_seconds(&b, -3600).to_string(); b.claim("exp", exp) }),
     defect!(ExpTypeExponentPast, "exp-type-exponent-past", ExpType, Refuse, [Expiry], "RFC 7519 §2; RFC 8259 §6", "`exp` in exponent form of an expired instant (`1.6e9`, raw payload): a number all the same", |b| { let b = b.without_claim("exp"); let p = payload_with(&b, "\"exp\":1.6e9"); b.raw_payload(p) }),
     defect!(ExpTypeFloat, "exp-type-float", ExpType, Accept, [], "RFC 7519 §2 (fractions allowed)", "`exp` as a float an hour ahead: legal", |b| { let exp = in_seconds(&b, 3600) as f64 + 0.5; b.claim("exp", exp) }),
+    defect!(ExpTypeYear10000, "exp-type-year-10000", ExpType, Tolerated, [], "RFC 7519 §2; RFC 8725bis (extreme NumericDates)", "`exp: 253402300800`, the year 10000: a date past what many time types hold; never a 5xx", |b| b.claim("exp", 253_402_300_800_i64)),
+    defect!(ExpTypeTwoPow53, "exp-type-2-pow-53", ExpType, Tolerated, [], "RFC 7519 §2; RFC 8725bis (extreme NumericDates)", "`exp: 9007199254740993` (2^53+1, raw payload): past a double's exact integers; never a 5xx", |b| { let b = b.without_claim("exp"); let p = payload_with(&b, "\"exp\":9007199254740993"); b.raw_payload(p) }),
+    defect!(ExpTypeTwoPow63, "exp-type-2-pow-63", ExpType, Tolerated, [], "RFC 7519 §2; RFC 8725bis (extreme NumericDates)", "`exp: 9223372036854775808` (2^63, raw payload): one past a signed 64-bit integer; refusing or accepting is fine, a 5xx or a wrap into the past read as valid is not", |b| { let b = b.without_claim("exp"); let p = payload_with(&b, "\"exp\":9223372036854775808"); b.raw_payload(p) }),
+    defect!(ExpTypeNegative, "exp-type-negative", ExpType, Refuse, [Expiry], "RFC 7519 §2; RFC 8725bis (extreme NumericDates)", "`exp: -1`, before 1970: expired", |b| b.claim("exp", -1)),
+    defect!(ExpTypeNegativeZero, "exp-type-negative-zero", ExpType, Refuse, [Expiry], "RFC 7519 §2; RFC 8725bis (extreme NumericDates)", "`exp: -0` (raw payload), 1970: expired", |b| { let b = b.without_claim("exp"); let p = payload_with(&b, "\"exp\":-0"); b.raw_payload(p) }),
     defect!(NbfFuture, "nbf-future", NbfFuture, Refuse, [NotBefore], "RFC 7519 §4.1.5", "`nbf` two minutes ahead", |b| { let t = in_seconds(&b, 120); b.not_before(t) }),
     defect!(NbfFutureString, "nbf-future-string", NbfFuture, Refuse, [NotBefore], "RFC 7519 §2; CVE-2026-25537", "`nbf` as a string of an hour ahead: a verifier that treats an unparsable `nbf` as absent accepts it", |b| { let t = in_seconds(&b, 3600).to_string(); b.claim("nbf", t) }),
     defect!(NbfFuture3s, "nbf-future-3s", NbfFuture, Tolerated, [NotBefore], "RFC 7519 §4.1.5", "`nbf` 3 s ahead (within a leeway)", |b| { let t = in_seconds(&b, 3); b.not_before(t) }),
@@ -441,6 +474,7 @@ defects! {
     defect!(AudWrongUserinfo, "aud-wrong-userinfo", AudWrong, Refuse, [Audience], "RFC 9068 §4", "`aud` = only the tenant's `/userinfo`", |b| { let aud = format!("{}userinfo", b.issuer_str()); b.audience(aud) }),
     defect!(AudWrongClientId, "aud-wrong-client-id", AudWrong, Refuse, [Audience], "RFC 8725 §3.9", "`aud` = a client id (an ID token's audience)", |b| b.audience(super::FORGE_CLIENT_ID)),
     defect!(AudWrongAbsent, "aud-wrong-absent", AudWrong, Refuse, [Audience], "RFC 9068 §2.2", "no `aud`", |b| without_claim(b, "aud")),
+    defect!(AudWrongHomoglyph, "aud-wrong-homoglyph", AudWrong, Refuse, [Audience], "RFC 8725bis (Unicode look-alikes)", "`aud` = the API's identifier with one letter swapped for its Cyrillic look-alike", |b| { let aud = homoglyph(claim(&b, "aud").as_str().unwrap_or_default()); b.audience(aud) }),
     defect!(AudArray, "aud-array", AudArray, Accept, [], "RFC 7519 §4.1.3; Auth0", "`aud` = [API, tenant /userinfo], Auth0's shape with `openid`", |b| { let aud = claim(&b, "aud").clone(); let ui = format!("{}userinfo", b.issuer_str()); b.audience(json!([aud, ui])) }),
     defect!(AudArrayOtherFirst, "aud-array-other-first", AudArray, Accept, [], "RFC 7519 §4.1.3", "`aud` = [another API, API]", |b| { let aud = claim(&b, "aud").clone(); b.audience(json!(["https://other-api.example.com/", aud])) }),
     defect!(AudEmptyArray, "aud-empty-array", AudEmpty, Refuse, [Audience], "CVE-2020-26160", "`aud: []`", |b| b.audience(json!([]))),
@@ -467,6 +501,8 @@ defects! {
     defect!(IssNearDoubleSlash, "iss-near-double-slash", IssNear, Refuse, [Issuer], "RFC 9068 §4", "the issuer ending in `//`", |b| { let iss = format!("{}/", b.issuer_str()); b.issuer(&iss) }),
     defect!(IssNearSubstring, "iss-near-substring", IssNear, Refuse, [Issuer], "CVE-2024-53861 (PyJWT 2.10.0)", "`iss` = a substring of the issuer (its host): a check with `in` on strings accepts it", |b| { let iss = b.issuer_str().trim_start_matches("https://").split([':', '/']).next().unwrap_or("").to_owned(); b.issuer(&iss) }),
     defect!(IssNearEmpty, "iss-near-empty", IssNear, Refuse, [Issuer], "CVE-2024-53861 (PyJWT 2.10.0)", "`iss: \"\"`: the empty string is in every string", |b| b.issuer("")),
+    defect!(IssNearHomoglyph, "iss-near-homoglyph", IssNear, Refuse, [Issuer], "RFC 8725bis (Unicode look-alikes); RFC 9068 §4 (exact match)", "the issuer with one letter of its host swapped for its Cyrillic look-alike (`о` for `o`): a comparison after Unicode folding or confusable mapping accepts it", |b| { let iss = homoglyph(b.issuer_str()); b.issuer(&iss) }),
+    defect!(IssNearZeroWidth, "iss-near-zero-width", IssNear, Refuse, [Issuer], "RFC 8725bis (Unicode look-alikes)", "the issuer with a zero-width space (U+200B) after `https://`", |b| { let iss = b.issuer_str().replacen("://", "://\u{200b}", 1); b.issuer(&iss) }),
     defect!(IssArray, "iss-array", IssArray, Refuse, [Issuer], "nearform/fast-jwt#552; RFC 7519 §4.1.1", "`iss` = [the issuer]: an array is not a StringOrURI, though a membership check accepts it", |b| { let iss = b.issuer_str().to_owned(); b.claim("iss", json!([iss])) }),
     // TYPE ---------------------------------------------------------------------------------
     defect!(IdToken, "id-token", IdToken, Refuse, [Audience, Scope], "RFC 8725 §2.8; RFC 9068 §5", "an ID token (aud = client id, nonce, profile claims, no scope) used as an access token", |b| b.audience(super::FORGE_CLIENT_ID).without_claim("scope").without_claim("gty").without_claim("azp").claim("nonce", "n-0S6_WzA2Mj").claim("name", "Test User").claim("email", "test@example.com").claim("sid", "8sX6PqB2Yv3dQ9Lm1Np0Rs4TuVwXyZaB")),
@@ -497,6 +533,9 @@ defects! {
     defect!(JsonBadPayloadArrayClaims, "json-bad-payload-array-claims", JsonBad, Refuse, [Format], "nearform/fast-jwt#638, #639", "payload = [the valid claims]: a JSON array, whose claim validators a `claim in payload` check skips", |b| { let claims = Value::Object(b.claims().clone()).to_string(); b.raw_payload(format!("[{claims}]")) }),
     defect!(JsonBadPayloadNumber, "json-bad-payload-number", JsonBad, Refuse, [Format], "RFC 7519 §7.2", "payload `1`", |b| b.raw_payload("1")),
     defect!(JsonBadUtf8, "json-bad-utf8", JsonBad, Refuse, [Format], "RFC 8259 §8.1", "payload with invalid UTF-8 in a claim", |b| { let mut p = payload_with(&b, "\"name\":\"x\""); let at = p.len() - 3; p[at] = 0xff; b.raw_payload(p) }),
+    defect!(JsonBadBomHeader, "json-bad-bom-header", JsonBad, Refuse, [Format], "RFC 8259 §8.1 (no byte order mark); RFC 8725bis", "the header's JSON after a UTF-8 byte order mark", |b| { let kid = b.tenant_key().kid.clone(); let h = format!("{{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"{kid}\"}}"); b.raw_header([b"\xef\xbb\xbf".as_slice(), h.as_bytes()].concat()) }),
+    defect!(JsonBadBomPayload, "json-bad-bom-payload", JsonBad, Refuse, [Format], "RFC 8259 §8.1 (no byte order mark); RFC 8725bis", "the payload's JSON after a UTF-8 byte order mark", |b| { let p = Value::Object(b.claims().clone()).to_string(); b.raw_payload([b"\xef\xbb\xbf".as_slice(), p.as_bytes()].concat()) }),
+    defect!(JsonBadUtf16, "json-bad-utf16", JsonBad, Refuse, [Format], "RFC 8259 §8.1 (UTF-8 only); RFC 7519 §7.2", "the payload's JSON in UTF-16LE with its byte order mark", |b| { let p = Value::Object(b.claims().clone()).to_string(); let mut bytes = vec![0xff, 0xfe]; for unit in p.encode_utf16() { bytes.extend(unit.to_le_bytes()); } b.raw_payload(bytes) }),
     defect!(JsonBadSurrogate, "json-bad-surrogate", JsonBad, Tolerated, [Format], "RFC 8259 §8.2", "payload with a lone surrogate `\\ud800`: grammatical JSON that no JWT library offers to refuse, so either answer passes (informational)", |b| { let p = payload_with(&b, "\"name\":\"\\ud800\""); b.raw_payload(p) }),
     defect!(JsonBadDeep, "json-bad-deep", JsonBad, Refuse, [Format], "RFC 8725 §3.7", "payload with 10,000 nested arrays", |b| { let deep = format!("\"x\":{}{}", "[".repeat(10_000), "]".repeat(10_000)); let p = payload_with(&b, &deep); b.raw_payload(p) }),
     defect!(JwsJsonFlattened, "jws-json-flattened", JwsJson, Refuse, [Format], "RFC 7515 §7.2.2", "the flattened JWS JSON serialization as the bearer value (the carrier of CVE-2022-39227, whose shape is `jws-polyglot-*`)", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"protected": p[0], "payload": p[1], "signature": p[2]}).to_string() })),
@@ -513,6 +552,8 @@ defects! {
     // SCOPE --------------------------------------------------------------------------------
     defect!(ScopeMissing, "scope-missing", ScopeMissing, InsufficientScope, [Scope], "AQT; RFC 6750 §3.1", "no `scope` claim", |b| without_claim(b, "scope")),
     defect!(ScopeOther, "scope-other", ScopeOther, InsufficientScope, [Scope], "AQT", "`scope: write:messages`", |b| b.scope("write:messages")),
+    defect!(ScopeOtherHomoglyph, "scope-other-homoglyph", ScopeOther, InsufficientScope, [Scope], "RFC 8725bis (Unicode look-alikes)", "`scope: openid read:messageѕ` (a Cyrillic `ѕ`, U+0455): a scope check after confusable mapping grants it", |b| b.scope("openid read:messageѕ")),
+    defect!(ScopeOtherZeroWidth, "scope-other-zero-width", ScopeOther, InsufficientScope, [Scope], "RFC 8725bis (Unicode look-alikes)", "`scope: openid read:\u{200b}messages` (a zero-width space): a check that strips format characters grants it", |b| b.scope("openid read:\u{200b}messages")),
     defect!(ScopeMulti, "scope-multi", ScopeMulti, Accept, [], "AQT", "`scope: openid profile read:messages write:messages`", |b| b.scope("openid profile read:messages write:messages")),
     defect!(ScopeSubstrSuffix, "scope-substr-suffix", ScopeSubstr, InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: read:messagesX`", |b| b.scope("read:messagesX")),
     defect!(ScopeSubstrPrefix, "scope-substr-prefix", ScopeSubstr, InsufficientScope, [Scope], "RFC 6749 §3.3", "`scope: xread:messages`", |b| b.scope("xread:messages")),

@@ -152,6 +152,8 @@ pub enum Trigger {
     ExpNow,
     /// `nbf` within 10 s after now.
     NbfSoon,
+    /// `exp` past the year 9999 (`datetime.fromtimestamp` raising OverflowError).
+    FarExp,
 }
 
 /// The top-level member names of a JSON object, duplicates kept (serde_json's maps drop them).
@@ -204,6 +206,7 @@ impl Trigger {
             Self::HugeToken => token.len() > 32 * 1024,
             Self::ExpNow => time("exp").is_some_and(|e| e <= now() && e >= now() - 5.0),
             Self::NbfSoon => time("nbf").is_some_and(|n| n > now() && n <= now() + 10.0),
+            Self::FarExp => time("exp").is_some_and(|e| e > 253_402_300_799.0),
         }
     }
 }
