@@ -51,10 +51,14 @@ const TIME: &[TimeRow] = &[
 ];
 
 /// `iss` defects that name the tenant's own issuer as an equivalent URI: no policy skipped.
-const EQUIVALENT_ISSUER: &[DefectId] = &[DefectId::IssNearNoSlash, DefectId::IssNearUpper];
+const EQUIVALENT_ISSUER: &[DefectId] = &[
+    DefectId::IssNearNoSlash,
+    DefectId::IssNearUpper,
+    DefectId::IssNearZeroWidth,
+];
 
 /// Why an equivalent spelling of the issuer is only a warning.
-const EQUIVALENT: &str = "the tenant's own issuer spelled as an equivalent URI (host case, RFC 3986 §6.2.2.1; the empty path, §6.2.3): RFC 7519 §2 wants an exact comparison, but only the tenant signs it and no other issuer gets in, so accepting is `warn strict` (express-oauth2-jwt-bearer's Multiple Custom Domains mode normalizes issuers so)";
+const EQUIVALENT: &str = "the tenant's own issuer spelled as an equivalent URI (host case, RFC 3986 §6.2.2.1; the empty path, §6.2.3; a zero-width space, which IDNA mapping (UTS #46) drops from a host): RFC 7519 §2 wants an exact comparison, but only the tenant signs it and no other issuer gets in, so accepting is `warn strict` (express-oauth2-jwt-bearer's Multiple Custom Domains mode normalizes issuers so)";
 
 /// Why a defect that anyone can make sits in a row of tenant-signed oddities.
 const FORGED_VARIANT: &str =

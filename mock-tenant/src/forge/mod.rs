@@ -97,6 +97,8 @@ pub struct TokenBuilder {
     signer: Signer,
     raw_header: Option<Vec<u8>>,
     raw_payload: Option<Vec<u8>>,
+    /// Encode the payload's JSON in UTF-16LE with a byte order mark, after the scope rename.
+    utf16_payload: bool,
     raw_signature: Option<Vec<u8>>,
     attacker: String,
     finish: Vec<Finish>,
@@ -169,6 +171,7 @@ impl TokenBuilder {
             },
             raw_header: None,
             raw_payload: None,
+            utf16_payload: false,
             raw_signature: None,
             attacker: DEFAULT_ATTACKER.to_owned(),
             finish: Vec::new(),
@@ -292,6 +295,12 @@ impl TokenBuilder {
         self
     }
 
+    /// Encodes the payload's JSON in UTF-16LE with a byte order mark (RFC 8259 wants UTF-8).
+    pub fn utf16_payload(mut self) -> Self {
+        self.utf16_payload = true;
+        self
+    }
+
     /// Uses these exact bytes as the payload (before base64url), instead of the claims.
     pub fn raw_payload(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.raw_payload = Some(bytes.into());
@@ -408,6 +417,13 @@ impl TokenBuilder {
             .unwrap_or_else(|| Value::Object(self.claims.clone()).to_string().into_bytes());
         if let Some(scope) = &self.scope_name {
             payload = rename_scope(&payload, scope);
+        }
+        if self.utf16_payload {
+            let text = String::from_utf8_lossy(&payload).into_owned();
+            payload = [0xff, 0xfe]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect();
         }
         let input = format!("{}.{}", b64::url(header), b64::url(payload));
         let signature = match &self.raw_signature {
