@@ -59,6 +59,7 @@ pub use grant_type::{GrantType, UnknownGrantType};
 pub use issuer::Issuer;
 pub use keys::KeySource;
 pub use routes::{defects_json, escape_markup};
+pub use state::{MAX_COUNTED_PATH_LEN, MAX_COUNTED_PATHS, OTHER_PATHS};
 pub use tenant::{MockTenant, MockTenantBuilder};
 pub use tls::CertificateAuthority;
 pub use users::{DEFAULT_CONNECTION, User};

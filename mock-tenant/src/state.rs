@@ -141,15 +141,21 @@ impl State {
         self.store.clear_local();
     }
 
-    /// Counts one request to `path`.
+    /// Counts one request to `path`. Past [`MAX_COUNTED_PATHS`] distinct paths, or for a path
+    /// longer than [`MAX_COUNTED_PATH_LEN`], the request counts under [`OTHER_PATHS`]: junk paths
+    /// cannot grow the table (or `/_mock/stats`) without bound.
     pub(crate) fn count(&self, path: &str) {
         let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
-        match stats.get_mut(path) {
-            Some(n) => *n += 1,
-            None => {
-                stats.insert(path.to_owned(), 1);
-            }
+        if let Some(n) = stats.get_mut(path) {
+            *n += 1;
+            return;
         }
+        let key = if path.len() > MAX_COUNTED_PATH_LEN || stats.len() >= MAX_COUNTED_PATHS {
+            OTHER_PATHS
+        } else {
+            path
+        };
+        *stats.entry(key.to_owned()).or_insert(0) += 1;
     }
 
     /// Requests per path since start or the last reset.
@@ -167,6 +173,13 @@ impl State {
             .clear();
     }
 }
+
+/// Distinct paths counted one by one; the rest count under [`OTHER_PATHS`].
+pub const MAX_COUNTED_PATHS: usize = 256;
+/// Longest path counted under its own name.
+pub const MAX_COUNTED_PATH_LEN: usize = 256;
+/// The key of `/_mock/stats` that counts every other path.
+pub const OTHER_PATHS: &str = "(other paths)";
 
 /// Unix time by the wall clock.
 fn wall_clock() -> i64 {

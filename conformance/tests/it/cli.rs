@@ -447,6 +447,12 @@ fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../sample-api/openapi.json");
     let out = conformance(&["--openapi", spec, "--only", "valid", "--json"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // With --json on stdout, the summary still reaches the log.
+    assert!(
+        stderr(&out).contains("conformance run: 21 passed, 0 failed"),
+        "{}",
+        stderr(&out)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let outcomes = report["outcomes"].as_array().unwrap();
     let routes: Vec<&serde_json::Value> = outcomes

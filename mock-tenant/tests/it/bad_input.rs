@@ -272,3 +272,29 @@ async fn oversized_bodies_are_413_and_chunked_ones_are_read() {
     .expect("answered within 10 s");
     assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
 }
+
+/// Distinct junk paths count under their own names only up to a cap, long ones never: the
+/// counters (and `/_mock/stats`) stay bounded however many paths a client invents.
+#[tokio::test]
+async fn junk_paths_count_under_one_key_past_the_cap() {
+    let tenant = MockTenant::start().await;
+    let c = client(&tenant);
+    let base = tenant.url();
+    let extra = 40;
+    for i in 0..mock_tenant::MAX_COUNTED_PATHS + extra {
+        let res = c.get(format!("{base}/junk-{i}")).send().await.unwrap();
+        assert_eq!(res.status(), 404);
+    }
+    let long = format!(
+        "{base}/{}",
+        "x".repeat(mock_tenant::MAX_COUNTED_PATH_LEN + 1)
+    );
+    assert_eq!(c.get(long).send().await.unwrap().status(), 404);
+    let stats = tenant.stats();
+    assert_eq!(stats.requests.len(), mock_tenant::MAX_COUNTED_PATHS + 1);
+    // Paths counted before the junk (the client's own requests, if any) take places too.
+    assert!(
+        stats.get(mock_tenant::OTHER_PATHS) > extra as u64,
+        "{stats:?}"
+    );
+}

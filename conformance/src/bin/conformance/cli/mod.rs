@@ -509,6 +509,9 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
             "{}",
             serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
         );
+        // The JSON goes to a file or a pipe: the log still gets the run's summary. Prefixed,
+        // so that a CI log reader never takes it for the closing line of a test runner.
+        eprintln!("conformance run: {}", report.summary_line());
     } else {
         print!(
             "{}",
