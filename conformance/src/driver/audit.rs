@@ -97,68 +97,13 @@ fn checks(op: &Operation, every: &BTreeSet<String>) -> Vec<Check> {
     let mut out = Vec::new();
     match &op.access {
         Access::Unsupported(_) => {}
-        Access::Public => {
-            out.push(Check {
-                may_mutate: op.is_unsafe(),
-                ..check("no token", Token::None, Want::LetThrough)
-            });
-            out.push(Check {
-                may_mutate: op.is_unsafe(),
-                ..check(
-                    "valid token",
-                    Token::Minted {
-                        defect: None,
-                        scopes: all.clone(),
-                    },
-                    Want::LetThrough,
-                )
-            });
-        }
+        Access::Public => out.extend(open(op, all.clone())),
         Access::Optional(_) => {
-            out.push(Check {
-                may_mutate: op.is_unsafe(),
-                ..check("no token", Token::None, Want::LetThrough)
-            });
-            out.push(Check {
-                may_mutate: op.is_unsafe(),
-                ..check(
-                    "valid token",
-                    Token::Minted {
-                        defect: None,
-                        scopes: op.least_scopes(),
-                    },
-                    Want::LetThrough,
-                )
-            });
-            out.push(check(
-                "garbage token",
-                Token::Raw("garbage"),
-                Want::NoMoreThanAnonymous,
-            ));
-            for (name, defect) in FORGED {
-                out.push(check(
-                    name,
-                    Token::Minted {
-                        defect: Some(*defect),
-                        scopes: all.clone(),
-                    },
-                    Want::NoMoreThanAnonymous,
-                ));
-            }
+            out.extend(open(op, op.least_scopes()));
+            out.extend(forged(&all, Want::NoMoreThanAnonymous).into_iter().skip(1));
         }
         Access::Required(_) => {
-            out.push(check("no token", Token::None, Want::Refused));
-            out.push(check("garbage token", Token::Raw("garbage"), Want::Refused));
-            for (name, defect) in FORGED {
-                out.push(check(
-                    name,
-                    Token::Minted {
-                        defect: Some(*defect),
-                        scopes: all.clone(),
-                    },
-                    Want::Refused,
-                ));
-            }
+            out.extend(forged(&all, Want::Refused));
             let least = op.least_scopes();
             for scope in op.scopes_needed_by_all() {
                 let others: Vec<String> = all.iter().filter(|s| **s != scope).cloned().collect();
@@ -216,6 +161,51 @@ fn checks(op: &Operation, every: &BTreeSet<String>) -> Vec<Check> {
         }
     }
     out
+}
+
+/// The requests anyone could send: none, `garbage`, and each forged token carrying `scopes`.
+fn forged(scopes: &[String], want: Want) -> Vec<Check> {
+    let check = |name: &str, token| Check {
+        name: name.to_owned(),
+        token,
+        want,
+        may_mutate: false,
+    };
+    let mut out = vec![
+        check("no token", Token::None),
+        check("garbage token", Token::Raw("garbage")),
+    ];
+    out.extend(FORGED.iter().map(|(name, defect)| {
+        check(
+            name,
+            Token::Minted {
+                defect: Some(*defect),
+                scopes: scopes.to_vec(),
+            },
+        )
+    }));
+    out
+}
+
+/// The two requests an open operation must let through: none, and a valid token with
+/// `scopes`; both may change state on an unsafe method.
+fn open(op: &Operation, scopes: Vec<String>) -> [Check; 2] {
+    let let_through = |name: &str, token| Check {
+        name: name.to_owned(),
+        token,
+        want: Want::LetThrough,
+        may_mutate: op.is_unsafe(),
+    };
+    [
+        let_through("no token", Token::None),
+        let_through(
+            "valid token",
+            Token::Minted {
+                defect: None,
+                scopes,
+            },
+        ),
+    ]
 }
 
 /// Audits `operations` against `target`: one outcome per operation and check, in order.
