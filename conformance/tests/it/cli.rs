@@ -467,6 +467,15 @@ fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
     assert_eq!(missing["operation"], "GET /api/private-scoped");
     assert_eq!(missing["verdict"], "pass");
     assert_eq!(missing["exchanges"][0]["status"], 403);
+    // The routes alone.
+    let out = conformance(&["--openapi", spec, "--no-catalogue", "--json"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcomes = report["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 19);
+    assert!(outcomes.iter().all(|o| o["category"] == "ROUTE"));
+    let out = conformance(&["--no-catalogue"], &[]);
+    assert_eq!(out.status.code(), Some(2));
     let dir = std::env::temp_dir().join(format!("conformance-routes-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let table = dir.join("routes.json");

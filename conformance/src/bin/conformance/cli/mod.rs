@@ -184,6 +184,10 @@ pub struct Cli {
     /// With --openapi or --routes: only operations with this method; repeatable.
     #[arg(long)]
     method: Vec<String>,
+    /// With --openapi or --routes: audit the routes only, without the catalogue's cases (and
+    /// so without restarting an --exec API for the JWKS scenarios).
+    #[arg(long)]
+    no_catalogue: bool,
     /// Never send an unsafe operation (POST, PUT, PATCH, DELETE) a request that may pass: its
     /// exactly-its-scopes check is n/a. The audit is meant for a test instance.
     #[arg(long)]
@@ -345,7 +349,16 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
     if let routes::Source::File(ops) = &source {
         operations = ops.clone();
     }
-    let chosen = select::selected(conformance::cases_for(&profile), &cli.only)?;
+    let chosen = if cli.no_catalogue {
+        if matches!(source, routes::Source::None) {
+            return Err(
+                "--no-catalogue needs --openapi or --routes: nothing else would run".into(),
+            );
+        }
+        Vec::new()
+    } else {
+        select::selected(conformance::cases_for(&profile), &cli.only)?
+    };
     let terminal = std::io::stderr().is_terminal();
     let observer = move |event: conformance::RunEvent<'_>| progress::show(terminal, event);
     let report = if cli.api.is_none() && cli.exec.is_none() && cli.tenant.is_none() {
