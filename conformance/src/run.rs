@@ -91,7 +91,7 @@ impl<'a> Run<'a> {
                 self.observer,
             )
             .await;
-            if self.audit.aim {
+            if self.audit.aim && !cases.is_empty() {
                 let open = |op: &Operation| {
                     let id = format!("{} :: exactly its scopes", op.label());
                     routed.iter().any(|o| {

@@ -36,6 +36,6 @@ mod validate;
 
 pub use dpop_mode::DpopMode;
 pub use error::Error;
-pub use routes::{OPENAPI, REQUIRED_SCOPE};
+pub use routes::{DELETE_SCOPE, OPENAPI, REQUIRED_SCOPE, WRITE_SCOPE};
 pub use server::SampleApi;
 pub use settings::{ScopeSource, Settings};

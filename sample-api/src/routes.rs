@@ -1,5 +1,6 @@
-//! The three quickstart endpoints, CORS as the quickstart does it (any origin, on errors too),
-//! and one `recover` for everything warp rejects.
+//! The three quickstart endpoints, the messages (a scope per method, for the route audit),
+//! the OpenAPI document, CORS as the quickstart does it (any origin, on errors too), and one
+//! `recover` for everything warp rejects.
 
 use crate::bearer;
 use crate::dpop_mode::DpopMode;
@@ -13,8 +14,12 @@ use std::sync::Arc;
 use warp::Filter;
 use warp::reply::Response;
 
-/// The scope `/api/private-scoped` requires.
+/// The scope `/api/private-scoped` and `GET /api/messages` require.
 pub const REQUIRED_SCOPE: &str = "read:messages";
+/// The scope `POST /api/messages` requires.
+pub const WRITE_SCOPE: &str = "write:messages";
+/// The scope `DELETE /api/messages/{id}` requires.
+pub const DELETE_SCOPE: &str = "delete:messages";
 
 /// The API's OpenAPI 3.1 document, served at `GET /openapi.json`: what `conformance
 /// --openapi` audits route by route.
@@ -37,8 +42,8 @@ pub(crate) fn routes(
         .and(warp::get())
         .and(protected(
             v(),
-            "/api/private",
             None,
+            StatusCode::OK,
             "Hello from a private endpoint! You need to be authenticated to see this.",
         ));
     // GET /api/private-scoped
@@ -46,10 +51,38 @@ pub(crate) fn routes(
         .and(warp::get())
         .and(protected(
         v(),
-        "/api/private-scoped",
         Some(REQUIRED_SCOPE),
+        StatusCode::OK,
         "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.",
     ));
+    // The messages, for the route audit: a scope per method. Nothing is stored and a POST's
+    // body is not read: a request leaves the API as it found it.
+    let list = warp::path!("api" / "messages")
+        .and(warp::get())
+        .and(protected(
+            v(),
+            Some(REQUIRED_SCOPE),
+            StatusCode::OK,
+            "The messages.",
+        ));
+    let create = warp::path!("api" / "messages")
+        .and(warp::post())
+        .and(protected(
+            v(),
+            Some(WRITE_SCOPE),
+            StatusCode::CREATED,
+            "Created.",
+        ));
+    let delete = warp::path!("api" / "messages" / u64)
+        .map(drop)
+        .untuple_one()
+        .and(warp::delete())
+        .and(protected(
+            v(),
+            Some(DELETE_SCOPE),
+            StatusCode::NO_CONTENT,
+            "",
+        ));
     // GET /openapi.json
     let document = warp::path!("openapi.json").and(warp::get()).map(|| {
         let mut res = Response::new(OPENAPI.into());
@@ -76,7 +109,7 @@ pub(crate) fn routes(
             let h = res.headers_mut();
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, OPTIONS"),
+                HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
             );
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
@@ -94,6 +127,12 @@ pub(crate) fn routes(
         .unify()
         .or(scoped)
         .unify()
+        .or(list)
+        .unify()
+        .or(create)
+        .unify()
+        .or(delete)
+        .unify()
         .or(document)
         .unify();
     preflight.or(api).unify().recover(recover).unify().map(cors)
@@ -107,24 +146,37 @@ fn protected(
     + Send
     + Sync
     + 'static,
-    path: &'static str,
     scope: Option<&'static str>,
+    status: StatusCode,
     text: &'static str,
 ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
-    warp::header::headers_cloned().and(validator).then(
-        move |headers: HeaderMap, v: Arc<Validator>| async move {
-            match authorize(&v, &headers, path, scope).await {
-                Ok(()) => message(text),
-                Err(denial) => denial.into_response_for(v.dpop),
-            }
-        },
-    )
+    warp::method()
+        .and(warp::path::full())
+        .and(warp::header::headers_cloned())
+        .and(validator)
+        .then(
+            move |method: http::Method,
+                  path: warp::path::FullPath,
+                  headers: HeaderMap,
+                  v: Arc<Validator>| async move {
+                match authorize(&v, &headers, method.as_str(), path.as_str(), scope).await {
+                    Ok(()) if status == StatusCode::NO_CONTENT => {
+                        let mut res = Response::new(bytes::Bytes::new().into());
+                        *res.status_mut() = status;
+                        res
+                    }
+                    Ok(()) => json(status, &json!({ "message": text })),
+                    Err(denial) => denial.into_response_for(v.dpop),
+                }
+            },
+        )
 }
 
 /// Validates the token (and its DPoP proof, with DPoP on) and, if asked, the scope.
 async fn authorize(
     v: &Validator,
     headers: &HeaderMap,
+    method: &str,
     path: &str,
     scope: Option<&'static str>,
 ) -> Result<(), Denial> {
@@ -140,7 +192,7 @@ async fn authorize(
         .and_then(serde_json::Value::as_str);
     match (v.dpop, dpop_scheme) {
         (DpopMode::Off, _) => {}
-        (_, true) => v.proofs.check(headers, "GET", path, &token, jkt)?,
+        (_, true) => v.proofs.check(headers, method, path, &token, jkt)?,
         // RFC 9449 §7.2: a bound token is no bearer token.
         (_, false) if jkt.is_some() => {
             return Err(Denial::InvalidToken(

@@ -449,7 +449,7 @@ fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
     assert!(out.status.success(), "{}", stderr(&out));
     // With --json on stdout, the summary still reaches the log.
     assert!(
-        stderr(&out).contains("conformance run: 21 passed, 0 failed"),
+        stderr(&out).contains("conformance run: 51 passed, 0 failed"),
         "{}",
         stderr(&out)
     );
@@ -459,7 +459,8 @@ fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
         .iter()
         .filter(|o| o["category"] == "ROUTE")
         .collect();
-    assert_eq!(routes.len(), 2 + 7 + 10, "{report:#}");
+    // Public 2; private 6 forged + exactly; four one-scope operations 6 + 3 + 1 each.
+    assert_eq!(routes.len(), 2 + 7 + 4 * 10, "{report:#}");
     let missing = routes
         .iter()
         .find(|o| o["id"] == "GET /api/private-scoped :: scope read:messages missing")
@@ -472,7 +473,7 @@ fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
     assert!(out.status.success(), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let outcomes = report["outcomes"].as_array().unwrap();
-    assert_eq!(outcomes.len(), 19);
+    assert_eq!(outcomes.len(), 49);
     assert!(outcomes.iter().all(|o| o["category"] == "ROUTE"));
     let out = conformance(&["--no-catalogue"], &[]);
     assert_eq!(out.status.code(), Some(2));

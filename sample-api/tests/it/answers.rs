@@ -522,3 +522,57 @@ async fn exotic_requests_get_4xx_never_5xx() {
         assert!(body["code"].is_string(), "{method} {path}: {body}");
     }
 }
+
+/// The messages: a scope per method, nothing stored; the scope of one method opens no other.
+#[tokio::test]
+async fn each_messages_operation_needs_its_own_scope() {
+    let tenant = MockTenant::start().await;
+    let api = api_for(&tenant, &[]).await;
+    let with = |scope: &str| changed(&tenant, |c| c["scope"] = json!(scope)).remove(0);
+    let send = |method: &str, path: &str, auth: String| {
+        http()
+            .request(method.parse().unwrap(), format!("{}{path}", api.url()))
+            .header("authorization", auth)
+            .json(&json!({"text": "hello"}))
+            .send()
+    };
+    for (method, path, scope, ok) in [
+        ("GET", "/api/messages", "read:messages", 200),
+        ("POST", "/api/messages", "write:messages", 201),
+        ("DELETE", "/api/messages/1", "delete:messages", 204),
+    ] {
+        let res = send(method, path, with(scope)).await.unwrap();
+        assert_eq!(res.status(), ok, "{method} {path} with {scope}");
+        let others = ["read:messages", "write:messages", "delete:messages"]
+            .into_iter()
+            .filter(|s| *s != scope)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let res = send(method, path, with(&others)).await.unwrap();
+        assert_eq!(res.status(), 403, "{method} {path} with {others}");
+        let challenge = res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            challenge.contains(&format!("scope=\"{scope}\"")),
+            "{challenge}"
+        );
+    }
+    let res = http()
+        .put(format!("{}/api/messages", api.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    // The document it serves is the one the crate carries.
+    let doc = http()
+        .get(format!("{}/openapi.json", api.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(doc, sample_api::OPENAPI);
+}
