@@ -78,6 +78,7 @@ impl<'a> Run<'a> {
     /// there are routes, then the cases (on the operations the audit found open, under
     /// [`AuditOptions::aim`]).
     pub async fn against(self, target: &Target) -> Report {
+        let started = std::time::Instant::now();
         let mut profile = self.profile;
         let mut cases = self.cases.unwrap_or_else(|| crate::cases_for(&profile));
         let mut routed = Vec::new();
@@ -109,6 +110,8 @@ impl<'a> Run<'a> {
         let mut report = crate::driver::run_cases(target, &profile, &cases, self.observer).await;
         report.outcomes.extend(routed);
         report.catalogue_on = aimed;
+        // The audit's time too.
+        report.wall_ms = started.elapsed().as_millis() as u64;
         report
     }
 
