@@ -335,14 +335,18 @@ async fn still_valid(ctx: &mut Ctx<'_>) -> bool {
 }
 
 /// The last word on an outcome: under `--strict`, a `warn strict` fails as `FAIL strict`;
-/// a warning or failure names the advisories whose behaviour it is.
+/// an accepted token names the advisories whose behaviour that is.
 fn settle(profile: &Profile, mut outcome: Outcome) -> Outcome {
     if profile.strict && outcome.verdict == Verdict::WarnStrict {
         outcome.verdict = Verdict::FailStrict;
         outcome.note = format!("--strict: {}", outcome.note);
     }
-    if (outcome.verdict.is_failure() || outcome.verdict.is_warning())
-        && !outcome.advisories.is_empty()
+    // The advisories' behaviour is accepting the token: a refusal in another shape, or a 5xx,
+    // is not it.
+    if matches!(
+        outcome.verdict,
+        Verdict::FailUnsafe | Verdict::WarnStrict | Verdict::FailStrict
+    ) && !outcome.advisories.is_empty()
     {
         let named: Vec<String> = outcome.advisories.iter().map(|a| a.to_string()).collect();
         outcome.note = format!("{} [as {}]", outcome.note, named.join(", "));
