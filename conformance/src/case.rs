@@ -35,6 +35,8 @@ pub enum Category {
     Scope,
     /// Sender-constrained tokens.
     Bind,
+    /// Hostile values in the claims of a valid token: injections, wrong types, huge strings.
+    Claim,
     /// The API's handling of the tenant's key set.
     Jwks,
     /// What every answer must look like.
@@ -367,6 +369,11 @@ pub enum PostCheck {
     /// The token asks a shell or a database to sleep: an answer later than
     /// [`KID_DELAY_MS`](crate::KID_DELAY_MS) means the injection ran, whatever the status.
     SlowMeansExecuted,
+    /// A claim carries text that must not come back live: the header its CRLF injects
+    /// ([`INJECTED_HEADER`](mock_tenant::forge::INJECTED_HEADER)), its `<script>` unescaped in a
+    /// body that is not JSON, or the `/etc/passwd` its path names. Any of them fails, whatever
+    /// the status.
+    NotReflected,
     /// Sent with `POST`: a 404 or 405 means the API has no such route, so the case does not
     /// apply.
     NeedsPostRoute,

@@ -72,6 +72,7 @@ pub(crate) async fn send(
         error: None,
         dpop: false,
         nonce: None,
+        header_names: answer.headers.iter().map(|(k, _)| k.clone()).collect(),
         header_bytes: values.iter().map(Vec::len).sum(),
     }
 }

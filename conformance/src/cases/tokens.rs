@@ -289,6 +289,27 @@ fn token_row(
             None,
             "the API owns its scope check: a scope it cannot find exactly, space-separated in `scope`, is not granted",
         ),
+        ClaimSqli => (
+            Claim,
+            High,
+            None,
+            Some(PostCheck::SlowMeansExecuted),
+            "a claim's value reaching a query: users choose the values Actions copy into claims (name, email, metadata), so it shows in behaviour (an answer that waits for the injected sleep), and any status but a 5xx is fine",
+        ),
+        ClaimInject => (
+            Claim,
+            High,
+            None,
+            Some(PostCheck::NotReflected),
+            "a valid token whose claim carries an injection: users choose the values Actions copy into claims, so any status but a 5xx is fine, and the value must not come back live (a header its CRLF starts, its `<script>` in HTML, the file its path names)",
+        ),
+        ClaimHuge | ClaimSubType => (
+            Claim,
+            Medium,
+            None,
+            None,
+            "a valid token whose claim is huge or of the wrong JSON type: only the issuer can sign it, so any status is fine, but not a 5xx",
+        ),
         CnfBearer => (
             Bind,
             Medium,

@@ -155,6 +155,37 @@ pub(super) fn judge(
     Outcome::new(case, worst.0, worst.1, exchanges)
 }
 
+/// What a hostile claim's answer shows, if it came back live.
+fn reflected(exchange: &Exchange) -> Option<&'static str> {
+    use mock_tenant::forge::{INJECTED_HEADER, PASSWD_MARKER, SCRIPT_MARKER};
+    let json = exchange
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+    if exchange
+        .header_names
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(INJECTED_HEADER))
+    {
+        Some(
+            "the subject's CRLF became a header of the answer: the API writes the claim raw into \
+             its headers (response splitting, CWE-113)",
+        )
+    } else if exchange.body.contains(PASSWD_MARKER) {
+        Some(
+            "the answer holds /etc/passwd: the API read the file its token's subject named (path \
+             traversal, CWE-22)",
+        )
+    } else if !json && exchange.body.contains(SCRIPT_MARKER) {
+        Some(
+            "the claim's <script> came back unescaped in an answer that is not JSON (cross-site \
+             scripting, CWE-79)",
+        )
+    } else {
+        None
+    }
+}
+
 /// An answer to a `sleep` in the `kid` slower than this means the `kid` reached a shell or a
 /// database: the injection ran, whatever the status.
 pub const KID_DELAY_MS: u64 = 2_500;
@@ -178,8 +209,14 @@ pub(super) fn post_check(case: &Case, outcome: &mut Outcome) {
             };
             outcome.verdict = Verdict::FailUnsafe;
             outcome.note = format!(
-                "answered after {fastest} ms: the `kid` looks executed (an injected sleep)"
+                "answered after {fastest} ms every time: the token's injected sleep looks executed"
             );
+        }
+        Some(PostCheck::NotReflected) => {
+            if let Some(why) = outcome.exchanges.iter().find_map(reflected) {
+                outcome.verdict = Verdict::FailUnsafe;
+                outcome.note = why.to_owned();
+            }
         }
         Some(PostCheck::NeedsPostRoute) => {
             if let Some(status @ (404 | 405)) = outcome.exchanges.first().and_then(|e| e.status) {

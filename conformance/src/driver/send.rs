@@ -286,6 +286,7 @@ impl Ctx<'_> {
                 let challenge = (!challenges.is_empty()).then(|| challenges.join(", "));
                 let content_type = header(http::header::CONTENT_TYPE);
                 let nonce = header(http::header::HeaderName::from_static("dpop-nonce"));
+                let header_names = res.headers().keys().map(|k| k.to_string()).collect();
                 let body = res.text().await.unwrap_or_default();
                 Exchange {
                     request: request_text,
@@ -297,6 +298,7 @@ impl Ctx<'_> {
                     error: None,
                     dpop,
                     nonce,
+                    header_names,
                     header_bytes,
                 }
             }

@@ -312,10 +312,23 @@ fn other_flaws() -> Vec<(Flaw, BTreeSet<String>)> {
             Flaw::IssuerSubstring,
             ids(&["iss-near-no-slash", "iss-near-substring", "iss-near-empty"]),
         ),
+        (
+            Flaw::ExecutesClaims,
+            ids(&["claim-sqli-sub", "claim-sqli-custom"]),
+        ),
+        (
+            Flaw::ReflectsClaims,
+            ids(&["claim-inject-crlf", "claim-inject-html"]),
+        ),
+        (Flaw::ReadsFileBySub, ids(&["claim-inject-traversal"])),
         // python_jwt < 3.3.4 (CVE-2022-39227): the polyglot's unsigned claims are read.
         (
             Flaw::PolyglotClaims,
-            ids(&["jws-polyglot-scope", "jws-polyglot-exp"]),
+            ids(&[
+                "jws-polyglot-scope",
+                "jws-polyglot-compact",
+                "jws-polyglot-exp",
+            ]),
         ),
         // fast-jwt < 5.0.6 (CVE-2025-30144): any element of an `iss` array may match.
         (
@@ -406,12 +419,37 @@ const CRASHES: &[(Trigger, &str, &[&str])] = &[
     (
         Trigger::HugeToken,
         "oversize-claim-64k",
-        &["oversize", "sig-huge"],
+        &["oversize", "sig-huge", "claim-huge"],
     ),
     (
         Trigger::HugeToken,
         "oversize-header-256k",
-        &["oversize", "sig-huge"],
+        &["oversize", "sig-huge", "claim-huge"],
+    ),
+    (
+        Trigger::HugeToken,
+        "claim-huge-sub",
+        &["oversize", "sig-huge", "claim-huge"],
+    ),
+    (
+        Trigger::SubNotString,
+        "claim-sub-type-number",
+        &["claim-sub-type"],
+    ),
+    (
+        Trigger::SubNotString,
+        "claim-sub-type-object",
+        &["claim-sub-type"],
+    ),
+    (
+        Trigger::SubNotString,
+        "claim-sub-type-array",
+        &["claim-sub-type"],
+    ),
+    (
+        Trigger::SubNotString,
+        "claim-sub-type-null",
+        &["claim-sub-type"],
     ),
     (Trigger::ExpNow, "exp-past-1s", &["exp-past"]),
     (Trigger::ExpNow, "exp-past-now", &["exp-past"]),

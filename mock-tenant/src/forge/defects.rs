@@ -223,18 +223,37 @@ fn homoglyph(text: &str) -> String {
     }
 }
 
+/// The response header `claim-inject-crlf` tries to inject: present in an answer, the API wrote the
+/// subject raw into its headers.
+pub const INJECTED_HEADER: &str = "X-Conformance-Injected";
+
+/// The start of the `<script>` element `claim-inject-html` carries: in an HTML answer, the claim
+/// was written unescaped.
+pub const SCRIPT_MARKER: &str = "<script>conformance";
+
+/// The start of `/etc/passwd`'s first line: in an answer to `claim-inject-traversal`, the API read
+/// the file its subject named.
+pub const PASSWD_MARKER: &str = "root:x:0:0:";
+
+/// The namespaced custom claims an Auth0 Action adds (`api.accessToken.setCustomClaim`).
+const CUSTOM_CLAIM: &str = "https://example.com/org";
+const NAME_CLAIM: &str = "https://example.com/name";
+
 /// CVE-2022-39227's polyglot, as the advisory's fix tests it (python_jwt's
 /// `test/vulnerability_vows.py`): the genuine token as flattened JWS JSON, behind a first member
 /// named `"  header.claims."` whose claims are the genuine ones edited by `edit`, unsigned.
-fn polyglot(token: &str, edit: impl FnOnce(&mut Value)) -> String {
+/// `spaced: false` drops the advisory's two cosmetic spaces (inside that name and after a
+/// comma): the same polyglot, which a bearer parser that refuses spaces hands on whole.
+fn polyglot(token: &str, spaced: bool, edit: impl FnOnce(&mut Value)) -> String {
     let p: Vec<&str> = token.split('.').collect();
     let mut claims: Value = b64::decode_url(p[1])
         .and_then(|c| serde_json::from_slice(&c).ok())
         .unwrap_or_default();
     edit(&mut claims);
     let fake = b64::url(claims.to_string());
+    let (lead, comma) = if spaced { ("  ", ", ") } else { ("", ",") };
     format!(
-        r#"{{"  {}.{fake}.":"","protected":"{}", "payload":"{}","signature":"{}"}}"#,
+        r#"{{"{lead}{}.{fake}.":"","protected":"{}"{comma}"payload":"{}","signature":"{}"}}"#,
         p[0], p[0], p[1], p[2]
     )
 }
@@ -542,11 +561,23 @@ defects! {
     defect!(JwsJsonGeneral, "jws-json-general", JwsJson, Refuse, [Format], "RFC 7515 §7.2.1", "the general JWS JSON serialization as the bearer value", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"payload": p[1], "signatures": [{"protected": p[0], "signature": p[2]}]}).to_string() })),
     defect!(JwsJsonUnprotectedAlg, "jws-json-unprotected-alg", JwsJson @ Forger::Anyone, Refuse, [Format], "GHSA-jc38-x7x8-2xc8 (PHP JWT Framework)", "flattened JWS JSON whose `alg: none` is only in the unprotected `header`, with no signature", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |t| { let p: Vec<&str> = t.split('.').collect(); let protected = b64::url(json!({"kid": kid, "typ": "JWT"}).to_string()); json!({"protected": protected, "header": {"alg": "none"}, "payload": p[1], "signature": ""}).to_string() }) }),
     defect!(JwsJsonUnprotectedOverride, "jws-json-unprotected-override", JwsJson @ Forger::Anyone, Refuse, [Format], "authlib/authlib#337; GHSA-jc38-x7x8-2xc8", "flattened JWS JSON: the protected header says RS256, the unprotected one overrides it with `alg: none`, no signature", |b| b.finish(|t| { let p: Vec<&str> = t.split('.').collect(); json!({"protected": p[0], "header": {"alg": "none"}, "payload": p[1], "signature": ""}).to_string() })),
-    defect!(JwsPolyglotScope, "jws-polyglot-scope", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "a genuine token without the scope, re-packed as the advisory's JSON/compact polyglot: flattened JWS JSON whose first member is named `header.claims.` with `read:messages` added to those unsigned claims; a reader that verifies the JSON but takes the claims from between the first two dots raises its own scope", |b| b.scope("openid").finish(|t| polyglot(&t, |c| c["scope"] = json!("openid read:messages")))),
-    defect!(JwsPolyglotExp, "jws-polyglot-exp", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "a genuine token expired an hour ago, re-packed as the advisory's polyglot whose unsigned claims say `exp: 2000000000`: a reader of those claims revives an expired token", |b| b.expired(3600).finish(|t| polyglot(&t, |c| c["exp"] = json!(2_000_000_000)))),
+    defect!(JwsPolyglotScope, "jws-polyglot-scope", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "a genuine token without the scope, re-packed as the advisory's JSON/compact polyglot: flattened JWS JSON whose first member is named `header.claims.` with `read:messages` added to those unsigned claims; a reader that verifies the JSON but takes the claims from between the first two dots raises its own scope", |b| b.scope("openid").finish(|t| polyglot(&t, true, |c| c["scope"] = json!("openid read:messages")))),
+    defect!(JwsPolyglotCompact, "jws-polyglot-compact", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "`jws-polyglot-scope` without the advisory's two cosmetic spaces: the same polyglot with no space in it, which an API whose bearer parser refuses spaces (RFC 6750's `b64token` has none) hands to the library whole", |b| b.scope("openid").finish(|t| polyglot(&t, false, |c| c["scope"] = json!("openid read:messages")))),
+    defect!(JwsPolyglotExp, "jws-polyglot-exp", JwsPolyglot, Refuse, [Format], "CVE-2022-39227 (python_jwt < 3.3.4)", "a genuine token expired an hour ago, re-packed as the advisory's polyglot whose unsigned claims say `exp: 2000000000`: a reader of those claims revives an expired token", |b| b.expired(3600).finish(|t| polyglot(&t, true, |c| c["exp"] = json!(2_000_000_000)))),
     defect!(OversizeClaim6k, "oversize-claim-6k", Oversize, Accept, [], "RFC 6585 §5", "a valid token carrying a 6 KiB claim", |b| b.claim("https://example.com/blob", "x".repeat(6 * 1024))),
     defect!(OversizeClaim64k, "oversize-claim-64k", Oversize, Tolerated, [], "RFC 6585 §5", "a valid token carrying a 64 KiB claim (431, 400 or 401 are fine; a crash is not)", |b| b.claim("https://example.com/blob", "x".repeat(64 * 1024))),
     defect!(OversizeHeader256k, "oversize-header-256k", Oversize, Tolerated, [], "Authlib 1.6.5 advisory (unbounded JWS segments; 256 KB limit)", "a tenant-signed token whose header carries a 256 KiB field: refusing is best (431, 400, 401); never a 5xx or a hang", |b| b.header("x-pad", "x".repeat(256 * 1024))),
+    // CLAIM: hostile values in the claims of a valid token ---------------------------------
+    defect!(ClaimSqliSub, "claim-sqli-sub", ClaimSqli, Tolerated, [], "OWASP API8:2023 (injection); CWE-89", "`sub` = `auth0|x' OR SLEEP(5)-- -`: a subject that reaches a SQL string sleeps (a timing probe)", |b| b.claim("sub", "auth0|x' OR SLEEP(5)-- -")),
+    defect!(ClaimSqliCustom, "claim-sqli-custom", ClaimSqli, Tolerated, [], "OWASP API8:2023 (injection); CWE-89", "a namespaced custom claim (`https://example.com/org`) = `x'; SELECT pg_sleep(5)--`: the claims an Action adds from user data reach queries too", |b| b.claim(CUSTOM_CLAIM, "x'; SELECT pg_sleep(5)--")),
+    defect!(ClaimInjectCrlf, "claim-inject-crlf", ClaimInject, Tolerated, [], "CWE-113 (response splitting)", "`sub` with a CRLF and a header line after it (`X-Conformance-Injected: 1`): a subject written raw into a response header splits it", |b| b.claim("sub", format!("auth0|x\r\n{INJECTED_HEADER}: 1"))),
+    defect!(ClaimInjectTraversal, "claim-inject-traversal", ClaimInject, Tolerated, [], "CWE-22 (path traversal)", "`sub` = `../../../../../../../../etc/passwd`: a subject used as a file or storage path walks out of its folder", |b| b.claim("sub", "../../../../../../../../etc/passwd")),
+    defect!(ClaimInjectHtml, "claim-inject-html", ClaimInject, Tolerated, [], "CWE-79 (cross-site scripting)", "a namespaced custom claim (`https://example.com/name`) holding a `<script>` element: a claim written raw into an HTML answer runs in the reader's browser", |b| b.claim(NAME_CLAIM, format!("{SCRIPT_MARKER}.alert(1)</script>"))),
+    defect!(ClaimHugeSub, "claim-huge-sub", ClaimHuge, Tolerated, [], "CWE-400", "`sub` of 100 KiB: refusing the request as too large is fine (431, 413, 400, 401), a crash is not", |b| b.claim("sub", format!("auth0|{}", "x".repeat(100 * 1024)))),
+    defect!(ClaimSubTypeNumber, "claim-sub-type-number", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: 12345` (a number): a handler that assumes a string must not crash", |b| b.claim("sub", 12345)),
+    defect!(ClaimSubTypeObject, "claim-sub-type-object", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: {\"id\": \"x\"}` (an object)", |b| b.claim("sub", json!({"id": "x"}))),
+    defect!(ClaimSubTypeArray, "claim-sub-type-array", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: [\"auth0|a\", \"auth0|b\"]` (an array)", |b| b.claim("sub", json!(["auth0|a", "auth0|b"]))),
+    defect!(ClaimSubTypeNull, "claim-sub-type-null", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: null`", |b| b.claim("sub", Value::Null)),
     defect!(ManyDots, "many-dots", ManyDots, Refuse, [Format], "CVE-2025-30204; CVE-2025-27144", "8,000 dots", |b| b.finish(|_| ".".repeat(8000))),
     defect!(ManyDotsSegments, "many-dots-segments", ManyDots, Refuse, [Format], "CVE-2025-22868", "8,000 `a.` segments", |b| b.finish(|_| "a.".repeat(8000))),
     // SCOPE --------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ mod encodings;
 mod rows;
 
 pub use attacker::AttackerHost;
-pub use defects::{Answer, Check, Defect, DefectId, defects, find_defect};
+pub use defects::{
+    Answer, Check, Defect, DefectId, INJECTED_HEADER, PASSWD_MARKER, SCRIPT_MARKER, defects,
+    find_defect,
+};
 pub use dpop::{
     DpopAnswer, DpopDefect, DpopDefectId, DpopKey, DpopProof, ProofForger, dpop_defects,
     find_dpop_defect,

@@ -96,6 +96,10 @@ rows! {
     JwsJson => "jws-json", Issuer;
     JwsPolyglot => "jws-polyglot", Anyone;
     Oversize => "oversize", Issuer;
+    ClaimSqli => "claim-sqli", Issuer;
+    ClaimInject => "claim-inject", Issuer;
+    ClaimHuge => "claim-huge", Issuer;
+    ClaimSubType => "claim-sub-type", Issuer;
     ManyDots => "many-dots", Anyone;
     ScopeMissing => "scope-missing", Issuer;
     ScopeOther => "scope-other", Issuer;

@@ -69,6 +69,10 @@ const TOKEN_ROWS: &[&str] = &[
     "cnf-bearer",
     "many-dots",
     "oversize",
+    "claim-sqli",
+    "claim-inject",
+    "claim-huge",
+    "claim-sub-type",
 ];
 
 /// Everything a correct RS256 API (exact issuer, audience, `exp` required, no leeway,

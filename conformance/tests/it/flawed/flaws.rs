@@ -130,6 +130,14 @@ pub enum Flaw {
     /// Takes the issuer it trusts from the request's `Host` (a resolver fed by the request),
     /// then does as [`Flaw::FollowsIss`] for it.
     IssuerFromHost,
+    /// Runs the claims of a valid token as SQL: a `sleep` in any string claim sleeps 3 s.
+    ExecutesClaims,
+    /// Writes `sub` into an `X-User` header on a raw socket (a CRLF in it starts a header of
+    /// its own) and the `https://example.com/name` claim unescaped into an HTML greeting.
+    ReflectsClaims,
+    /// Serves the file `<temp dir>/<sub>` as the user's profile: a `sub` with `../` reads any
+    /// file.
+    ReadsFileBySub,
     /// Decrypts JWEs with its encryption key (the TEST-ONLY fixture key) and trusts an unsigned
     /// token inside (pac4j-jwt's `JwtAuthenticator`: CVE-2026-29000, GHSA-pm7g-w2cf-q238).
     TrustsJweInner,
@@ -154,6 +162,8 @@ pub enum Trigger {
     NbfSoon,
     /// `exp` past the year 9999 (`datetime.fromtimestamp` raising OverflowError).
     FarExp,
+    /// A `sub` that is not a string (`sub.startswith` raising on a number or an object).
+    SubNotString,
 }
 
 /// The top-level member names of a JSON object, duplicates kept (serde_json's maps drop them).
@@ -207,6 +217,7 @@ impl Trigger {
             Self::ExpNow => time("exp").is_some_and(|e| e <= now() && e >= now() - 5.0),
             Self::NbfSoon => time("nbf").is_some_and(|n| n > now() && n <= now() + 10.0),
             Self::FarExp => time("exp").is_some_and(|e| e > 253_402_300_799.0),
+            Self::SubNotString => claims.get("sub").is_some_and(|s| !s.is_string()),
         }
     }
 }

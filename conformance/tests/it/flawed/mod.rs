@@ -418,7 +418,54 @@ impl Api {
                 Some("Bearer error=\"insufficient_scope\", scope=\"read:messages\""),
             );
         }
-        reply(StatusCode::OK, None)
+        self.use_claims(token).await
+    }
+
+    /// The answer to a valid token, after what the claim flaws do with its claims.
+    async fn use_claims(&self, token: &str) -> Response {
+        let claims = part(token, 1).unwrap_or(Value::Null);
+        let sub = claims["sub"].as_str().unwrap_or_default();
+        if self.has(Flaw::ExecutesClaims)
+            && claims.as_object().is_some_and(|c| {
+                c.values()
+                    .filter_map(Value::as_str)
+                    .any(|v| v.to_ascii_lowercase().contains("sleep"))
+            })
+        {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        if self.has(Flaw::ReadsFileBySub)
+            && let Ok(profile) = std::fs::read_to_string(std::env::temp_dir().join(sub))
+        {
+            return Response::new(profile.into());
+        }
+        let mut res = reply(StatusCode::OK, None);
+        if self.has(Flaw::ReflectsClaims) {
+            // What a client parses from `X-User: <sub>` written raw: the CRLF ends the line.
+            let mut lines = sub.split("\r\n");
+            let user = lines.next().unwrap_or_default();
+            if user.len() <= 1024
+                && let Ok(value) = user.parse()
+            {
+                res.headers_mut().insert("x-user", value);
+            }
+            for line in lines {
+                if let Some((name, value)) = line.split_once(": ")
+                    && let (Ok(name), Ok(value)) = (
+                        warp::http::HeaderName::from_bytes(name.as_bytes()),
+                        value.parse(),
+                    )
+                {
+                    res.headers_mut().insert(name, value);
+                }
+            }
+            if let Some(name) = claims["https://example.com/name"].as_str() {
+                *res.body_mut() = format!("<p>Hello {name}</p>").into();
+                res.headers_mut()
+                    .insert("content-type", "text/html".parse().unwrap());
+            }
+        }
+        res
     }
 
     fn malformed(&self) -> Response {
