@@ -52,6 +52,14 @@ impl Tenant {
         self.control.url()
     }
 
+    /// Sends `token` as the tenant's control token on every control call (a tenant started
+    /// with `mock-tenant --control-token`).
+    #[must_use]
+    pub fn with_control_token(mut self, token: &str) -> Self {
+        self.control = self.control.with_control_token(token);
+        self
+    }
+
     /// The control client underneath.
     pub fn control(&self) -> &ControlClient {
         &self.control

@@ -60,6 +60,7 @@ impl MintRequest {
 pub struct ControlClient {
     url: String,
     http: reqwest::Client,
+    control_token: Option<String>,
 }
 
 impl ControlClient {
@@ -79,7 +80,16 @@ impl ControlClient {
         Ok(Self {
             url: url.trim_end_matches('/').to_owned(),
             http,
+            control_token: None,
         })
+    }
+
+    /// Sends `token` as the tenant's control token (`X-Mock-Control-Token`) on every call:
+    /// a tenant started with `--control-token` refuses control calls without it.
+    #[must_use]
+    pub fn with_control_token(mut self, token: impl Into<String>) -> Self {
+        self.control_token = Some(token.into());
+        self
     }
 
     /// The tenant's base URL, without a trailing slash.
@@ -103,6 +113,9 @@ impl ControlClient {
             .request(method, format!("{}/_mock/{path}", self.url));
         if let Some(body) = body {
             request = request.json(body);
+        }
+        if let Some(token) = &self.control_token {
+            request = request.header(crate::CONTROL_TOKEN_HEADER, token);
         }
         let res = request.send().await.map_err(|e| {
             Error::Control(format!("the tenant at {} did not answer: {e}", self.url))

@@ -59,6 +59,8 @@ pub use grant_type::{GrantType, UnknownGrantType};
 pub use issuer::Issuer;
 pub use keys::KeySource;
 pub use routes::{defects_json, escape_markup};
+pub use serve_guard::Limits;
+pub use server::CONTROL_TOKEN_HEADER;
 pub use state::{MAX_COUNTED_PATH_LEN, MAX_COUNTED_PATHS, OTHER_PATHS};
 pub use tenant::{MockTenant, MockTenantBuilder};
 pub use tls::CertificateAuthority;

@@ -10,13 +10,10 @@ use crate::routes;
 use crate::routes::oauth::{ErrorCode, error_body, store_failure};
 use crate::state::State;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower_service::Service;
 
@@ -35,6 +32,44 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
+/// The header that carries the control token ([`MockTenantBuilder::control_token`]
+/// (crate::MockTenantBuilder::control_token)) on every `/_mock/` request.
+pub const CONTROL_TOKEN_HEADER: &str = "x-mock-control-token";
+
+/// Whether a `/_mock/` request may go on: always without a control token; with one, when it
+/// carries it, or asks for the CA certificate (public: clients fetch it to trust the tenant) or
+/// is a CORS preflight (which carries no custom header).
+fn control_allowed(req: &http::Request<Incoming>, token: Option<&str>) -> bool {
+    let Some(token) = token else { return true };
+    if req.method() == http::Method::OPTIONS
+        || (req.method() == http::Method::GET && req.uri().path() == "/_mock/ca.pem")
+    {
+        return true;
+    }
+    req.headers()
+        .get(CONTROL_TOKEN_HEADER)
+        .is_some_and(|sent| same_bytes(sent.as_bytes(), token.as_bytes()))
+}
+
+/// Compares without stopping at the first difference (the token is a secret).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 401 to a `/_mock/` request without the control token.
+fn control_refused() -> warp::reply::Response {
+    routes::reply::json(
+        http::StatusCode::UNAUTHORIZED,
+        &error_body(
+            ErrorCode::AccessDenied,
+            &format!(
+                "this tenant's control API needs its control token in the {CONTROL_TOKEN_HEADER} \
+                 header (mock-tenant --control-token, MOCK_TENANT_CONTROL_TOKEN)"
+            ),
+        ),
+    )
+}
+
 /// 503 when the shared store (Redis) fails: the tenant cannot know the shared state.
 fn unavailable(reason: &str) -> warp::reply::Response {
     routes::reply::json(
@@ -43,71 +78,63 @@ fn unavailable(reason: &str) -> warp::reply::Response {
     )
 }
 
-/// Serves `state` on `listener` until `shutdown` completes; then every connection is closed.
+/// Serves `state` on `listener` until `shutdown` completes, within `limits` (timeouts, the
+/// connection cap, the drain of requests in flight on stop).
 pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<Arc<rustls::ServerConfig>>,
     state: Arc<State>,
+    limits: serve_guard::Limits,
+    control_token: Option<Arc<str>>,
     shutdown: impl Future<Output = ()>,
 ) {
     let router = warp::service(routes::routes(state.clone()));
     let acceptor = tls.map(TlsAcceptor::from);
-    let mut connections = JoinSet::new();
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else {
-                    // Out of file descriptors or similar: back off instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                let (router, state, acceptor) = (router.clone(), state.clone(), acceptor.clone());
-                connections.spawn(async move {
-                    let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
-                        let (mut router, state) = (router.clone(), state.clone());
-                        async move {
-                            let path = req.uri().path().to_owned();
-                            let control = path.starts_with("/_mock/");
-                            let change = control && req.method() != http::Method::GET;
-                            if let Err(e) = state.sync().await {
-                                return Ok(unavailable(&e));
-                            }
-                            if !control {
-                                state.count(&path);
-                            }
-                            if path == "/.well-known/jwks.json"
-                                && state.jwks_fault() == Some(JwksFault::Drop)
-                            {
-                                return Err(DroppedOnPurpose);
-                            }
-                            let Ok(res) = router.call(req).await;
-                            if change && let Err(e) = state.publish().await {
-                                return Ok(unavailable(&e));
-                            }
-                            Ok(res)
-                        }
-                    });
-                    let builder = auto::Builder::new(TokioExecutor::new());
-                    // Errors here are the client's (reset, bad TLS, garbage): nothing to report.
-                    match acceptor {
-                        None => {
-                            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
-                        }
-                        Some(acceptor) => {
-                            let Ok(Ok(stream)) =
-                                tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-                            else {
-                                return;
-                            };
-                            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
-                        }
+    serve_guard::serve(listener, limits, "mock-tenant", shutdown, move |conn| {
+        let (router, state, acceptor) = (router.clone(), state.clone(), acceptor.clone());
+        let control_token = control_token.clone();
+        async move {
+            let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
+                let (mut router, state) = (router.clone(), state.clone());
+                let control_token = control_token.clone();
+                async move {
+                    let path = req.uri().path().to_owned();
+                    let control = path.starts_with("/_mock/");
+                    if control && !control_allowed(&req, control_token.as_deref()) {
+                        return Ok(control_refused());
                     }
-                });
+                    let change = control && req.method() != http::Method::GET;
+                    if let Err(e) = state.sync().await {
+                        return Ok(unavailable(&e));
+                    }
+                    if !control {
+                        state.count(&path);
+                    }
+                    if path == "/.well-known/jwks.json"
+                        && state.jwks_fault() == Some(JwksFault::Drop)
+                    {
+                        return Err(DroppedOnPurpose);
+                    }
+                    let Ok(res) = router.call(req).await;
+                    if change && let Err(e) = state.publish().await {
+                        return Ok(unavailable(&e));
+                    }
+                    Ok(res)
+                }
+            });
+            let serve_guard::Connection { stream, server } = conn;
+            match acceptor {
+                None => server.serve(stream, service).await,
+                Some(acceptor) => {
+                    let Ok(Ok(stream)) =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+                    else {
+                        return;
+                    };
+                    server.serve(stream, service).await;
+                }
             }
         }
-    }
+    })
+    .await;
 }

@@ -53,6 +53,8 @@ pub struct MockTenantBuilder {
     ca_out: Option<PathBuf>,
     redis: Option<String>,
     custom_domains: Vec<String>,
+    limits: serve_guard::Limits,
+    control_token: Option<String>,
 }
 
 impl MockTenantBuilder {
@@ -71,6 +73,22 @@ impl MockTenantBuilder {
     /// Serve plain HTTP instead of HTTPS (the Auth0 SDKs and quickstarts refuse it).
     pub fn http(mut self) -> Self {
         self.http = true;
+        self
+    }
+
+    /// Require this token in the `X-Mock-Control-Token` header of every `/_mock/` request
+    /// (but `GET /_mock/ca.pem`): the control API mints tokens and replaces keys, so a tenant
+    /// reachable from other machines needs it. [`ControlClient::with_control_token`]
+    /// (crate::ControlClient::with_control_token) sends it.
+    pub fn control_token(mut self, token: impl Into<String>) -> Self {
+        self.control_token = Some(token.into());
+        self
+    }
+
+    /// What a connection may cost the tenant: header-read and idle timeouts, the connection
+    /// cap, the drain on stop ([`Limits::default`](crate::Limits) by default).
+    pub fn limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -211,9 +229,16 @@ impl MockTenantBuilder {
         };
 
         let (tx, rx) = oneshot::channel();
-        let server = tokio::spawn(crate::server::serve(listener, tls, state.clone(), async {
-            let _ = rx.await;
-        }));
+        let server = tokio::spawn(crate::server::serve(
+            listener,
+            tls,
+            state.clone(),
+            self.limits,
+            self.control_token.map(Arc::from),
+            async {
+                let _ = rx.await;
+            },
+        ));
         Ok(MockTenant {
             state,
             addr,

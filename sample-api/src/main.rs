@@ -19,8 +19,12 @@ with read:messages). Configured by environment variables only:
   JWKS_MAX_TTL_SECS    longest key-set lifetime [default: 3600]
   AUTH0_DPOP           off | allowed | required [default: off]
   AUTH0_DPOP_URL       the public base URL DPoP proofs' htu must name
+  HEADER_READ_TIMEOUT_SECS  close a connection whose request headers take longer [default: 30]
+  IDLE_TIMEOUT_SECS    close a connection idle this long with no request in flight [default: 120]
+  MAX_CONNECTIONS      most connections at once [default: the open-files limit less 64]
+  DRAIN_TIMEOUT_SECS   on Ctrl-C or SIGTERM, wait this long for requests in flight [default: 5]
 
-Exit codes: 0 stopped by Ctrl-C, 2 a bad setting or the port is taken.
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 a bad setting or the port is taken.
 Documentation: https://github.com/auth0-offline/auth0-offline (README, \"The reference API\").
 ";
 
@@ -59,7 +63,27 @@ async fn main() -> ExitCode {
         }
     };
     println!("sample-api listening on {}", api.url());
-    let _ = tokio::signal::ctrl_c().await;
+    shutdown_signal().await;
     api.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Ctrl-C or SIGTERM (what CI runners, container runtimes and `kill` send).
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            let _ = ctrl_c.await;
+            return;
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }

@@ -62,14 +62,25 @@ impl SampleApi {
             .unwrap_or_else(|| format!("http://{addr}"));
         let validator = Arc::new(Validator::new(&settings, jwks, &base_url));
         let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(
-            warp::serve(crate::routes::routes(validator))
-                .incoming(listener)
-                .graceful(async {
-                    let _ = rx.await;
-                })
-                .run(),
-        );
+        let router = warp::service(crate::routes::routes(validator));
+        let server = tokio::spawn(serve_guard::serve(
+            listener,
+            settings.limits,
+            "sample-api",
+            async {
+                let _ = rx.await;
+            },
+            move |conn| {
+                let router = router.clone();
+                async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let mut router = router.clone();
+                        async move { tower_service::Service::call(&mut router, req).await }
+                    });
+                    conn.server.serve(conn.stream, service).await;
+                }
+            },
+        ));
         Ok(Self {
             addr,
             shutdown: Some(tx),

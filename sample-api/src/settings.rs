@@ -46,6 +46,10 @@ pub struct Settings {
     /// The API's public base URL, which DPoP proofs' `htu` must name (`AUTH0_DPOP_URL`; by
     /// default `http://` and the address the API listens on). Never taken from `Host`.
     pub dpop_url: Option<String>,
+    /// What a connection may cost the API: `HEADER_READ_TIMEOUT_SECS` (default 30),
+    /// `IDLE_TIMEOUT_SECS` (120), `MAX_CONNECTIONS` (the open-files limit less 64) and
+    /// `DRAIN_TIMEOUT_SECS` (5, how long Ctrl-C or SIGTERM waits for requests in flight).
+    pub limits: serve_guard::Limits,
 }
 
 impl Settings {
@@ -119,7 +123,23 @@ impl Settings {
                 ));
             }
         };
+        let defaults = serve_guard::Limits::default();
+        let positive = |name: &str, default: u64| match number(name, default)? {
+            0 => Err(format!("{name} must be at least 1")),
+            n => Ok(n),
+        };
+        let limits = serve_guard::Limits {
+            header_read_timeout: Duration::from_secs(positive("HEADER_READ_TIMEOUT_SECS", 30)?),
+            idle_timeout: Duration::from_secs(positive("IDLE_TIMEOUT_SECS", 120)?),
+            max_connections: usize::try_from(positive(
+                "MAX_CONNECTIONS",
+                defaults.max_connections as u64,
+            )?)
+            .unwrap_or(usize::MAX),
+            drain: Duration::from_secs(number("DRAIN_TIMEOUT_SECS", 5)?),
+        };
         Ok(Self {
+            limits,
             dpop,
             dpop_url: get("AUTH0_DPOP_URL").map(str::to_owned),
             issuer: format!("https://{domain}/"),

@@ -97,6 +97,7 @@ async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca(
             .env("MOCK_TENANT_BIND", "0.0.0.0")
             .env("MOCK_TENANT_PORT", port.to_string())
             .env("MOCK_TENANT_ENV_OUT", &env_file)
+            .env("MOCK_TENANT_CONTROL_TOKEN", "entrypoint-test-token")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -131,6 +132,16 @@ async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca(
     let discovery =
         json_of(trusting.get(format!("{issuer}.well-known/openid-configuration"))).await;
     assert_eq!(discovery["issuer"], issuer);
+    // Reachable from the network, its control API wants the token.
+    let keys = format!("{issuer}_mock/keys");
+    assert_eq!(trusting.get(&keys).send().await.unwrap().status(), 401);
+    let res = trusting
+        .get(&keys)
+        .header(mock_tenant::CONTROL_TOKEN_HEADER, "entrypoint-test-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let env_text = std::fs::read_to_string(&env_file).unwrap();
     assert!(
         env_text.contains(&format!("AUTH0_DOMAIN=tenant:{port}")),
@@ -146,6 +157,26 @@ async fn the_container_entrypoint_binds_all_interfaces_loudly_and_serves_its_ca(
     );
     assert!(err.contains("VALID TOKENS FOR ANYONE"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_bind_beyond_loopback_needs_a_control_token_or_insecure_control() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+        .args(["--bind", "0.0.0.0", "--port", "0"])
+        .env_remove("MOCK_TENANT_CONTROL_TOKEN")
+        .env_remove("MOCK_TENANT_INSECURE_CONTROL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--bind 0.0.0.0 reaches beyond this machine"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--control-token") && err.contains("--insecure-control"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -395,3 +395,67 @@ async fn the_control_client_speaks_the_whole_control_api_on_typed_values() {
     let stranger = ControlClient::new(&tenant.url(), None).unwrap();
     assert!(stranger.stats().await.is_err());
 }
+
+/// With a control token, every `/_mock/` call needs it (the CA certificate and CORS preflights
+/// excepted), is refused with a shaped 401 without it, and `ControlClient` sends it.
+#[tokio::test]
+async fn a_control_token_guards_the_control_api() {
+    let tenant = MockTenant::builder()
+        .control_token("guard-test-token")
+        .start()
+        .await;
+    let c = client(&tenant);
+    let keys = format!("{}/_mock/keys", tenant.url());
+    for token in [None, Some("wrong"), Some("guard-test-token-longer")] {
+        let mut req = c.get(&keys);
+        if let Some(t) = token {
+            req = req.header(mock_tenant::CONTROL_TOKEN_HEADER, t);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 401, "{token:?}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "access_denied");
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .contains("x-mock-control-token"),
+            "{body}"
+        );
+    }
+    let res = c
+        .get(&keys)
+        .header(mock_tenant::CONTROL_TOKEN_HEADER, "guard-test-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let ca = c
+        .get(format!("{}/_mock/ca.pem", tenant.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ca.status(), 200);
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &keys)
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "x-mock-control-token")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(preflight.status(), 401);
+    // The public endpoints stay public.
+    let jwks = c
+        .get(format!("{}/.well-known/jwks.json", tenant.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(jwks.status(), 200);
+    let ca_pem = tenant.ca_pem().unwrap();
+    let without = mock_tenant::ControlClient::new(&tenant.url(), Some(ca_pem)).unwrap();
+    let err = without.keys().await.unwrap_err().to_string();
+    assert!(err.contains("401"), "{err}");
+    let with = without.with_control_token("guard-test-token");
+    assert!(!with.keys().await.unwrap().current.is_empty());
+}

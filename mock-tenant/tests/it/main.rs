@@ -14,6 +14,7 @@
 
 mod bad_input;
 mod cli;
+mod connections;
 mod control;
 mod discovery;
 mod dpop;

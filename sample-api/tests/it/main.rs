@@ -3,10 +3,12 @@
 //! - `answers`: every endpoint and every RFC 6750 answer, as one table of requests.
 //! - `dpop`: DPoP proofs and bound tokens under `AUTH0_DPOP=allowed` and `required`.
 //! - `keys`: rotation, JWKS faults, and the fetch bound on a flood of random `kid`s.
+//! - `connections`: slowloris, idle and half-closed connections.
 //! - `cli`: the binary's `--version`, `--help` and a bad setting.
 
 mod answers;
 mod cli;
+mod connections;
 mod dpop;
 mod keys;
 

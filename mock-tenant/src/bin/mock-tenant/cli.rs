@@ -6,6 +6,7 @@ use mock_tenant::{CertificateAuthority, MockTenant, TenantConfig};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// A mock Auth0 tenant on localhost, over HTTPS, that real Auth0 clients trust.
 ///
@@ -64,6 +65,28 @@ pub struct Cli {
     /// this Redis server (redis://[user:password@]host[:port][/db], or rediss:// for TLS).
     #[arg(long, env = "MOCK_TENANT_REDIS_URL")]
     redis: Option<String>,
+    /// Close a connection whose request headers take longer than this (a slowloris), in seconds.
+    #[arg(long, env = "MOCK_TENANT_HEADER_READ_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Close a connection with no byte either way for this long while no request is in flight
+    /// (a socket left open after its TLS handshake, say), in seconds.
+    #[arg(long, env = "MOCK_TENANT_IDLE_TIMEOUT", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Most connections open at once; past it new clients wait until one closes. Default: the
+    /// open-files limit less 64.
+    #[arg(long, env = "MOCK_TENANT_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+    /// Require this token in the X-Mock-Control-Token header of every /_mock/ request (but
+    /// GET /_mock/ca.pem). Required when --bind is not loopback, unless --insecure-control.
+    #[arg(long, env = "MOCK_TENANT_CONTROL_TOKEN", hide_env_values = true)]
+    control_token: Option<String>,
+    /// Serve the control API without a token on a non-loopback bind: anyone who reaches the
+    /// port can then mint tokens and replace the keys.
+    #[arg(long, env = "MOCK_TENANT_INSECURE_CONTROL")]
+    insecure_control: bool,
+    /// On Ctrl-C or SIGTERM, wait this long for the requests in flight to be answered, in seconds.
+    #[arg(long, env = "MOCK_TENANT_DRAIN_TIMEOUT", default_value_t = 5)]
+    drain_timeout: u64,
 }
 
 /// What to do instead of serving.
@@ -249,6 +272,21 @@ fn fail(message: &str) -> ExitCode {
 
 async fn serve(cli: Cli) -> Result<(), String> {
     let mut builder = MockTenant::builder().port(cli.port).bind(cli.bind);
+    match &cli.control_token {
+        Some(token) if token.is_empty() => return Err("--control-token is empty".into()),
+        Some(token) => builder = builder.control_token(token),
+        None if !cli.bind.is_loopback() && !cli.insecure_control => {
+            return Err(format!(
+                "--bind {} reaches beyond this machine, and the control API (/_mock/) mints tokens \
+                 and replaces keys for whoever calls it: give --control-token (or \
+                 MOCK_TENANT_CONTROL_TOKEN), and send it as X-Mock-Control-Token (ControlClient \
+                 and conformance --tenant-control-token do); or --insecure-control to serve it \
+                 to anyone",
+                cli.bind
+            ));
+        }
+        None => {}
+    }
     if cli.http {
         builder = builder.http();
     }
@@ -275,6 +313,15 @@ async fn serve(cli: Cli) -> Result<(), String> {
     if cli.random_keys {
         builder = builder.random_keys();
     }
+    let defaults = mock_tenant::Limits::default();
+    builder = builder.limits(mock_tenant::Limits {
+        header_read_timeout: Duration::from_secs(cli.header_read_timeout),
+        idle_timeout: Duration::from_secs(cli.idle_timeout),
+        max_connections: cli.max_connections.map_or(defaults.max_connections, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        }),
+        drain: Duration::from_secs(cli.drain_timeout),
+    });
     let ca = match (&cli.ca_cert, &cli.ca_key) {
         (Some(cert), Some(key)) => CertificateAuthority::from_pem(&read(cert)?, &read(key)?)?,
         _ => CertificateAuthority::generate(),

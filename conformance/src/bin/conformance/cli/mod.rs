@@ -50,6 +50,9 @@ pub struct Cli {
     /// The CA certificate of --tenant.
     #[arg(long, env = "CONFORMANCE_TENANT_CA")]
     tenant_ca: Option<PathBuf>,
+    /// The control token of --tenant (started with `mock-tenant --control-token`).
+    #[arg(long, env = "MOCK_TENANT_CONTROL_TOKEN", hide_env_values = true)]
+    tenant_control_token: Option<String>,
     /// Port of the embedded tenant with --api (its environment is printed for your API).
     #[arg(long, env = "CONFORMANCE_TENANT_PORT", default_value_t = 8443)]
     tenant_port: u16,
@@ -416,7 +419,11 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
             (Some(url), Some(ca)) => {
                 let pem = std::fs::read_to_string(ca)
                     .map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
-                (None, Tenant::new(url, Some(&pem))?, exec_env(url, ca), None)
+                let mut tenant = Tenant::new(url, Some(&pem))?;
+                if let Some(token) = &cli.tenant_control_token {
+                    tenant = tenant.with_control_token(token);
+                }
+                (None, tenant, exec_env(url, ca), None)
             }
             _ => {
                 let port = if cli.exec.is_some() {
