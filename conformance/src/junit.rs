@@ -94,6 +94,7 @@ mod tests {
         };
         Report {
             catalogue_on: None,
+            unsteady: None,
             format_version: crate::REPORT_FORMAT_VERSION,
             tool_version: "0.0.0".into(),
             started_at: "2026-12-03T23:55:00Z".into(),

@@ -41,6 +41,7 @@ pub use case::{
 pub use cases::{cases, cases_for};
 pub use catalogue::cases_markdown;
 pub use driver::audit::{AuditOptions, ROUTE_RULE};
+pub use driver::stability::PROBES;
 pub use driver::{KID_DELAY_MS, MAX_TTL_WAIT_SECS, Observer, RunEvent, Target};
 pub use embedded::{
     CUSTOM_DOMAIN, EMBEDDED_JWKS_COOLDOWN_SECS, EMBEDDED_JWKS_TTL_SECS, start_sample_api,

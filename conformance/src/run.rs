@@ -79,6 +79,12 @@ impl<'a> Run<'a> {
     /// [`AuditOptions::aim`]).
     pub async fn against(self, target: &Target) -> Report {
         let started = std::time::Instant::now();
+        if let Some(why) = crate::driver::stability::unsteady(target, &self.profile).await {
+            let mut report =
+                crate::driver::run_cases(target, &self.profile, &[], self.observer).await;
+            report.unsteady = Some(why);
+            return report;
+        }
         let mut profile = self.profile;
         let mut cases = self.cases.unwrap_or_else(|| crate::cases_for(&profile));
         let mut routed = Vec::new();

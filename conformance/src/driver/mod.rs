@@ -11,6 +11,7 @@ mod progress;
 mod sandbox;
 mod scenarios;
 mod send;
+pub(crate) mod stability;
 
 pub use judge::KID_DELAY_MS;
 pub use progress::{Observer, RunEvent};
@@ -276,6 +277,7 @@ pub async fn run_cases(
         contaminated_by,
         isolated: target.isolation.is_some(),
         catalogue_on: None,
+        unsteady: None,
     }
 }
 

@@ -491,3 +491,46 @@ fn openapi_audits_every_operation_and_a_bad_routes_table_names_its_place() {
     assert!(err.contains("routes.json at line 1"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An API that answers every other request and drops the rest (issue 31, item 8): the run
+/// stops before its first case, says why with the evidence, and exits 2, instead of waiting
+/// out every cooldown and blaming the cases.
+#[test]
+fn an_unsteady_api_stops_the_run_at_once_with_exit_2() {
+    let dir = std::env::temp_dir().join(format!("conformance-unsteady-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("flaky.py");
+    std::fs::write(
+        &script,
+        "import os, socket\n\
+         s = socket.socket()\n\
+         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n\
+         s.bind(('127.0.0.1', int(os.environ['PORT'])))\n\
+         s.listen(64)\n\
+         n = 0\n\
+         while True:\n\
+         \x20   c, _ = s.accept()\n\
+         \x20   n += 1\n\
+         \x20   c.settimeout(5)\n\
+         \x20   try:\n\
+         \x20       c.recv(65536)\n\
+         \x20   except OSError:\n\
+         \x20       pass\n\
+         \x20   if n % 2:\n\
+         \x20       c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\n{}')\n\
+         \x20   c.close()\n",
+    )
+    .unwrap();
+    let out = conformance(
+        &["--exec", &format!("python3 {}", script.display()), "--json"],
+        &[],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the API is unsteady"), "{err}");
+    assert!(err.contains("got an answer and"), "{err}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["unsteady"].as_str().is_some(), "{json}");
+    assert_eq!(json["outcomes"].as_array().map(Vec::len), Some(0), "{json}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

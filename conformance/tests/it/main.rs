@@ -14,6 +14,7 @@ mod flawed_dpop;
 mod flawed_jwe;
 mod isolation;
 mod knobs;
+mod readers;
 mod routes;
 
 use conformance::{Case, Profile, Recipe, Report, Run, Target, Tenant, Verdict, cases};

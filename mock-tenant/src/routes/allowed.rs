@@ -12,7 +12,9 @@ use warp::reply::Response;
 
 /// The methods `path` answers (an `Allow` value), or `None` for a path the tenant does not serve.
 pub(crate) fn methods(path: &str) -> Option<&'static str> {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // One leading slash: `//.well-known/jwks.json` has an empty first segment, as for warp's
+    // routes, and is not a path the tenant serves.
+    let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
     Some(match segments.as_slice() {
         ["authorize"] | ["v2" | "oidc", "logout"] => "GET",
         [
@@ -74,6 +76,8 @@ mod tests {
         assert_eq!(methods("/_mock/keys/some-kid/rebind"), Some("POST"));
         assert_eq!(methods("/.well-known/other"), None);
         assert_eq!(methods("/oauth/token/"), None);
+        assert_eq!(methods("//.well-known/jwks.json"), None);
+        assert_eq!(methods("//oauth/token"), None);
         assert_eq!(methods("/nope"), None);
         assert_eq!(methods("/"), None);
     }

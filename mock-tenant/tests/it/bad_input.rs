@@ -1,4 +1,5 @@
 use super::*;
+use mock_tenant::TenantConfig;
 use proptest::prelude::*;
 
 /// Sends a raw request to the token endpoint; returns status and body.
@@ -161,6 +162,95 @@ proptest! {
     }
 }
 
+/// A JSON value built from the keys the tenant file and the forge's `POST /_mock/token` use, so
+/// the generator reaches past the first type check.
+fn json_value() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        Just("apis".to_owned()),
+        Just("clients".to_owned()),
+        Just("users".to_owned()),
+        Just("client_grants".to_owned()),
+        Just("identifier".to_owned()),
+        Just("scopes".to_owned()),
+        Just("client_id".to_owned()),
+        Just("grant_types".to_owned()),
+        Just("callbacks".to_owned()),
+        Just("email".to_owned()),
+        Just("defect".to_owned()),
+        Just("claims".to_owned()),
+        Just("header".to_owned()),
+        Just("attacker".to_owned()),
+        Just("scope_name".to_owned()),
+        Just("dpop_bound".to_owned()),
+        Just("dpop_jkt".to_owned()),
+        Just("exp".to_owned()),
+        Just("kid".to_owned()),
+        Just("alg".to_owned()),
+        "[a-z_]{1,8}",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        prop_oneof![
+            Just("alg-none".to_owned()),
+            Just("client_credentials".to_owned()),
+            Just("https://quickstarts/api".to_owned()),
+            Just("none".to_owned()),
+            Just("http://127.0.0.1:1/".to_owned()),
+            "[ -~]{0,12}",
+        ]
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 64, 6, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            proptest::collection::btree_map(key.clone(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any JSON as a tenant file is read or refused with a message, never a panic.
+    #[test]
+    fn a_tenant_file_of_any_shape_is_read_or_refused(doc in json_value()) {
+        if let Err(e) = TenantConfig::from_json(&doc.to_string()) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any JSON body to the forge (`POST /_mock/token`) gets a token or an Auth0-shaped 4xx:
+    /// never a 5xx, a hang or a dropped connection.
+    #[test]
+    fn the_forge_never_fails_on_arbitrary_json(doc in json_value()) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let tenant = shared_tenant().await;
+            let res = client(tenant)
+                .post(format!("{}/_mock/token", tenant.url()))
+                .header("content-type", "application/json")
+                .body(doc.to_string())
+                .send()
+                .await
+                .expect("an answer");
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap();
+            if status != 200 {
+                assert_shaped_4xx("forge proptest", status, &text);
+            }
+        });
+    }
+}
+
 /// One tenant for all proptest cases, on its own runtime thread so it outlives each case's runtime.
 async fn shared_tenant() -> &'static MockTenant {
     static TENANT: std::sync::OnceLock<MockTenant> = std::sync::OnceLock::new();
@@ -251,6 +341,27 @@ async fn oversized_bodies_are_413_and_chunked_ones_are_read() {
         assert_eq!(status, 413, "{method} {path}: {body}");
         assert_shaped_4xx(&format!("{method} {path}"), status, &body);
     }
+    // The same over HTTP/2: a 413 on the stream, not a stream error.
+    let ca = reqwest::Certificate::from_pem(tenant.ca_pem().unwrap().as_bytes()).unwrap();
+    let h2 = reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .http2_prior_knowledge()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let res = h2
+        .post(format!("{}/u/login", tenant.url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.version(), reqwest::Version::HTTP_2);
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 413, "HTTP/2 POST /u/login: {body}");
+    assert_shaped_4xx("HTTP/2 POST /u/login", status, &body);
     // Chunked, over plain HTTP on a socket: what a client that streams its body sends.
     let plain = MockTenant::builder().http().start().await;
     let config = serde_json::to_string(&mock_tenant::TenantConfig::quickstart()).unwrap();
@@ -297,4 +408,57 @@ async fn junk_paths_count_under_one_key_past_the_cap() {
         stats.get(mock_tenant::OTHER_PATHS) > extra as u64,
         "{stats:?}"
     );
+}
+
+/// A doubled slash is a path the tenant does not serve (404, not a sibling route's 405), and an
+/// absolute-form request line (`POST http://host/oauth/token`, what a proxy-minded client
+/// sends) is served like its path.
+#[tokio::test]
+async fn double_slash_paths_are_404_and_absolute_form_requests_are_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tenant = MockTenant::builder().http().start().await;
+    let host = tenant.domain();
+    for (request, status) in [
+        (
+            format!("GET //.well-known/jwks.json HTTP/1.1\r\nHost: {host}\r\n"),
+            "404",
+        ),
+        (
+            format!("POST //oauth/token HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\n"),
+            "404",
+        ),
+        (
+            format!("GET http://{host}/.well-known/jwks.json HTTP/1.1\r\nHost: {host}\r\n"),
+            "200",
+        ),
+        (
+            format!(
+                "POST http://{host}/oauth/token HTTP/1.1\r\nHost: {host}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n"
+            ),
+            "400",
+        ),
+    ] {
+        let answer = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut socket = tokio::net::TcpStream::connect(tenant.addr()).await.unwrap();
+            socket
+                .write_all(format!("{request}Connection: close\r\n\r\n").as_bytes())
+                .await
+                .unwrap();
+            let mut answer = Vec::new();
+            socket.read_to_end(&mut answer).await.unwrap();
+            String::from_utf8_lossy(&answer).into_owned()
+        })
+        .await
+        .expect("answered within 10 s");
+        let line = request.lines().next().unwrap();
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{line}: {answer}"
+        );
+        if status != "200" {
+            let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+            assert_shaped_4xx(line, status.parse().unwrap(), body);
+        }
+    }
 }

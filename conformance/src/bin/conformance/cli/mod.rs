@@ -233,6 +233,9 @@ pub fn run() -> ExitCode {
         Err(e) => return usage(&e),
     };
     match runtime.block_on(main(cli)) {
+        Ok((report, _)) if report.unsteady.is_some() => {
+            usage(report.unsteady.as_deref().unwrap_or_default())
+        }
         Ok((report, changed)) if !expected.is_empty() => {
             let mut holds = !changed;
             if let Some(by) = &report.contaminated_by {
