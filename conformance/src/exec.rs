@@ -27,6 +27,9 @@ pub struct ExecOptions {
 #[derive(Debug)]
 pub struct Exec {
     child: Child,
+    /// `CONFORMANCE_EXEC_ID`'s value in the API's environment, inherited by every process it
+    /// starts: what finds a daemon that left the process group (`setsid`).
+    marker: String,
     command: String,
     log: PathBuf,
     /// Whether the log is a temporary file to remove.
@@ -88,8 +91,12 @@ impl Exec {
             .map_err(|e| format!("cannot write the API's log {}: {e}", log.display()))?;
         // Any command line (`cd api && npm start`): the shell and all it starts share one process
         // group, which `stop` ends as a whole.
+        let marker = exec_marker();
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(command).env("PORT", port.to_string());
+        cmd.arg("-c")
+            .arg(command)
+            .env("PORT", port.to_string())
+            .env(MARKER_VAR, &marker);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -105,6 +112,7 @@ impl Exec {
             .map_err(|e| format!("cannot start {command:?}: {e}"))?;
         let mut exec = Self {
             child,
+            marker,
             command: command.to_owned(),
             log,
             temporary_log,
@@ -192,12 +200,16 @@ impl Exec {
             // The whole process group: `sh -c` may have children (a venv's python, flask's
             // reloader, `npm start`'s node). SIGTERM first; whatever ignores it for
             // STOP_GRACE gets SIGKILL.
+            // And every process that carries this API's marker: a daemon that left the group
+            // with `setsid` still has it in its environment.
             let group = format!("-{}", self.child.id());
             signal_group("TERM", &group);
-            if !ended_within_grace(&group, &mut self.child) {
+            signal_marked("TERM", &self.marker);
+            if !ended_within_grace(&group, &self.marker, &mut self.child) {
                 signal_group("KILL", &group);
+                signal_marked("KILL", &self.marker);
                 // Until the killed processes are gone, so none is seen after the run.
-                ended_within_grace(&group, &mut self.child);
+                ended_within_grace(&group, &self.marker, &mut self.child);
             }
         }
         let _ = self.child.kill();
@@ -208,11 +220,58 @@ impl Exec {
 /// How long an API's processes get to stop after SIGTERM before they are killed.
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
-/// Waits up to [`STOP_GRACE`] for the group's live processes to end; whether they did.
+/// The variable every API process inherits, naming its run and instance.
+const MARKER_VAR: &str = "CONFORMANCE_EXEC_ID";
+
+/// A value no other API of this or another run carries.
+fn exec_marker() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{}-{n}-{nanos}", std::process::id())
+}
+
+/// The live processes whose environment carries `MARKER_VAR=marker` (Linux: `/proc/PID/environ`,
+/// readable for our own processes; elsewhere none).
+fn marked(marker: &str) -> Vec<u32> {
+    let needle = format!("{MARKER_VAR}={marker}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == needle.as_bytes()))
+        })
+        .collect()
+}
+
+/// Sends `signal` to every process carrying `marker`.
 #[cfg(unix)]
-fn ended_within_grace(group: &str, child: &mut Child) -> bool {
+fn signal_marked(signal: &str, marker: &str) {
+    let pids: Vec<String> = marked(marker).iter().map(u32::to_string).collect();
+    if pids.is_empty() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg("--")
+        .args(&pids)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Waits up to [`STOP_GRACE`] for the group's live processes, and the marked ones, to end;
+/// whether they did.
+#[cfg(unix)]
+fn ended_within_grace(group: &str, marker: &str, child: &mut Child) -> bool {
     let deadline = Instant::now() + STOP_GRACE;
-    while group_alive(group, child) {
+    while group_alive(group, child) || !marked(marker).is_empty() {
         if Instant::now() >= deadline {
             return false;
         }

@@ -398,7 +398,8 @@ fn expect_judges_the_findings_against_the_list() {
 }
 
 /// `--exec` takes any command line (`cd DIR && ...`, which an `exec` prefix broke), and an API
-/// that ignores SIGTERM is killed when the run ends: nothing is left running.
+/// that ignores SIGTERM is killed when the run ends, with the daemon it started in a session of
+/// its own (`setsid`, out of the process group): nothing is left running.
 #[test]
 fn exec_takes_a_command_line_and_kills_an_api_that_ignores_sigterm() {
     let dir = std::env::temp_dir().join(format!("conformance-stubborn-{}", std::process::id()));
@@ -406,9 +407,10 @@ fn exec_takes_a_command_line_and_kills_an_api_that_ignores_sigterm() {
     let pid_file = dir.join("api.pid");
     std::fs::write(
         dir.join("api.py"),
-        "import http.server as h, os, signal\n\
+        "import http.server as h, os, signal, subprocess, sys\n\
          signal.signal(signal.SIGTERM, signal.SIG_IGN)\n\
          open('api.pid', 'w').write(str(os.getpid()))\n\
+         subprocess.Popen([sys.executable, '-c', 'import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(\"daemon.pid\", \"w\").write(str(os.getpid())); time.sleep(600)'], start_new_session=True)\n\
          class H(h.BaseHTTPRequestHandler):\n \
          def do_GET(s):\n  \
          s.send_response(200); s.send_header('Content-Type', 'application/json'); s.end_headers(); s.wfile.write(b'{}')\n \
@@ -433,6 +435,11 @@ fn exec_takes_a_command_line_and_kills_an_api_that_ignores_sigterm() {
     assert!(
         !running(pid.trim()),
         "the API that ignores SIGTERM (pid {pid}) outlived the run"
+    );
+    let daemon = std::fs::read_to_string(dir.join("daemon.pid")).expect("the daemon started");
+    assert!(
+        !running(daemon.trim()),
+        "the daemon that left the process group (pid {daemon}) outlived the run"
     );
     // It got its grace period, not much more.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
