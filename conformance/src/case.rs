@@ -374,6 +374,10 @@ pub enum PostCheck {
     /// body that is not JSON, or the `/etc/passwd` its path names. Any of them fails, whatever
     /// the status.
     NotReflected,
+    /// A header that makes a careless verifier work for seconds before it refuses (PBES2's
+    /// iteration count): an answer later than [`KID_DELAY_MS`](crate::KID_DELAY_MS) every time
+    /// is a `FAIL robustness`, whatever the status.
+    SlowMeansWork,
     /// Sent with `POST`: a 404 or 405 means the API has no such route, so the case does not
     /// apply.
     NeedsPostRoute,

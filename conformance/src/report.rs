@@ -101,7 +101,7 @@ pub struct Report {
     /// ([`crate::routes::Aimed::describe`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalogue_on: Option<String>,
-    /// Why the run stopped before its first case: the API answered the valid token only some of
+    /// Why the run stopped before its first case: the API answered its public path only some of
     /// the time ([`PROBES`](crate::PROBES) requests). The report then has no outcomes, and the
     /// command line exits 2.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -273,6 +273,13 @@ fn token_row(
             None,
             "anyone can encrypt to a public key: a JWE is no proof of the issuer",
         ),
+        JweP2c => (
+            Dos,
+            High,
+            None,
+            Some(PostCheck::SlowMeansWork),
+            "anyone can write a PBES2 header: an API that derives the key before it refuses spends two billion PBKDF2 rounds on one request, so a slow refusal (or none) is `FAIL robustness`",
+        ),
         Oversize => (
             Dos,
             Medium,

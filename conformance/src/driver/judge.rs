@@ -155,6 +155,18 @@ pub(super) fn judge(
     Outcome::new(case, worst.0, worst.1, exchanges)
 }
 
+/// The fastest answer, when every answer took [`KID_DELAY_MS`] or more (a slow first answer is
+/// sent again: one slow answer on a busy machine is not work done on the token).
+fn slowest_every_time(outcome: &Outcome) -> Option<u64> {
+    outcome
+        .exchanges
+        .iter()
+        .filter(|e| e.status.is_some())
+        .map(|e| e.elapsed_ms)
+        .min()
+        .filter(|ms| *ms >= KID_DELAY_MS)
+}
+
 /// What a hostile claim's answer shows, if it came back live.
 fn reflected(exchange: &Exchange) -> Option<&'static str> {
     use mock_tenant::forge::{INJECTED_HEADER, PASSWD_MARKER, SCRIPT_MARKER};
@@ -195,22 +207,22 @@ pub(super) fn post_check(case: &Case, outcome: &mut Outcome) {
     match case.post {
         None => {}
         Some(PostCheck::SlowMeansExecuted) => {
-            // Every answer slow (a slow first answer is sent again): one slow answer on a busy
-            // machine is not an executed sleep.
-            let Some(fastest) = outcome
-                .exchanges
-                .iter()
-                .filter(|e| e.status.is_some())
-                .map(|e| e.elapsed_ms)
-                .min()
-                .filter(|ms| *ms >= KID_DELAY_MS)
-            else {
+            let Some(fastest) = slowest_every_time(outcome) else {
                 return;
             };
             outcome.verdict = Verdict::FailUnsafe;
             outcome.note = format!(
                 "answered after {fastest} ms every time: the token's injected sleep looks executed"
             );
+        }
+        Some(PostCheck::SlowMeansWork) => {
+            if let Some(fastest) = slowest_every_time(outcome) {
+                outcome.verdict = outcome.verdict.max(Verdict::FailRobustness);
+                outcome.note = format!(
+                    "answered after {fastest} ms every time: the API works on the token before it \
+                     refuses it (PBKDF2 with the header's iteration count): anyone can burn its CPU"
+                );
+            }
         }
         Some(PostCheck::NotReflected) => {
             if let Some(why) = outcome.exchanges.iter().find_map(reflected) {

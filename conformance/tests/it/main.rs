@@ -313,6 +313,7 @@ fn other_flaws() -> Vec<(Flaw, BTreeSet<String>)> {
             Flaw::IssuerSubstring,
             ids(&["iss-near-no-slash", "iss-near-substring", "iss-near-empty"]),
         ),
+        (Flaw::Pbes2Rounds, ids(&["jwe-p2c-bomb"])),
         (
             Flaw::ExecutesClaims,
             ids(&["claim-sqli-sub", "claim-sqli-custom"]),

@@ -536,6 +536,7 @@ defects! {
     defect!(CtyNested, "cty-nested", CtyNested, Refuse, [Format], "RFC 7519 §5.2; RFC 8725 §3.3", "`cty: JWT` with a valid token as the payload", |b| { let inner = b.clone().sign(); b.header("cty", "JWT").raw_payload(inner) }),
     defect!(Jwe, "jwe", Jwe, Refuse, [Format], "RFC 8725 §3.6", "a five-part JWE (RSA-OAEP, A256GCM) instead of a JWS", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |_| jwe(&kid, false)) }),
     defect!(JweNoneInside, "jwe-none-inside", Jwe @ Forger::Anyone, Refuse, [Format], "CVE-2026-29000, GHSA-pm7g-w2cf-q238 (pac4j-jwt)", "a real JWE (RSA-OAEP-256, A256GCM) to the TEST-ONLY encryption key, holding the valid claims as an unsigned `alg: none` JWT: a verifier that decrypts and then trusts the inner token lets anyone in who knows the public key", |b| { let kid = super::enc_key().kid.clone(); b.finish(move |t| { let payload = t.split('.').nth(1).unwrap_or("").to_owned(); let inner = format!("{}.{payload}.", b64::url(json!({"alg": "none", "typ": "JWT"}).to_string())); crate::jwe::seal_to_enc_key(&kid, inner.as_bytes()) }) }),
+    defect!(JweP2cBomb, "jwe-p2c-bomb", JweP2c, Refuse, [Format], "RFC 8725bis (PBES2 iteration count); CVE-2022-36083 (jose < 4.9.2); CVE-2023-52428 (Nimbus JOSE+JWT < 9.37.2)", "a JWE header `alg: PBES2-HS512+A256KW` with `p2c` = 2,147,483,647: a library that derives the key before it refuses runs two billion PBKDF2 rounds for one request; the refusal must come at once", |b| b.finish(|_| jwe_p2c_bomb())),
     defect!(JweZip, "jwe-zip", Jwe, Refuse, [Format], "CVE-2024-33664; CVE-2024-28180", "a JWE with `zip: DEF` (a decompression bomb must not be inflated)", |b| { let kid = b.tenant_key().kid.clone(); b.finish(move |_| jwe(&kid, true)) }),
     defect!(CritUnknown, "crit-unknown", Crit, Refuse, [Header], "RFC 7515 §4.1.11; CVE-2026-32597 (PyJWT < 2.12); CVE-2025-59420 (Authlib < 1.6.4)", "`crit: [\"foo\"]` with `foo: 1`: an extension the API cannot understand", |b| b.header("crit", json!(["foo"])).header("foo", 1)),
     defect!(CritEmpty, "crit-empty", Crit, Refuse, [Header], "RFC 7515 §4.1.11 (MUST NOT be empty)", "`crit: []`", |b| b.header("crit", json!([]))),
@@ -613,6 +614,26 @@ const P256_ORDER: [u8; 32] = [
 ];
 
 /// A syntactically plausible five-part JWE (the parts are fixed filler).
+/// A PBES2 JWE whose iteration count is the largest a 32-bit verifier takes: only its header
+/// matters, the rest is the right size of filler.
+fn jwe_p2c_bomb() -> String {
+    let header = json!({
+        "alg": "PBES2-HS512+A256KW",
+        "enc": "A256GCM",
+        "p2s": b64::url([7u8; 16]),
+        "p2c": 2_147_483_647u32,
+    });
+    let filler = |n: usize, seed: u8| b64::url(vec![seed; n]);
+    format!(
+        "{}.{}.{}.{}.{}",
+        b64::url(header.to_string()),
+        filler(40, 1),
+        filler(12, 2),
+        filler(64, 3),
+        filler(16, 4)
+    )
+}
+
 fn jwe(kid: &str, zip: bool) -> String {
     let mut header = json!({"alg": "RSA-OAEP", "enc": "A256GCM", "kid": kid});
     if zip {

@@ -90,6 +90,7 @@ rows! {
     TypOther => "typ-other", Issuer;
     CtyNested => "cty-nested", Issuer;
     Jwe => "jwe", Anyone;
+    JweP2c => "jwe-p2c", Anyone;
     Crit => "crit", Issuer;
     JsonDup => "json-dup", Issuer;
     JsonBad => "json-bad", Issuer;

@@ -55,6 +55,7 @@ const TOKEN_ROWS: &[&str] = &[
     "typ-other",
     "cty-nested",
     "jwe",
+    "jwe-p2c",
     "crit",
     "json-dup",
     "json-bad",

@@ -130,6 +130,9 @@ pub enum Flaw {
     /// Takes the issuer it trusts from the request's `Host` (a resolver fed by the request),
     /// then does as [`Flaw::FollowsIss`] for it.
     IssuerFromHost,
+    /// Derives a PBES2 key before it refuses a JWE: sleeps 3 s for a `p2c` over a million (the
+    /// rounds it runs; jose < 4.9.2, CVE-2022-36083).
+    Pbes2Rounds,
     /// Runs the claims of a valid token as SQL: a `sleep` in any string claim sleeps 3 s.
     ExecutesClaims,
     /// Writes `sub` into an `X-User` header on a raw socket (a CRLF in it starts a header of

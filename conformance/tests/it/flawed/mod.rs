@@ -322,6 +322,11 @@ impl Api {
                 Some("Bearer error=\"invalid_token\""),
             );
         }
+        if self.has(Flaw::Pbes2Rounds)
+            && header_of(token).is_some_and(|h| h["p2c"].as_u64().is_some_and(|n| n > 1_000_000))
+        {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
         if self.has(Flaw::ExecutesKid)
             && header_of(token)
                 .and_then(|h| h["kid"].as_str().map(str::to_ascii_lowercase))
