@@ -78,6 +78,13 @@ pub enum Signer {
 /// Rewrites the finished compact token (for defects that break the serialization itself).
 type Finish = Arc<dyn Fn(String) -> String + Send + Sync>;
 
+/// A payload encoding other than UTF-8, with its byte order mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wide {
+    Utf16Le,
+    Utf32Le,
+}
+
 /// A token for the tenant. Valid by default; each method changes exactly one thing.
 ///
 /// ```
@@ -100,8 +107,9 @@ pub struct TokenBuilder {
     signer: Signer,
     raw_header: Option<Vec<u8>>,
     raw_payload: Option<Vec<u8>>,
-    /// Encode the payload's JSON in UTF-16LE with a byte order mark, after the scope rename.
-    utf16_payload: bool,
+    /// Encode the payload's JSON in UTF-16LE or UTF-32LE with a byte order mark, after the
+    /// scope rename.
+    wide_payload: Option<Wide>,
     raw_signature: Option<Vec<u8>>,
     attacker: String,
     finish: Vec<Finish>,
@@ -174,7 +182,7 @@ impl TokenBuilder {
             },
             raw_header: None,
             raw_payload: None,
-            utf16_payload: false,
+            wide_payload: None,
             raw_signature: None,
             attacker: DEFAULT_ATTACKER.to_owned(),
             finish: Vec::new(),
@@ -300,7 +308,13 @@ impl TokenBuilder {
 
     /// Encodes the payload's JSON in UTF-16LE with a byte order mark (RFC 8259 wants UTF-8).
     pub fn utf16_payload(mut self) -> Self {
-        self.utf16_payload = true;
+        self.wide_payload = Some(Wide::Utf16Le);
+        self
+    }
+
+    /// Encodes the payload's JSON in UTF-32LE with a byte order mark (RFC 8259 wants UTF-8).
+    pub fn utf32_payload(mut self) -> Self {
+        self.wide_payload = Some(Wide::Utf32Le);
         self
     }
 
@@ -421,12 +435,18 @@ impl TokenBuilder {
         if let Some(scope) = &self.scope_name {
             payload = rename_scope(&payload, scope);
         }
-        if self.utf16_payload {
+        if let Some(wide) = self.wide_payload {
             let text = String::from_utf8_lossy(&payload).into_owned();
-            payload = [0xff, 0xfe]
-                .into_iter()
-                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
-                .collect();
+            payload = match wide {
+                Wide::Utf16Le => [0xff, 0xfe]
+                    .into_iter()
+                    .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                    .collect(),
+                Wide::Utf32Le => [0xff, 0xfe, 0, 0]
+                    .into_iter()
+                    .chain(text.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+                    .collect(),
+            };
         }
         let input = format!("{}.{}", b64::url(header), b64::url(payload));
         let signature = match &self.raw_signature {
