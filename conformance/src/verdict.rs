@@ -87,8 +87,8 @@ pub struct Exchange {
     /// The `DPoP-Nonce` header of the answer, if any (RFC 9449 §9).
     #[serde(skip)]
     pub nonce: Option<String>,
-    /// The names of the answer's headers, for the reflection checks ([`PostCheck::NotReflected`]
-    /// (crate::PostCheck::NotReflected)).
+    /// The names of the answer's headers, for the reflection checks
+    /// ([`PostCheck::NotReflected`](crate::PostCheck::NotReflected)).
     #[serde(skip)]
     pub header_names: Vec<String>,
     /// Bytes of the `Authorization` and extra header values sent: past

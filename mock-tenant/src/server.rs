@@ -32,8 +32,9 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
-/// The header that carries the control token ([`MockTenantBuilder::control_token`]
-/// (crate::MockTenantBuilder::control_token)) on every `/_mock/` request.
+/// The header that carries the control token
+/// ([`MockTenantBuilder::control_token`](crate::MockTenantBuilder::control_token)) on every
+/// `/_mock/` request.
 pub const CONTROL_TOKEN_HEADER: &str = "x-mock-control-token";
 
 /// Whether a `/_mock/` request may go on: always without a control token; with one, when it

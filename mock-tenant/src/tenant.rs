@@ -78,8 +78,8 @@ impl MockTenantBuilder {
 
     /// Require this token in the `X-Mock-Control-Token` header of every `/_mock/` request
     /// (but `GET /_mock/ca.pem`): the control API mints tokens and replaces keys, so a tenant
-    /// reachable from other machines needs it. [`ControlClient::with_control_token`]
-    /// (crate::ControlClient::with_control_token) sends it.
+    /// reachable from other machines needs it.
+    /// [`ControlClient::with_control_token`](crate::ControlClient::with_control_token) sends it.
     pub fn control_token(mut self, token: impl Into<String>) -> Self {
         self.control_token = Some(token.into());
         self
