@@ -455,6 +455,9 @@ pub struct Case {
     pub severity: Severity,
     /// The catalogue row (`jwt-cases.md`).
     pub source: &'static str,
+    /// The standard's section, or the advisory, the case comes from (`RFC 6750 §2.1`, a CVE);
+    /// `-` where the case is the suite's own.
+    pub spec: &'static str,
     /// One line: what is sent and why.
     pub about: String,
     /// How to build the request.

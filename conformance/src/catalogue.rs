@@ -95,8 +95,10 @@ pub fn cases_markdown() -> String {
          Discovery §4.3 (a `jwks_uri` on another host is legal and not tested); `kid-sqli` and \
          `kid-cmdi` fail on behaviour (an injected sleep that ran, a request to the attacker's \
          host), not on the status of a tenant-signed token.\n\n\
-         **Advisories** names the published advisories whose exact shape a case sends, with the \
-         releases they hit; a finding's note names them too. `--strict` fails every `warn strict`.\n\n\
+         **Source** is the section of the standard (RFC 6750, 7515-7519, 8725 and 8725bis, 9068, \
+         9110, 9449, OIDC) or the advisory each case comes from. **Advisories** names the \
+         published advisories whose exact shape a case sends, with the releases they hit; a \
+         finding's note names them too. `--strict` fails every `warn strict`.\n\n\
          | case | row | who could send it | a correct API answers | if accepted | knob | source | advisories | why |\n\
          |---|---|---|---|---|---|---|---|---|\n",
     );
@@ -105,12 +107,7 @@ pub fn cases_markdown() -> String {
             Knob::Leeway { .. } => "leeway: any answer if `exp` passed within it".into(),
             other => format!("{other:?}"),
         });
-        let source = match case.recipe {
-            crate::Recipe::Token { defect, .. } => {
-                defect.map_or("", |d| d.defect().source).to_owned()
-            }
-            _ => "-".into(),
-        };
+        let source = case.spec;
         let advisories: Vec<String> = case.advisories().iter().map(|a| a.to_string()).collect();
         let advisories = if advisories.is_empty() {
             "-".to_owned()

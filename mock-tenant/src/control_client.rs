@@ -56,11 +56,24 @@ impl MintRequest {
 /// assert_eq!(rotated.current, control.keys().await?.current);
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ControlClient {
     url: String,
     http: reqwest::Client,
     control_token: Option<String>,
+}
+
+/// The URL and whether a control token is set; never the token.
+impl std::fmt::Debug for ControlClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlClient")
+            .field("url", &self.url)
+            .field(
+                "control_token",
+                &self.control_token.as_ref().map(|_| "(set)"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl ControlClient {

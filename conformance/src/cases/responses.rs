@@ -10,6 +10,7 @@ pub(super) fn persistence() -> Case {
         category: Category::Resp,
         severity: Severity::High,
         source: "persistence",
+        spec: "RFC 6750 §2.1 (the valid token, after the attacks)",
         about: "T0 again after every token attack: no lockout, crash or poisoned cache".into(),
         recipe: Recipe::Token {
             endpoint: Endpoint::Scoped,
@@ -28,6 +29,8 @@ pub(super) fn persistence() -> Case {
 /// failure.
 struct Row {
     id: &'static str,
+    /// The standard's section, or the advisory, the case comes from.
+    spec: &'static str,
     severity: Severity,
     about: &'static str,
     check: ResponseCheck,
@@ -35,15 +38,16 @@ struct Row {
 
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
-    Row { id: "resp-challenge", severity: Severity::Low, about: "every 401 and 403 of the run carries `WWW-Authenticate: Bearer`", check: ResponseCheck::Challenge },
-    Row { id: "resp-leak", severity: Severity::Medium, about: "no refusal of the run shows a stack trace, key material or the token it got", check: ResponseCheck::Leak },
-    Row { id: "resp-challenge-dpop", severity: Severity::Low, about: "every 401 to a DPoP request of the run carries `WWW-Authenticate: DPoP` with `algs` (RFC 9449 §7.1)", check: ResponseCheck::DpopChallenge },
+    Row { id: "resp-challenge", spec: "RFC 6750 §3, §3.1", severity: Severity::Low, about: "every 401 and 403 of the run carries `WWW-Authenticate: Bearer`", check: ResponseCheck::Challenge },
+    Row { id: "resp-leak", spec: "OWASP ASVS 4.0.3 §7.4.1 (generic error messages)", severity: Severity::Medium, about: "no refusal of the run shows a stack trace, key material or the token it got", check: ResponseCheck::Leak },
+    Row { id: "resp-challenge-dpop", spec: "RFC 9449 §7.1", severity: Severity::Low, about: "every 401 to a DPoP request of the run carries `WWW-Authenticate: DPoP` with `algs` (RFC 9449 §7.1)", check: ResponseCheck::DpopChallenge },
 ];
 
 /// The checks over every answer, in table order.
 pub(super) fn checks() -> impl Iterator<Item = Case> {
     ROWS.iter().map(|row| Case {
         id: row.id.to_owned(),
+        spec: row.spec,
         category: Category::Resp,
         severity: row.severity,
         source: row.id,

@@ -95,6 +95,7 @@ fn token_case(defect: &Defect) -> Case {
         category,
         severity,
         source: defect.row.as_str(),
+        spec: defect.source,
         about: defect.about.to_owned(),
         recipe: Recipe::Token {
             endpoint,

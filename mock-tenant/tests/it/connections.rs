@@ -138,7 +138,15 @@ async fn a_stop_answers_the_requests_in_flight_then_refuses_new_ones() {
             .unwrap();
         closed_within(&mut socket, Duration::from_secs(15)).await
     });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Stop once the request is in the tenant's hands (counted as it arrives, answered 1.5 s later).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while tenant.stats().jwks_fetches() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the request never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     tenant.shutdown().await;
     let answer = in_flight.await.unwrap().expect("closed within 15 s");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
