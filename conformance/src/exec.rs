@@ -48,9 +48,18 @@ impl Exec {
         wait: Duration,
         options: &ExecOptions,
     ) -> Result<Self, crate::Error> {
-        Self::try_start(command, env, public_path, wait, options)
-            .await
-            .map_err(crate::Error::Exec)
+        // A port the suite chose can be taken between its choice and the API's bind (fresh
+        // pairs start side by side, each tenant on a port of its own): an API that exits
+        // before answering gets that many more tries on a new port.
+        let tries = if options.port.is_none() { 3 } else { 1 };
+        let mut attempt = 1;
+        loop {
+            match Self::try_start(command, env, public_path, wait, options).await {
+                Ok(exec) => return Ok(exec),
+                Err(Start::Died(_)) if attempt < tries => attempt += 1,
+                Err(Start::Died(why) | Start::Failed(why)) => return Err(crate::Error::Exec(why)),
+            }
+        }
     }
 
     async fn try_start(
@@ -59,7 +68,7 @@ impl Exec {
         public_path: &str,
         wait: Duration,
         options: &ExecOptions,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Start> {
         let port = match options.port {
             Some(port) => {
                 // Else the wait below could take another server's answer for the API's.
@@ -126,7 +135,10 @@ impl Exec {
         let deadline = Instant::now() + wait;
         loop {
             if let Some(died) = exec.died() {
-                return Err(format!("{died} before answering on {}", exec.url));
+                return Err(Start::Died(format!(
+                    "{died} before answering on {}",
+                    exec.url
+                )));
             }
             if client
                 .get(format!("{}{public_path}", exec.url))
@@ -143,13 +155,13 @@ impl Exec {
                 } else {
                     ""
                 };
-                return Err(format!(
+                return Err(Start::Failed(format!(
                     "{:?} did not answer on {} within {} s{hint}{}",
                     exec.command,
                     exec.url,
                     wait.as_secs(),
                     exec.tail()
-                ));
+                )));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -214,6 +226,20 @@ impl Exec {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Why an API did not start.
+enum Start {
+    /// It exited before answering (on a port the suite chose, perhaps taken meanwhile).
+    Died(String),
+    /// Anything else: it never answered, or it could not be started at all.
+    Failed(String),
+}
+
+impl From<String> for Start {
+    fn from(why: String) -> Self {
+        Self::Failed(why)
     }
 }
 

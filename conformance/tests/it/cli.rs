@@ -541,3 +541,38 @@ fn an_unsteady_api_stops_the_run_at_once_with_exit_2() {
     assert_eq!(json["outcomes"].as_array().map(Vec::len), Some(0), "{json}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An API that dies before answering on the port the suite chose (as when another process took
+/// the port between the choice and the bind) is started again on a new port.
+#[test]
+fn an_exec_api_that_dies_at_its_first_start_gets_another_port() {
+    let dir = std::env::temp_dir().join(format!("conformance-retry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("api.py"),
+        "import http.server as h, os, sys\n\
+         if not os.path.exists('tried'):\n\
+         \x20   open('tried', 'w').write(os.environ['PORT'])\n\
+         \x20   sys.exit('address already in use (the first start)')\n\
+         class H(h.BaseHTTPRequestHandler):\n\
+         \x20   def do_GET(s):\n\
+         \x20       s.send_response(200); s.send_header('Content-Type', 'application/json'); s.end_headers(); s.wfile.write(b'{}')\n\
+         \x20   def log_message(s, *a): pass\n\
+         h.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()\n",
+    )
+    .unwrap();
+    let command = format!("cd {} && python3 api.py", dir.display());
+    let out = conformance(
+        &[
+            "--exec",
+            &command,
+            "--only",
+            "public-open",
+            "--no-isolation",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("tried").exists(), "the first start ran");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
