@@ -17,6 +17,9 @@ pub struct Outcome {
     pub severity: Severity,
     /// Its catalogue row.
     pub source: String,
+    /// The standard's section or the advisory the case comes from ([`Case::spec`]); `-` where
+    /// the case is the suite's own.
+    pub spec: String,
     /// What was sent and why.
     pub about: String,
     /// What a correct API answers.
@@ -53,6 +56,7 @@ impl Outcome {
             category: case.category,
             severity: case.severity,
             source: case.source.to_owned(),
+            spec: case.spec.to_owned(),
             about: case.about.clone(),
             expect: case.expect,
             threat: case.threat,

@@ -451,17 +451,40 @@ fn outcome(
     note: String,
     exchanges: Vec<Exchange>,
 ) -> Outcome {
-    let (severity, expect, threat) = match want {
-        Want::Refused => (Severity::Critical, Expect::Invalid, Threat::Anyone),
-        Want::Forbidden => (Severity::High, Expect::Scope, Threat::Client),
-        Want::LetThrough => (Severity::Medium, Expect::Ok, Threat::Client),
-        Want::NoMoreThanAnonymous => (Severity::High, Expect::Tolerated, Threat::Anyone),
+    // The spec: OWASP API Security Top 10 2023 for authentication (API2) and function-level
+    // authorization (API5); the document's own security requirement for what must pass.
+    let (severity, expect, threat, spec) = match want {
+        Want::Refused => (
+            Severity::Critical,
+            Expect::Invalid,
+            Threat::Anyone,
+            "OWASP API2:2023",
+        ),
+        Want::Forbidden => (
+            Severity::High,
+            Expect::Scope,
+            Threat::Client,
+            "OWASP API5:2023",
+        ),
+        Want::LetThrough => (
+            Severity::Medium,
+            Expect::Ok,
+            Threat::Client,
+            "OpenAPI 3.1 §4.8.30",
+        ),
+        Want::NoMoreThanAnonymous => (
+            Severity::High,
+            Expect::Tolerated,
+            Threat::Anyone,
+            "RFC 6750 §3.1",
+        ),
     };
     Outcome {
         id: format!("{} :: {check}", op.label()),
         category: Category::Route,
         severity,
         source: "route".into(),
+        spec: spec.into(),
         about: format!("{} to {}", check, op.label()),
         expect,
         threat,

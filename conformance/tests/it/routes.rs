@@ -522,3 +522,55 @@ async fn aimed_the_catalogue_runs_on_operations_the_audit_found_open() {
         Some("/orders/7")
     );
 }
+
+#[tokio::test]
+async fn sarif_and_markdown_carry_each_finding_with_its_rule_request_and_answer() {
+    let report = audit(Some(RouteFlaw::ReadScopeOnPut), AuditOptions::default()).await;
+    let sarif: Value =
+        serde_json::from_str(&conformance::to_sarif(&report, Some("orders.yaml"))).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    // Exactly the failures and warnings, nothing that passed.
+    let findings = report
+        .outcomes
+        .iter()
+        .filter(|o| o.verdict.is_failure() || o.verdict.is_warning())
+        .count();
+    assert_eq!(results.len(), findings, "{sarif:#}");
+    let put = results
+        .iter()
+        .find(|r| r["properties"]["case"] == "PUT /orders/{id} :: scope write:orders missing")
+        .expect("the PUT finding");
+    assert_eq!(put["level"], "error");
+    assert_eq!(put["ruleId"], "route: scope write:orders missing");
+    assert_eq!(put["webRequest"]["method"], "PUT");
+    assert!(
+        put["webRequest"]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("/orders/7"),
+        "{put:#}"
+    );
+    assert_eq!(put["webResponse"]["statusCode"], 200);
+    let location = &put["locations"][0];
+    assert_eq!(location["logicalLocations"][0]["name"], "PUT /orders/{id}");
+    assert_eq!(
+        location["physicalLocation"]["artifactLocation"]["uri"],
+        "orders.yaml"
+    );
+    let rule = &run["tool"]["driver"]["rules"][put["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], put["ruleId"]);
+    assert_eq!(rule["properties"]["spec"], "OWASP API5:2023");
+    assert_eq!(rule["properties"]["security-severity"], "8.0");
+    // The Markdown summary: one row per finding, the case id in code.
+    let markdown = conformance::to_markdown(&report, false);
+    assert!(markdown.contains(&report.summary_line()), "{markdown}");
+    assert!(
+        markdown.contains(
+            "| `PUT /orders/{id} :: scope write:orders missing` | FAIL unsafe | High | 200"
+        ),
+        "{markdown}"
+    );
+    assert_eq!(markdown.matches("\n| `").count(), findings, "{markdown}");
+}

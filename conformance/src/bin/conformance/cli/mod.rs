@@ -152,6 +152,17 @@ pub struct Cli {
     /// Also write a self-contained HTML report here.
     #[arg(long, env = "CONFORMANCE_HTML")]
     html: Option<PathBuf>,
+    /// Also write the findings (failures and warnings) as SARIF 2.1.0 here, for code scanning.
+    #[arg(long, env = "CONFORMANCE_SARIF")]
+    sarif: Option<PathBuf>,
+    /// The file, relative to the repository, that SARIF results are attached to (GitHub code
+    /// scanning shows only results with one) [default: --openapi or --routes when a file, else
+    /// --profile-file; else none].
+    #[arg(long, env = "CONFORMANCE_SARIF_ARTIFACT")]
+    sarif_artifact: Option<String>,
+    /// Also write the findings as a Markdown table here (a CI job summary).
+    #[arg(long, env = "CONFORMANCE_MARKDOWN")]
+    markdown: Option<PathBuf>,
     /// List every case in the table, not only the ones that did not pass.
     #[arg(long, env = "CONFORMANCE_ALL")]
     all: bool,
@@ -549,6 +560,17 @@ async fn main(cli: Cli) -> Result<(Report, bool), String> {
         std::fs::write(path, conformance::to_html(&report))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    if let Some(path) = &cli.sarif {
+        std::fs::write(
+            path,
+            conformance::to_sarif(&report, sarif_artifact(&cli).as_deref()),
+        )
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &cli.markdown {
+        std::fs::write(path, conformance::to_markdown(&report, cli.all))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     let mut changed = false;
     if let Some(dir) = &cli.snapshots {
         let check = conformance::check_snapshots(&report, dir, cli.update)
@@ -636,4 +658,21 @@ async fn wait_for(api: &str, path: &str, wait: Duration) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// The file SARIF results are attached to: `--sarif-artifact`, else the routes' document when
+/// it is a local file, else the profile file.
+fn sarif_artifact(cli: &Cli) -> Option<String> {
+    if let Some(path) = &cli.sarif_artifact {
+        return Some(path.clone());
+    }
+    let local = cli
+        .openapi
+        .as_deref()
+        .filter(|spec| !spec.starts_with('/') || std::path::Path::new(spec).is_file())
+        .filter(|spec| !spec.contains("://"))
+        .map(str::to_owned);
+    local
+        .or_else(|| cli.routes.as_ref().map(|p| p.display().to_string()))
+        .or_else(|| cli.profile_file.as_ref().map(|p| p.display().to_string()))
 }
