@@ -33,6 +33,7 @@ mod run;
 mod sarif;
 mod snapshots;
 mod tenant;
+mod vectors;
 mod verdict;
 
 pub use advisories::{ADVISORIES, Advisory};
@@ -61,4 +62,5 @@ pub use run::Run;
 pub use sarif::{SARIF_SCHEMA, to_sarif};
 pub use snapshots::{SnapshotCheck, check as check_snapshots};
 pub use tenant::Tenant;
+pub use vectors::{Expectation, VECTORS_FORMAT_VERSION, VECTORS_NOW, VectorPack, vector_pack};
 pub use verdict::{Exchange, Verdict, classify};

@@ -97,6 +97,16 @@ impl SigningKey {
         sig
     }
 
+    /// The public key as a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
+    pub(crate) fn public_pem(&self) -> String {
+        rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+            &rustls_pki_types::PrivatePkcs8KeyDer::from(self.pkcs8.as_slice()),
+            &rcgen::PKCS_RSA_SHA256,
+        )
+        .map(|pair| pair.public_key_pem())
+        .unwrap_or_default()
+    }
+
     /// The public JWK as published in the JWKS.
     pub(crate) fn jwk(&self) -> &Value {
         &self.jwk

@@ -32,6 +32,9 @@ pub(crate) struct State {
     /// The CA certificate (PEM) clients must trust, served at `GET /_mock/ca.pem`; unset over
     /// plain HTTP.
     pub(crate) ca_pem: std::sync::OnceLock<String>,
+    /// A clock that stands still at this instant (UNIX seconds), for reproducible tokens
+    /// (`mock-tenant vectors`); the wall clock when unset.
+    frozen_at: Option<i64>,
 }
 
 /// The part that control operations change.
@@ -87,7 +90,14 @@ impl State {
             store,
             shared_version: Mutex::new(String::new()),
             ca_pem: std::sync::OnceLock::new(),
+            frozen_at: None,
         }
+    }
+
+    /// The same state with its clock standing still at `now` (UNIX seconds).
+    pub(crate) fn frozen_at(mut self, now: i64) -> Self {
+        self.frozen_at = Some(now);
+        self
     }
 
     /// Reads the state under the lock; `f` must not block.
@@ -130,7 +140,9 @@ impl State {
 
     /// Unix time as the tenant sees it: the wall clock plus the configured offset.
     pub(crate) fn now(&self) -> i64 {
-        wall_clock().saturating_add(self.read(|s| s.clock_offset))
+        self.frozen_at
+            .unwrap_or_else(wall_clock)
+            .saturating_add(self.read(|s| s.clock_offset))
     }
 
     /// Back to the configuration and keys the tenant started with; no fault, no offset, no counts.

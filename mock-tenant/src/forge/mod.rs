@@ -75,6 +75,37 @@ pub enum Signer {
     Empty,
 }
 
+/// One key of the tenant's JWKS.
+#[derive(Debug, Clone)]
+pub struct PublishedKey {
+    /// Its `kid`.
+    pub kid: String,
+    /// `current` (signs), `next` (published ahead of a rotation) or `previous`.
+    pub status: &'static str,
+    /// The JWK as the JWKS serves it.
+    pub jwk: Value,
+    /// The public key as a PEM `PUBLIC KEY`.
+    pub public_pem: String,
+}
+
+impl Signer {
+    /// Whether the signature takes fresh randomness each time: ECDSA's nonce and RSA-PSS's salt
+    /// (aws-lc-rs offers no deterministic variant).
+    pub fn is_randomized(&self) -> bool {
+        matches!(self, Self::RsaPss { .. } | Self::Es256Attacker)
+    }
+}
+
+/// The state of a tenant with this issuer, the quickstart tenant and the TEST-ONLY fixture keys.
+fn offline_state(issuer: &str) -> State {
+    State::new(
+        issuer.to_owned(),
+        crate::TenantConfig::quickstart(),
+        crate::KeySource::Fixtures,
+        crate::store::Store::memory(),
+    )
+}
+
 /// Rewrites the finished compact token (for defects that break the serialization itself).
 type Finish = Arc<dyn Fn(String) -> String + Send + Sync>;
 
@@ -114,6 +145,8 @@ pub struct TokenBuilder {
     attacker: String,
     finish: Vec<Finish>,
     scope_name: Option<String>,
+    /// Whether a recipe drew fresh randomness (a JWE's key and IV): see [`TokenBuilder::is_randomized`].
+    randomized: bool,
 }
 
 /// `payload` with `read:messages` written as `scope` (JSON-escaped) and `READ:MESSAGES` as its
@@ -187,6 +220,7 @@ impl TokenBuilder {
             attacker: DEFAULT_ATTACKER.to_owned(),
             finish: Vec::new(),
             scope_name: None,
+            randomized: false,
         }
     }
 
@@ -194,13 +228,44 @@ impl TokenBuilder {
     /// running one (what `mock-tenant mint` uses): such tokens verify against any running tenant
     /// that has the same issuer and fixtures.
     pub fn offline(issuer: &str) -> Self {
-        let state = State::new(
-            issuer.to_owned(),
-            crate::TenantConfig::quickstart(),
-            crate::KeySource::Fixtures,
-            crate::store::Store::memory(),
-        );
-        Self::new(Arc::new(state))
+        Self::new(Arc::new(offline_state(issuer)))
+    }
+
+    /// [`TokenBuilder::offline`] with the clock standing still at `now` (UNIX seconds): the
+    /// same arguments give the same token, byte for byte, unless it draws randomness
+    /// ([`TokenBuilder::is_randomized`]).
+    pub fn offline_at(issuer: &str, now: i64) -> Self {
+        Self::new(Arc::new(offline_state(issuer).frozen_at(now)))
+    }
+
+    /// The tenant's published keys, in the JWKS's order (current, next, previous).
+    pub fn published_keys(&self) -> Vec<PublishedKey> {
+        self.state.read(|s| {
+            let mut keys = vec![(s.keys.current(), "current"), (s.keys.next(), "next")];
+            if let Some(previous) = s.keys.previous() {
+                keys.push((previous, "previous"));
+            }
+            keys.into_iter()
+                .map(|(key, status)| PublishedKey {
+                    kid: key.kid.clone(),
+                    status,
+                    jwk: key.jwk().clone(),
+                    public_pem: key.public_pem(),
+                })
+                .collect()
+        })
+    }
+
+    /// Whether this token differs from one signing to the next: its signature draws fresh
+    /// randomness (ECDSA, RSA-PSS), or its recipe does (a JWE's key and IV).
+    pub fn is_randomized(&self) -> bool {
+        self.randomized || (self.raw_signature.is_none() && self.signer.is_randomized())
+    }
+
+    /// Marks the token as drawing fresh randomness in its recipe.
+    pub(crate) fn randomized(mut self) -> Self {
+        self.randomized = true;
+        self
     }
 
     /// Sets a claim (any JSON value).

@@ -4,6 +4,7 @@
 mod progress;
 mod routes;
 mod select;
+mod vectors;
 
 use clap::Parser;
 use conformance::{Exec, ExecOptions, ExecStarter, Isolation, Profile, Report, Target, Tenant};
@@ -219,6 +220,19 @@ pub struct Cli {
     /// correct API answers, what is sent) and exit; with --only, the selected ones.
     #[arg(long)]
     list: bool,
+    /// Write the offline test-vector pack here and exit: the JWKS and key PEMs, one token per
+    /// token case (with --only, the selected ones), what a validator configured as the profile
+    /// says must do with each, a frozen "now", and harnesses for pytest and node:test
+    /// (README.md in the pack).
+    #[arg(long, value_name = "DIR")]
+    vectors: Option<PathBuf>,
+    /// With --vectors: the frozen "now", UNIX seconds [default: 1767225600,
+    /// 2026-01-01T00:00:00Z].
+    #[arg(long, requires = "vectors", value_name = "UNIX")]
+    vectors_now: Option<i64>,
+    /// With --vectors: the issuer the tokens name.
+    #[arg(long, requires = "vectors", default_value = "https://localhost:8443/")]
+    vectors_issuer: String,
 }
 
 /// Parses the arguments, runs, and maps the result to an exit code.
@@ -234,6 +248,20 @@ pub fn run() -> ExitCode {
                 use std::io::Write;
                 // A closed pipe (`| head`) ends the listing quietly.
                 let _ = write!(std::io::stdout().lock(), "{}", select::list(&cases));
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage(&e),
+        };
+    }
+    if let Some(out) = &cli.vectors {
+        let written = profile(&cli).and_then(|profile| {
+            let cases = select::selected(conformance::cases(), &cli.only)?;
+            let now = cli.vectors_now.unwrap_or(conformance::VECTORS_NOW);
+            vectors::write(out, &cases, &profile, &cli.vectors_issuer, now)
+        });
+        return match written {
+            Ok(count) => {
+                println!("wrote {count} vectors to {}", out.display());
                 ExitCode::SUCCESS
             }
             Err(e) => usage(&e),
