@@ -94,6 +94,7 @@ mod tests {
         };
         Report {
             catalogue_on: None,
+            requests_per_operation: Default::default(),
             unsteady: None,
             format_version: crate::REPORT_FORMAT_VERSION,
             tool_version: "0.0.0".into(),

@@ -105,6 +105,10 @@ pub struct Report {
     /// ([`crate::routes::Aimed::describe`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalogue_on: Option<String>,
+    /// The route audit's requests per operation (`GET /v1/orders/{id}`: 11), so that its
+    /// linear growth shows; empty without an audit.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub requests_per_operation: BTreeMap<String, usize>,
     /// Why the run stopped before its first case: the API answered its public path only some of
     /// the time ([`PROBES`](crate::PROBES) requests). The report then has no outcomes, and the
     /// command line exits 2.
@@ -226,6 +230,15 @@ impl Report {
             );
             if category == Category::Route {
                 let _ = writeln!(out, "  ({})", crate::ROUTE_RULE);
+                let counts = self.requests_per_operation.values();
+                if let (Some(least), Some(most)) = (counts.clone().min(), counts.clone().max()) {
+                    let _ = writeln!(
+                        out,
+                        "  ({} operations, {} requests: {least} to {most} per operation)",
+                        self.requests_per_operation.len(),
+                        counts.sum::<usize>()
+                    );
+                }
             }
             for o in outcomes {
                 if !all && o.verdict < Verdict::WarnConformance {

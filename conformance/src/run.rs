@@ -114,6 +114,11 @@ impl<'a> Run<'a> {
             }
         }
         let mut report = crate::driver::run_cases(target, &profile, &cases, self.observer).await;
+        for o in &routed {
+            if let Some(op) = &o.operation {
+                *report.requests_per_operation.entry(op.clone()).or_default() += o.exchanges.len();
+            }
+        }
         report.outcomes.extend(routed);
         report.catalogue_on = aimed;
         // The audit's time too.

@@ -277,6 +277,7 @@ pub async fn run_cases(
         contaminated_by,
         isolated: target.isolation.is_some(),
         catalogue_on: None,
+        requests_per_operation: Default::default(),
         unsteady: None,
     }
 }

@@ -308,6 +308,18 @@ async fn the_correct_orders_api_passes_every_check_of_every_operation() {
     assert_eq!(of("GET /health"), 2, "{text}");
     assert_eq!(of("GET /feed"), 2 + 5, "{text}");
     assert!(text.contains(conformance::ROUTE_RULE), "{text}");
+    // Requests per operation, summed from its outcomes: the audit's linear growth, visible.
+    assert_eq!(report.requests_per_operation.len(), 6, "{text}");
+    for (op, count) in &report.requests_per_operation {
+        let sent: usize = report
+            .outcomes
+            .iter()
+            .filter(|o| o.operation.as_deref() == Some(op.as_str()))
+            .map(|o| o.exchanges.len())
+            .sum();
+        assert_eq!(*count, sent, "{op}");
+    }
+    assert!(text.contains("(6 operations, "), "{text}");
     // The HTML report's matrix: a row per operation, a column per check.
     let html = conformance::to_html(&report);
     let matrix = &html[html.find("<h2>Routes</h2>").expect("a routes matrix")..];
