@@ -126,9 +126,25 @@ pub struct Client {
     /// working; reusing it revokes the whole family, as Auth0 does.
     #[serde(default)]
     pub rotate_refresh_tokens: bool,
+    /// Other ways to authenticate, as Auth0's Management API spells them:
+    /// `{"private_key_jwt": {"credentials": [{"credential_type": "public_key", "pem": "...",
+    /// "alg": "RS256"}]}}`. A client with `private_key_jwt` must send a `client_assertion`
+    /// signed by one of its keys; its secret is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_authentication_methods: Option<crate::client_keys::ClientAuthenticationMethods>,
 }
 
 impl Client {
+    /// The public keys of its `private_key_jwt`, when it has any: then it must use them.
+    pub fn assertion_credentials(&self) -> Option<&[crate::client_keys::Credential]> {
+        self.client_authentication_methods
+            .as_ref()?
+            .private_key_jwt
+            .as_ref()
+            .map(|p| p.credentials.as_slice())
+            .filter(|c| !c.is_empty())
+    }
+
     /// A public client (SPA, native): no secret, authenticates with PKCE alone.
     pub fn is_public(&self) -> bool {
         self.client_secret.is_empty()
@@ -316,6 +332,25 @@ impl TenantConfig {
                     "client {:?}: {bad:?} is not an origin (scheme://host[:port], no path)",
                     client.client_id
                 ));
+            }
+        }
+        for client in &self.clients {
+            let methods = client.client_authentication_methods.as_ref();
+            if let Some(keys) = methods.and_then(|m| m.private_key_jwt.as_ref()) {
+                if keys.credentials.is_empty() {
+                    return Err(format!(
+                        "client {:?}: client_authentication_methods.private_key_jwt has no credentials",
+                        client.client_id
+                    ));
+                }
+                for (i, credential) in keys.credentials.iter().enumerate() {
+                    if let Some(problem) = credential.problem() {
+                        return Err(format!(
+                            "client {:?}: client_authentication_methods.private_key_jwt.credentials[{i}]: {problem}",
+                            client.client_id
+                        ));
+                    }
+                }
             }
         }
         for grant in &self.client_grants {

@@ -23,6 +23,7 @@
 
 mod b64;
 mod claims;
+mod client_keys;
 mod config;
 mod control;
 mod control_client;
@@ -49,6 +50,10 @@ mod tenant;
 mod tls;
 mod users;
 
+pub use client_keys::{
+    CLIENT_ASSERTION_ALGS, CLIENT_ASSERTION_TYPE, ClientAuthenticationMethods, Credential,
+    MAX_ASSERTION_LIFETIME_SECS, PrivateKeyJwt,
+};
 pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_of};
 pub use control::{KeysSummary, Stats};
 pub use control_client::{ControlClient, MintRequest};

@@ -1,14 +1,89 @@
 //! Client authentication at the token and revocation endpoints: `client_secret_basic`,
-//! `client_secret_post`, or none for a public client (which proves itself with PKCE).
+//! `client_secret_post`, `private_key_jwt` (a `client_assertion`), or none for a public client
+//! (which proves itself with PKCE).
 
-use super::oauth::{OAuthError, Params, unauthorized};
+use super::oauth::{OAuthError, Params, store_failed, unauthorized};
 use crate::b64;
+use crate::client_keys::{self, CLIENT_ASSERTION_TYPE};
 use crate::config::TenantConfig;
+use crate::state::State;
 use http::{HeaderMap, header};
+
+/// Authenticates the request's client by whichever method it uses; returns its id. Every
+/// failure is Auth0's 401 `access_denied` / `Unauthorized`, which does not say why: the
+/// tenant's log does (`mock-tenant: client authentication refused: ...`).
+pub(crate) async fn authenticate_client(
+    state: &State,
+    config: &TenantConfig,
+    headers: &HeaderMap,
+    params: &Params,
+    issuer: &str,
+) -> Result<String, OAuthError> {
+    let refused = |why: String| {
+        eprintln!("mock-tenant: client authentication refused: {why}");
+        unauthorized()
+    };
+    let Some(assertion) = params.get("client_assertion") else {
+        let client_id = authenticate(config, headers, params)?;
+        if config
+            .client(&client_id)
+            .is_some_and(|c| c.assertion_credentials().is_some())
+        {
+            return Err(refused(format!(
+                "client {client_id:?} has private_key_jwt credentials: it must send a \
+                 client_assertion, not a secret"
+            )));
+        }
+        return Ok(client_id);
+    };
+    if params.get("client_assertion_type").map(String::as_str) != Some(CLIENT_ASSERTION_TYPE) {
+        return Err(refused(format!(
+            "client_assertion_type must be {CLIENT_ASSERTION_TYPE}"
+        )));
+    }
+    if headers.contains_key(header::AUTHORIZATION) || params.contains_key("client_secret") {
+        return Err(refused(
+            "a client_assertion and a secret at once (RFC 6749 §2.3: one method)".into(),
+        ));
+    }
+    let client_id = client_keys::claimed_client(assertion).map_err(refused)?;
+    if params.get("client_id").is_some_and(|id| *id != client_id) {
+        return Err(refused(format!(
+            "client_id differs from the assertion's iss {client_id:?}"
+        )));
+    }
+    let client = config
+        .client(&client_id)
+        .ok_or_else(|| refused(format!("no client {client_id:?}")))?;
+    let credentials = client.assertion_credentials().ok_or_else(|| {
+        refused(format!(
+            "client {client_id:?} has no private_key_jwt credentials"
+        ))
+    })?;
+    let checked = client_keys::check(assertion, &client_id, credentials, issuer, state.now())
+        .map_err(refused)?;
+    // Single use: the `jti` is remembered until the assertion expires.
+    let ttl = u64::try_from(checked.exp - state.now()).unwrap_or(0).max(1) + 10;
+    let first = state
+        .store
+        .insert_once(
+            &format!("client-assertion:{client_id}:{}", checked.jti),
+            std::time::Duration::from_secs(ttl),
+        )
+        .await
+        .map_err(store_failed)?;
+    if !first {
+        return Err(refused(format!(
+            "the client_assertion's jti {:?} was used before",
+            checked.jti
+        )));
+    }
+    Ok(checked.client_id)
+}
 
 /// `client_secret_basic` or `client_secret_post`; returns the authenticated client id.
 /// Every failure is Auth0's 401 `access_denied` / `Unauthorized`, which does not say why.
-pub(crate) fn authenticate(
+fn authenticate(
     config: &TenantConfig,
     headers: &HeaderMap,
     params: &Params,

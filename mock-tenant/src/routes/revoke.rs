@@ -1,7 +1,7 @@
 //! `POST /oauth/revoke`: revokes a refresh token and its whole rotation family; 200 with an
 //! empty body, as Auth0 answers, also for a token it does not know (RFC 7009 §2.2).
 
-use super::client_auth::authenticate;
+use super::client_auth::authenticate_client;
 use super::oauth::{OAuthError, oauth_post, parse_body, required, store_failed};
 use super::reply;
 use crate::login::{Grant, purpose};
@@ -25,7 +25,8 @@ pub(crate) fn route(
 async fn revoke(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let params = parse_body(headers, body)?;
     let config = state.read(|s| s.config.clone());
-    let client_id = authenticate(&config, headers, &params)?;
+    let issuer = state.issuer_for(super::oauth::host_of(headers));
+    let client_id = authenticate_client(state, &config, headers, &params, &issuer).await?;
     let token = required(&params, "token")?;
     if let Some(grant) = state.sealer.open::<Grant>(purpose::REFRESH, token)
         && let Some(family) = &grant.family

@@ -2,7 +2,7 @@
 //! hands the grant to [`super::grants`]. Form and JSON bodies; `client_secret_post` and
 //! `client_secret_basic`.
 
-use super::client_auth::authenticate;
+use super::client_auth::authenticate_client;
 use super::grants::{self, GrantRequest};
 use super::oauth::{
     ErrorCode, OAuthError, host_of, oauth_post, parse_body, required, store_failed, unauthorized,
@@ -31,13 +31,9 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     let name = required(&params, "grant_type")?;
     let grant_type: GrantType = name.parse().map_err(|_| grants::unsupported(name))?;
     grants::supported(grant_type)?;
-    if params.contains_key("client_assertion") {
-        return Err(OAuthError::invalid_request(
-            "private_key_jwt (client_assertion) is not supported by the mock tenant",
-        ));
-    }
     let config = state.read(|s| s.config.clone());
-    let client_id = authenticate(&config, headers, &params)?;
+    let issuer = state.issuer_for(host_of(headers));
+    let client_id = authenticate_client(state, &config, headers, &params, &issuer).await?;
     let client = config.client(&client_id).ok_or_else(unauthorized)?;
     let proof = dpop_proof(state, headers, "POST", "oauth/token", None).await?;
     if client.require_proof_of_possession && proof.is_none() {
@@ -46,7 +42,6 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
         ));
     }
     allowed(client, grant_type)?;
-    let issuer = state.issuer_for(host_of(headers));
     let request = GrantRequest {
         state,
         config: &config,

@@ -4,6 +4,7 @@ The machine may set SSL_CERT_FILE / REQUESTS_CA_BUNDLE globally; every test here
 tenant's CA explicitly, never through inherited settings.
 """
 
+import contextlib
 import os
 import pathlib
 import signal
@@ -47,13 +48,14 @@ class Tenant:
         return res.json()["access_token"]
 
 
-@pytest.fixture(scope="module")
-def tenant():
+@contextlib.contextmanager
+def running_tenant(*args):
+    """The mock-tenant binary on a free port with these extra options, stopped at the end."""
     with tempfile.TemporaryDirectory() as tmp:
         env_file = pathlib.Path(tmp) / "tenant.env"
         ca = pathlib.Path(tmp) / "ca.pem"
         proc = subprocess.Popen(
-            [BIN, "--port", "0", "--env-out", str(env_file), "--ca-out", str(ca)],
+            [BIN, "--port", "0", "--env-out", str(env_file), "--ca-out", str(ca), *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -74,3 +76,9 @@ def tenant():
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="module")
+def tenant():
+    with running_tenant() as t:
+        yield t

@@ -22,6 +22,7 @@ mod forge;
 mod jwks;
 mod lifecycle;
 mod login;
+mod private_key_jwt;
 mod spa;
 mod token;
 

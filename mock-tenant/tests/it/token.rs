@@ -242,7 +242,7 @@ const ERROR_CASES: &[ErrorCase] = &[
         body: r#"{"error":"access_denied","error_description":"Client has not been granted scopes: write:messages"}"#,
     },
     ErrorCase {
-        name: "private_key_jwt",
+        name: "private_key_jwt, an assertion that is no JWT",
         form: &[
             CC,
             ("client_assertion", "x"),
@@ -252,8 +252,8 @@ const ERROR_CASES: &[ErrorCase] = &[
             ),
             API,
         ],
-        status: 400,
-        body: r#"{"error":"invalid_request","error_description":"private_key_jwt (client_assertion) is not supported by the mock tenant"}"#,
+        status: 401,
+        body: r#"{"error":"access_denied","error_description":"Unauthorized"}"#,
     },
 ];
 
