@@ -49,6 +49,12 @@ pub struct TenantConfig {
     /// key set. Host names only (`127.0.0.1`, `auth.example.test`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_domains: Vec<String>,
+    /// Rate limits on demand: `[{"endpoint": "/oauth/token", "client_id": "...", "limit": 5,
+    /// "window_secs": 60}]` (without `client_id`, each client counts apart). Over a limit the
+    /// answer is Auth0's 429 with its `x-ratelimit-*` headers. Change them at run time with
+    /// `PUT /_mock/config`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_limits: Vec<crate::rate_limits::RateLimit>,
 }
 
 /// What an access token issued without an audience looks like.
@@ -371,6 +377,16 @@ impl TenantConfig {
                     "client grant for {:?} gives {p:?}, which API {:?} does not define",
                     grant.client_id, api.identifier
                 ));
+            }
+        }
+        for (i, limit) in self.rate_limits.iter().enumerate() {
+            if let Some(problem) = limit.problem() {
+                return Err(format!("rate_limits[{i}]: {problem}"));
+            }
+            if let Some(client) = &limit.client_id
+                && self.client(client).is_none()
+            {
+                return Err(format!("rate_limits[{i}]: no client {client:?}"));
             }
         }
         if let Some(aud) = &self.default_audience

@@ -35,6 +35,8 @@ pub(crate) struct State {
     /// A clock that stands still at this instant (UNIX seconds), for reproducible tokens
     /// (`mock-tenant vectors`); the wall clock when unset.
     frozen_at: Option<i64>,
+    /// The counts of the rate limits' current windows.
+    pub(crate) rate_windows: crate::rate_limits::Windows,
 }
 
 /// The part that control operations change.
@@ -91,6 +93,7 @@ impl State {
             shared_version: Mutex::new(String::new()),
             ca_pem: std::sync::OnceLock::new(),
             frozen_at: None,
+            rate_windows: crate::rate_limits::Windows::default(),
         }
     }
 
@@ -150,6 +153,7 @@ impl State {
         let (config, keys) = self.initial.clone();
         *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Inner::new(config, keys);
         self.clear_stats();
+        self.rate_windows.clear();
         self.store.clear_local();
     }
 

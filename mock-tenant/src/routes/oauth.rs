@@ -151,6 +151,8 @@ pub(crate) enum ErrorCode {
     TemporarilyUnavailable,
     /// `not_found`: no such path or key.
     NotFound,
+    /// `too_many_requests`: over a rate limit.
+    TooManyRequests,
 }
 
 impl ErrorCode {
@@ -166,6 +168,7 @@ impl ErrorCode {
             Self::UseDpopNonce => "use_dpop_nonce",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::NotFound => "not_found",
+            Self::TooManyRequests => "too_many_requests",
         }
     }
 }
@@ -184,6 +187,8 @@ pub(crate) struct OAuthError {
     error_uri: Option<&'static str>,
     /// `DPoP-Nonce` to send with a `use_dpop_nonce` refusal.
     dpop_nonce: Option<String>,
+    /// More headers (`x-ratelimit-*`).
+    headers: Vec<(&'static str, String)>,
 }
 
 impl OAuthError {
@@ -194,7 +199,25 @@ impl OAuthError {
             description: description.to_owned(),
             error_uri: None,
             dpop_nonce: None,
+            headers: Vec::new(),
         }
+    }
+
+    /// The same error with these headers too.
+    pub(crate) fn with_headers(mut self, headers: Vec<(&'static str, String)>) -> Self {
+        self.headers.extend(headers);
+        self
+    }
+
+    /// Auth0's 429 over a rate limit, with the `x-ratelimit-*` headers.
+    pub(crate) fn rate_limited(quota: &crate::rate_limits::Quota) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyRequests,
+            "Global limit has been reached",
+        );
+        error.headers = quota.headers().to_vec();
+        error
     }
 
     /// 400 `invalid_request`.
@@ -257,6 +280,11 @@ impl OAuthError {
             .and_then(|n| http::HeaderValue::from_str(&n).ok())
         {
             res.headers_mut().insert("dpop-nonce", value);
+        }
+        for (name, value) in self.headers {
+            if let Ok(value) = http::HeaderValue::from_str(&value) {
+                res.headers_mut().insert(name, value);
+            }
         }
         res
     }

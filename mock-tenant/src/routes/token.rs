@@ -35,6 +35,42 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     let issuer = state.issuer_for(host_of(headers));
     let client_id = authenticate_client(state, &config, headers, &params, &issuer).await?;
     let client = config.client(&client_id).ok_or_else(unauthorized)?;
+    // The tenant file's rate limits count every authenticated request.
+    let quota =
+        state
+            .rate_windows
+            .take(&config.rate_limits, "/oauth/token", &client_id, state.now());
+    if let Some(quota) = quota.filter(|q| q.exceeded) {
+        return Err(OAuthError::rate_limited(&quota));
+    }
+    let issued = issue(
+        state, &config, client, grant_type, &params, headers, &issuer,
+    )
+    .await;
+    let rate_headers = quota.map(|q| q.headers().to_vec()).unwrap_or_default();
+    match issued {
+        Ok(mut response) => {
+            for (name, value) in rate_headers {
+                if let Ok(value) = http::HeaderValue::from_str(&value) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            Ok(response)
+        }
+        Err(error) => Err(error.with_headers(rate_headers)),
+    }
+}
+
+/// The grant, for an authenticated client within its limits.
+async fn issue(
+    state: &State,
+    config: &crate::config::TenantConfig,
+    client: &crate::config::Client,
+    grant_type: GrantType,
+    params: &super::oauth::Params,
+    headers: &HeaderMap,
+    issuer: &str,
+) -> Result<Response, OAuthError> {
     let proof = dpop_proof(state, headers, "POST", "oauth/token", None).await?;
     if client.require_proof_of_possession && proof.is_none() {
         return Err(OAuthError::invalid_request(
@@ -44,11 +80,11 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     allowed(client, grant_type)?;
     let request = GrantRequest {
         state,
-        config: &config,
+        config,
         client,
-        params: &params,
+        params,
         jkt: proof.map(|p| p.jkt),
-        issuer: &issuer,
+        issuer,
     };
     let body = grants::grant(grant_type, &request).await?;
     Ok(reply::no_store(reply::body(

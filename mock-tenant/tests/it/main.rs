@@ -23,6 +23,7 @@ mod jwks;
 mod lifecycle;
 mod login;
 mod private_key_jwt;
+mod rate_limits;
 mod spa;
 mod token;
 
