@@ -5,6 +5,7 @@ tenant's CA explicitly, never through inherited settings.
 """
 
 import contextlib
+import json
 import os
 import pathlib
 import signal
@@ -76,6 +77,17 @@ def running_tenant(*args):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextlib.contextmanager
+def tenant_with(folder, change):
+    """The binary on the default tenant file after `change(tenant_dict)`, written to `folder`."""
+    tenant_file = json.loads((ROOT / "fixtures" / "tenant" / "default.json").read_text())
+    change(tenant_file)
+    path = pathlib.Path(folder) / "tenant.json"
+    path.write_text(json.dumps(tenant_file))
+    with running_tenant("--tenant", str(path)) as t:
+        yield t
 
 
 @pytest.fixture(scope="module")

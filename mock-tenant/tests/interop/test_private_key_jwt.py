@@ -3,22 +3,18 @@ client_assertion with the client's TEST-ONLY private key (`client_assertion_sign
 the tenant, which holds the public key in the tenant file as Auth0's Management API spells it,
 answers with a token PyJWT verifies through the JWKS."""
 
-import json
-
 import jwt
 import pytest
 from auth0.authentication import GetToken
 from auth0.authentication.exceptions import Auth0Error
 
-from conftest import ROOT, running_tenant
+from conftest import ROOT, tenant_with
 
 KEYS = ROOT / "fixtures" / "keys"
 CLIENT = "quickstart-m2m-pkjwt"
 
 
-@pytest.fixture(scope="module")
-def key_tenant(tmp_path_factory):
-    tenant = json.loads((ROOT / "fixtures" / "tenant" / "default.json").read_text())
+def add_key_client(tenant):
     tenant["clients"].append(
         {
             "name": "M2M with a key",
@@ -40,9 +36,11 @@ def key_tenant(tmp_path_factory):
     tenant["client_grants"].append(
         {"client_id": CLIENT, "audience": "https://quickstarts/api", "scope": ["read:messages"]}
     )
-    path = tmp_path_factory.mktemp("tenant") / "tenant.json"
-    path.write_text(json.dumps(tenant))
-    with running_tenant("--tenant", str(path)) as t:
+
+
+@pytest.fixture(scope="module")
+def key_tenant(tmp_path_factory):
+    with tenant_with(tmp_path_factory.mktemp("tenant"), add_key_client) as t:
         yield t
 
 

@@ -2,27 +2,26 @@
 client_credentials call within a limit of one raises its RateLimitError, whose reset_at comes
 from the x-ratelimit-reset header."""
 
-import json
 import time
 
 import pytest
 from auth0.authentication import GetToken
 from auth0.authentication.exceptions import RateLimitError
 
-from conftest import ROOT, running_tenant
+from conftest import tenant_with
 
 CLIENT, SECRET = "quickstart-m2m-read", "test-only-secret-m2m-read"
 
 
-@pytest.fixture(scope="module")
-def limited_tenant(tmp_path_factory):
-    tenant = json.loads((ROOT / "fixtures" / "tenant" / "default.json").read_text())
+def limit_one_token_an_hour(tenant):
     tenant["rate_limits"] = [
         {"endpoint": "/oauth/token", "client_id": CLIENT, "limit": 1, "window_secs": 3600}
     ]
-    path = tmp_path_factory.mktemp("tenant") / "tenant.json"
-    path.write_text(json.dumps(tenant))
-    with running_tenant("--tenant", str(path)) as t:
+
+
+@pytest.fixture(scope="module")
+def limited_tenant(tmp_path_factory):
+    with tenant_with(tmp_path_factory.mktemp("tenant"), limit_one_token_an_hour) as t:
         yield t
 
 

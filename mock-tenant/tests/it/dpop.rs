@@ -2,13 +2,13 @@
 //! with `cnf.jkt` and `token_type: DPoP`, refresh tokens bound to the key, nonces on demand,
 //! `/userinfo` with `Authorization: DPoP`, and Auth0's errors for each broken proof.
 
+use crate::now;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use mock_tenant::MockTenant;
 use serde_json::{Value, json};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A client's DPoP key, making proofs: written here apart from the forge's `DpopProof` on
 /// purpose, so the tenant's checks are proven against a client that does not share its code.
@@ -67,13 +67,6 @@ fn merge(target: &mut Value, over: Value) {
             target[k] = v.clone();
         }
     }
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 fn mock_id() -> String {

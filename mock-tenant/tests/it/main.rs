@@ -68,6 +68,13 @@ pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
         .expect("a JSON body")
 }
 
+/// The wall clock, in UNIX seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Requests a client_credentials token with `params` added to the form.
 pub async fn token_response(tenant: &MockTenant, params: &[(&str, &str)]) -> reqwest::Response {
     client(tenant)

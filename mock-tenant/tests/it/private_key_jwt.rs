@@ -2,7 +2,7 @@
 //! and authenticates with a `client_assertion` it signs; every wrong assertion, a replayed one,
 //! and a secret from such a client get Auth0's 401.
 
-use crate::{client, token_response};
+use crate::{client, json_of, now, token_response};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use mock_tenant::{Client, ClientGrant, MockTenant, TenantConfig};
 use serde_json::{Value, json};
@@ -35,12 +35,6 @@ fn config() -> TenantConfig {
     .expect("a grant");
     config.client_grants.push(grant);
     config
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// An assertion as Auth0's SDKs build one, with `change` applied to its claims.
@@ -250,14 +244,9 @@ async fn a_client_with_a_key_cannot_use_a_secret_and_a_client_without_one_cannot
     });
     assert_eq!(send(&tenant, &signed, &[]).await, unauthorized());
     // Discovery says so.
-    let discovery: Value = client(&tenant)
-        .get(format!("{}/.well-known/openid-configuration", tenant.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery =
+        json_of(client(&tenant).get(format!("{}/.well-known/openid-configuration", tenant.url())))
+            .await;
     assert!(
         discovery["token_endpoint_auth_methods_supported"]
             .as_array()

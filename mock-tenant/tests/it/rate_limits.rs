@@ -2,7 +2,7 @@
 //! `x-ratelimit-*` headers, every answer under it carries them, other clients are untouched,
 //! and a limit changes at run time with the configuration.
 
-use crate::token_response;
+use crate::{now, token_response};
 use mock_tenant::{MockTenant, RateLimit, TenantConfig};
 use serde_json::{Value, json};
 
@@ -38,12 +38,6 @@ fn header(res: &reqwest::Response, name: &str) -> Option<String> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 #[tokio::test]
