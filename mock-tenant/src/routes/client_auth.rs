@@ -2,7 +2,7 @@
 //! `client_secret_post`, `private_key_jwt` (a `client_assertion`), or none for a public client
 //! (which proves itself with PKCE).
 
-use super::oauth::{OAuthError, Params, store_failed, unauthorized};
+use super::oauth::{OAuthError, Params, first_use, unauthorized};
 use crate::b64;
 use crate::client_keys::{self, CLIENT_ASSERTION_TYPE};
 use crate::config::TenantConfig;
@@ -64,14 +64,8 @@ pub(crate) async fn authenticate_client(
         .map_err(refused)?;
     // Single use: the `jti` is remembered until the assertion expires.
     let ttl = u64::try_from(checked.exp - state.now()).unwrap_or(0).max(1) + 10;
-    let first = state
-        .store
-        .insert_once(
-            &format!("client-assertion:{client_id}:{}", checked.jti),
-            std::time::Duration::from_secs(ttl),
-        )
-        .await
-        .map_err(store_failed)?;
+    let key = format!("client-assertion:{client_id}:{}", checked.jti);
+    let first = first_use(state, &key, std::time::Duration::from_secs(ttl)).await?;
     if !first {
         return Err(refused(format!(
             "the client_assertion's jti {:?} was used before",

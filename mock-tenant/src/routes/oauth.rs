@@ -300,6 +300,21 @@ pub(crate) fn unauthorized() -> OAuthError {
     )
 }
 
+/// Marks `key` used for `ttl`: true the first time, false ever after while it lasts (codes,
+/// rotated refresh tokens, DPoP proofs' and client assertions' `jti`s); 503 when the shared
+/// store fails.
+pub(crate) async fn first_use(
+    state: &crate::state::State,
+    key: &str,
+    ttl: std::time::Duration,
+) -> Result<bool, OAuthError> {
+    state
+        .store
+        .insert_once(key, ttl)
+        .await
+        .map_err(store_failed)
+}
+
 /// 503 `temporarily_unavailable` when the shared store (Redis) fails.
 pub(crate) fn store_failed(e: String) -> OAuthError {
     OAuthError::new(

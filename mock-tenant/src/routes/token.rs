@@ -5,7 +5,7 @@
 use super::client_auth::authenticate_client;
 use super::grants::{self, GrantRequest};
 use super::oauth::{
-    ErrorCode, OAuthError, host_of, oauth_post, parse_body, required, store_failed, unauthorized,
+    ErrorCode, OAuthError, first_use, host_of, oauth_post, parse_body, required, unauthorized,
 };
 use super::reply;
 use crate::GrantType;
@@ -127,14 +127,8 @@ pub(crate) async fn dpop_proof(
         crate::dpop::Refusal::Nonce => OAuthError::use_nonce(nonce.clone()),
     })?;
     let lifetime = (crate::dpop::MAX_AGE + crate::dpop::MAX_SKEW) as u64;
-    let first = state
-        .store
-        .insert_once(
-            &format!("dpop-jti:{}", proof.jti),
-            std::time::Duration::from_secs(lifetime),
-        )
-        .await
-        .map_err(store_failed)?;
+    let key = format!("dpop-jti:{}", proof.jti);
+    let first = first_use(state, &key, std::time::Duration::from_secs(lifetime)).await?;
     if !first {
         return Err(OAuthError::invalid_proof(
             "The DPoP proof jti was already used",

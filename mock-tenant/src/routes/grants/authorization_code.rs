@@ -3,7 +3,7 @@
 
 use super::GrantRequest;
 use crate::login::{CODE_LIFETIME, Grant, purpose};
-use crate::routes::oauth::{OAuthError, required, store_failed};
+use crate::routes::oauth::{OAuthError, first_use, required};
 use std::time::Duration;
 
 /// The login the code stands for.
@@ -24,14 +24,13 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Grant, OAuthErro
         return Err(invalid_code());
     }
     // Single use, checked (and spent) before anything else can fail: a code is tried once.
-    let first = state
-        .store
-        .insert_once(
-            &format!("code:{}", grant.jti),
-            Duration::from_secs(2 * CODE_LIFETIME as u64 + 60),
-        )
-        .await
-        .map_err(store_failed)?;
+    let key = format!("code:{}", grant.jti);
+    let first = first_use(
+        state,
+        &key,
+        Duration::from_secs(2 * CODE_LIFETIME as u64 + 60),
+    )
+    .await?;
     if !first {
         return Err(invalid_code());
     }

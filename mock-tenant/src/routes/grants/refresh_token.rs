@@ -4,7 +4,7 @@
 use super::GrantRequest;
 use crate::config::Client;
 use crate::login::{Grant, ROTATING_REFRESH_LIFETIME, has_scope, purpose, tokens};
-use crate::routes::oauth::{OAuthError, access_denied, required, store_failed};
+use crate::routes::oauth::{OAuthError, access_denied, first_use, required, store_failed};
 use crate::seal::random_id;
 use crate::state::State;
 use serde_json::Value;
@@ -76,14 +76,9 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
         return Err(invalid());
     }
     let next = if client.rotate_refresh_tokens {
-        let first = state
-            .store
-            .insert_once(
-                &format!("used-refresh:{}", grant.jti),
-                Duration::from_secs(ROTATING_REFRESH_LIFETIME as u64),
-            )
-            .await
-            .map_err(store_failed)?;
+        let key = format!("used-refresh:{}", grant.jti);
+        let lifetime = Duration::from_secs(ROTATING_REFRESH_LIFETIME as u64);
+        let first = first_use(state, &key, lifetime).await?;
         if !first {
             // Reuse of a rotated token: Auth0 revokes the whole family.
             state
