@@ -4,6 +4,7 @@
 use crate::GrantType;
 use crate::users::User;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Everything a tenant knows about its APIs and applications.
@@ -55,6 +56,21 @@ pub struct TenantConfig {
     /// `PUT /_mock/config`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rate_limits: Vec<crate::rate_limits::RateLimit>,
+    /// Roles, as Auth0's Management API spells them: `{"id": "rol_...", "name": "admin",
+    /// "permissions": [{"resource_server_identifier": API, "permission_name": SCOPE}]}`. Users
+    /// name theirs in `roles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<crate::roles::Role>,
+    /// Actions: JavaScript run at `post-login`, `credentials-exchange` and
+    /// `custom-token-exchange`, in this order within each trigger (`docs/actions.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<crate::actions::Action>,
+    /// How long and how much memory each Action run may take.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::actions::ActionLimits::is_default"
+    )]
+    pub action_limits: crate::actions::ActionLimits,
 }
 
 /// What an access token issued without an audience looks like.
@@ -138,6 +154,9 @@ pub struct Client {
     /// signed by one of its keys; its secret is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_authentication_methods: Option<crate::client_keys::ClientAuthenticationMethods>,
+    /// Auth0's `client_metadata`: string values Actions see in `event.client.metadata`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_metadata: BTreeMap<String, String>,
 }
 
 impl Client {
@@ -247,11 +266,40 @@ impl TenantConfig {
             .expect("the default tenant shipped in fixtures/ is valid")
     }
 
-    /// Parses and checks a tenant file's JSON.
+    /// Parses and checks a tenant file's JSON. Actions must carry their `code`: a `code_file`
+    /// is read only by [`from_file`](Self::from_file).
     pub fn from_json(json: &str) -> Result<Self, crate::Error> {
+        Self::parse(json, None)
+    }
+
+    /// Parses, reads the Actions' code files (relative to `folder`, when the JSON came from a
+    /// file) and checks.
+    fn parse(json: &str, folder: Option<&Path>) -> Result<Self, crate::Error> {
         let mut config: Self =
             serde_json::from_str(json).map_err(|e| crate::Error::Config(e.to_string()))?;
         config.users.iter_mut().for_each(User::fill_defaults);
+        for (i, action) in config.actions.iter_mut().enumerate() {
+            let Some(file) = action.code_file.take() else {
+                continue;
+            };
+            let Some(folder) = folder else {
+                return Err(crate::Error::Config(format!(
+                    "actions[{i}]: code_file {} is read only from a tenant file on disk; send the \
+                     source in code",
+                    file.display()
+                )));
+            };
+            let path = folder.join(&file);
+            action.code = std::fs::read_to_string(&path).map_err(|e| {
+                crate::Error::Config(format!(
+                    "actions[{i}]: cannot read code_file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            if action.name.is_empty() {
+                action.name = file.display().to_string();
+            }
+        }
         config.check()?;
         Ok(config)
     }
@@ -271,7 +319,8 @@ impl TenantConfig {
         let text = std::fs::read_to_string(path).map_err(|e| {
             crate::Error::Config(format!("cannot read tenant file {}: {e}", path.display()))
         })?;
-        Self::from_json(&text).map_err(|e| {
+        let folder = path.parent().unwrap_or(Path::new("."));
+        Self::parse(&text, Some(folder)).map_err(|e| {
             crate::Error::Config(format!("invalid tenant file {}: {e}", path.display()))
         })
     }
@@ -284,6 +333,38 @@ impl TenantConfig {
     /// Finds a client by id.
     pub fn client(&self, client_id: &str) -> Option<&Client> {
         self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    /// The roles `user` has, by name or id, in the tenant's order.
+    pub fn roles_of<'a>(&'a self, user: &'a User) -> impl Iterator<Item = &'a crate::roles::Role> {
+        self.roles
+            .iter()
+            .filter(|r| user.roles.iter().any(|n| *n == r.name || *n == r.id))
+    }
+
+    /// The permissions `user` has on API `audience`: its own, then its roles', each once.
+    pub fn permissions_of(&self, user: &User, audience: &str) -> Vec<String> {
+        let mut all: Vec<String> = user.permissions.get(audience).cloned().unwrap_or_default();
+        for role in self.roles_of(user) {
+            for p in role
+                .permissions
+                .iter()
+                .filter(|p| p.resource_server_identifier == audience)
+            {
+                if !all.contains(&p.permission_name) {
+                    all.push(p.permission_name.clone());
+                }
+            }
+        }
+        all
+    }
+
+    /// The Actions bound to `trigger`, in order.
+    pub fn actions_for(
+        &self,
+        trigger: crate::actions::Trigger,
+    ) -> impl Iterator<Item = &crate::actions::Action> {
+        self.actions.iter().filter(move |a| a.trigger == trigger)
     }
 
     /// Finds the grant of `client_id` for `audience`.
@@ -405,6 +486,31 @@ impl TenantConfig {
                     user.user_id
                 ));
             }
+        }
+        for (i, role) in self.roles.iter().enumerate() {
+            if let Some(problem) = role.problem(self) {
+                return Err(format!("roles[{i}]: {problem}"));
+            }
+        }
+        for user in &self.users {
+            if let Some(role) = user
+                .roles
+                .iter()
+                .find(|n| !self.roles.iter().any(|r| r.name == **n || r.id == **n))
+            {
+                return Err(format!(
+                    "user {:?} has role {role:?}, which is not in roles",
+                    user.user_id
+                ));
+            }
+        }
+        for (i, action) in self.actions.iter().enumerate() {
+            if action.code.trim().is_empty() {
+                return Err(format!("actions[{i}] ({}): no code", action.trigger));
+            }
+        }
+        if let Some(problem) = self.action_limits.problem() {
+            return Err(format!("action_limits: {problem}"));
         }
         if let Some(who) = &self.auto_login
             && self.user(who).is_none()

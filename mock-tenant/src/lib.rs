@@ -21,6 +21,7 @@
 //! The same operations are served over HTTP under `/_mock/` (see `docs/control-api.md`), and
 //! the `mock-tenant` binary runs the same router from the command line.
 
+mod actions;
 mod b64;
 mod claims;
 mod client_keys;
@@ -41,6 +42,7 @@ mod keys;
 mod login;
 mod rate_limits;
 mod redis;
+mod roles;
 mod routes;
 mod seal;
 mod server;
@@ -51,6 +53,7 @@ mod tenant;
 mod tls;
 mod users;
 
+pub use actions::{Action, ActionLimits, Trigger};
 pub use client_keys::{
     CLIENT_ASSERTION_ALGS, CLIENT_ASSERTION_TYPE, ClientAuthenticationMethods, Credential,
     MAX_ASSERTION_LIFETIME_SECS, PrivateKeyJwt,
@@ -65,6 +68,7 @@ pub use grant_type::{GrantType, UnknownGrantType};
 pub use issuer::Issuer;
 pub use keys::KeySource;
 pub use rate_limits::{RATE_LIMITED_ENDPOINTS, RateLimit};
+pub use roles::{Role, RolePermission};
 pub use routes::{defects_json, escape_markup};
 pub use serve_guard::Limits;
 pub use server::CONTROL_TOKEN_HEADER;

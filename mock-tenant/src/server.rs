@@ -95,8 +95,17 @@ pub(crate) async fn serve(
         let (router, state, acceptor) = (router.clone(), state.clone(), acceptor.clone());
         let control_token = control_token.clone();
         async move {
-            let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
+            let peer = conn
+                .stream
+                .get_ref()
+                .peer_addr()
+                .ok()
+                .map(|a| routes::Peer(a.ip()));
+            let service = hyper::service::service_fn(move |mut req: http::Request<Incoming>| {
                 let (mut router, state) = (router.clone(), state.clone());
+                if let Some(peer) = peer {
+                    req.extensions_mut().insert(peer);
+                }
                 let control_token = control_token.clone();
                 async move {
                     let path = req.uri().path().to_owned();

@@ -55,6 +55,16 @@ pub struct User {
     /// RBAC permissions per API identifier: with `rbac` on the API, the scopes the user may get.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub permissions: BTreeMap<String, Vec<String>>,
+    /// The roles assigned to the user, by name or id (the tenant's `roles`): Actions see them
+    /// in `event.authorization.roles`, and with RBAC their permissions join the user's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// `app_metadata`, as Actions see it in `event.user.app_metadata`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub app_metadata: Map<String, Value>,
+    /// `user_metadata`, as Actions see it in `event.user.user_metadata`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub user_metadata: Map<String, Value>,
 }
 
 fn default_updated_at() -> String {
@@ -85,6 +95,9 @@ impl User {
             connection: default_connection(),
             claims: Map::new(),
             permissions: BTreeMap::new(),
+            roles: Vec::new(),
+            app_metadata: Map::new(),
+            user_metadata: Map::new(),
         };
         user.fill_defaults();
         user

@@ -1,6 +1,7 @@
 //! The login journey's data: an `/authorize` request once checked, the SSO session, and the
 //! grant that authorization codes and refresh tokens carry, sealed (see [`crate::seal`]).
 
+pub(crate) mod post_login;
 pub(crate) mod tokens;
 
 use crate::config::{Api, Client, TenantConfig};
@@ -63,6 +64,38 @@ pub(crate) struct Authorization {
     pub(crate) exp: i64,
 }
 
+impl Authorization {
+    /// The `/authorize` parameters it was made from, as Actions see them in
+    /// `event.request.query`.
+    pub(crate) fn query(&self) -> Vec<(String, String)> {
+        let mode = match self.mode {
+            ResponseMode::Query => "query",
+            ResponseMode::Fragment => "fragment",
+            ResponseMode::FormPost => "form_post",
+            ResponseMode::WebMessage => "web_message",
+        };
+        let mut query = vec![
+            ("client_id".to_owned(), self.client_id.clone()),
+            ("redirect_uri".to_owned(), self.redirect_uri.clone()),
+            ("response_type".to_owned(), "code".to_owned()),
+            ("response_mode".to_owned(), mode.to_owned()),
+            ("scope".to_owned(), self.scope.clone()),
+        ];
+        let optional = [
+            ("audience", &self.audience),
+            ("state", &self.state),
+            ("nonce", &self.nonce),
+            ("login_hint", &self.login_hint),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                query.push((name.to_owned(), value.clone()));
+            }
+        }
+        query
+    }
+}
+
 /// The SSO session a login leaves in the `auth0` cookie.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Session {
@@ -99,17 +132,22 @@ pub(crate) struct Grant {
     pub(crate) jkt: Option<String>,
     /// Unix time after which it is refused; 0 for never.
     pub(crate) exp: i64,
+    /// What the `post-login` Actions added to the tokens (claims, scopes applied already).
+    #[serde(default, skip_serializing_if = "crate::actions::Effects::is_empty")]
+    pub(crate) actions: crate::actions::Effects,
 }
 
 /// The scope a user gets: the OIDC scopes asked for (`offline_access` only if the client may
 /// refresh) and the API's scopes asked for, which with RBAC are limited to the user's
-/// permissions.
+/// permissions (its own and its roles').
 pub(crate) fn granted_scope(
+    config: &TenantConfig,
     requested: &str,
     client: &Client,
     api: Option<&Api>,
     user: &User,
 ) -> String {
+    let permissions = api.map_or_else(Vec::new, |api| config.permissions_of(user, &api.identifier));
     let may_refresh = client.grant_types.contains(&crate::GrantType::RefreshToken);
     let mut granted: Vec<&str> = Vec::new();
     for s in requested.split_whitespace() {
@@ -121,11 +159,7 @@ pub(crate) fn granted_scope(
         } else {
             api.is_some_and(|api| {
                 api.permissions.iter().any(|p| p == s)
-                    && (!api.rbac
-                        || user
-                            .permissions
-                            .get(&api.identifier)
-                            .is_some_and(|ps| ps.iter().any(|p| p == s)))
+                    && (!api.rbac || permissions.iter().any(|p| p == s))
             })
         };
         if keep {
@@ -173,10 +207,13 @@ mod tests {
         let bob = config.user("bob@example.com").unwrap();
         let asked = "openid profile offline_access read:messages write:messages bogus";
         assert_eq!(
-            granted_scope(asked, web, Some(&config.apis[0]), bob),
+            granted_scope(&config, asked, web, Some(&config.apis[0]), bob),
             "openid profile offline_access read:messages"
         );
         let m2m = config.client("quickstart-m2m-read").unwrap();
-        assert_eq!(granted_scope(asked, m2m, None, bob), "openid profile");
+        assert_eq!(
+            granted_scope(&config, asked, m2m, None, bob),
+            "openid profile"
+        );
     }
 }

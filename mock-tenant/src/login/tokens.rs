@@ -2,6 +2,7 @@
 //! response body, with Auth0's claims, audiences, lifetimes and key order.
 
 use super::{Grant, ID_TOKEN_LIFETIME, USERINFO_TOKEN_LIFETIME, has_scope};
+use crate::actions::Effects;
 use crate::claims::{AccessToken, Subject};
 use crate::config::{TenantConfig, UserinfoTokens};
 use crate::jwt;
@@ -66,18 +67,17 @@ fn access_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) ->
         Some(api) => (json!(api.identifier), api.token_lifetime),
         None => (json!(userinfo), USERINFO_TOKEN_LIFETIME),
     };
-    let permissions = api.filter(|a| a.rbac).map(|api| {
-        grant
-            .user
-            .permissions
-            .get(&api.identifier)
-            .cloned()
-            .unwrap_or_default()
-    });
+    let permissions = api
+        .filter(|a| a.rbac)
+        .map(|api| config.permissions_of(&grant.user, &api.identifier));
+    let user_claims = Effects::claims_first(
+        &grant.actions.access_token_claims,
+        grant.user.claims.clone(),
+    );
     let claims = AccessToken {
         subject: Subject::User {
             user_id: &grant.user.user_id,
-            claims: &grant.user.claims,
+            claims: &user_claims,
         },
         issuer,
         audience: aud,
@@ -105,5 +105,8 @@ fn id_token(grant: &Grant, now: i64, issuer: &str) -> Value {
     if let Some(nonce) = &grant.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
-    Value::Object(claims)
+    Value::Object(Effects::claims_first(
+        &grant.actions.id_token_claims,
+        claims,
+    ))
 }

@@ -5,10 +5,11 @@
 
 use super::html::{self, escape};
 use super::{Params, param as get, params_of as parse};
+use crate::actions::{Stop, event};
 use crate::config::TenantConfig;
 use crate::login::{
     Authorization, CODE_LIFETIME, Grant, ResponseMode, SESSION_COOKIE, Session,
-    TRANSACTION_LIFETIME, find_user, granted_scope, purpose, session_in,
+    TRANSACTION_LIFETIME, find_user, granted_scope, post_login, purpose, session_in,
 };
 use crate::seal::random_id;
 use crate::state::State;
@@ -27,24 +28,33 @@ pub(crate) fn routes(
         .and(warp::path!("authorize"))
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and(warp::header::optional::<String>("cookie"))
-        .then(move |query: String, cookie: Option<String>| {
-            let state = st.clone();
-            async move {
-                let params = parse(&query);
-                authorize(&state, &params, cookie.as_deref()).await
-            }
-        });
+        .and(caller())
+        .then(
+            move |query: String, cookie: Option<String>, caller: Caller| {
+                let state = st.clone();
+                async move {
+                    let params = parse(&query);
+                    authorize(&state, &params, cookie.as_deref(), &caller).await
+                }
+            },
+        );
     let login = warp::post()
         .and(warp::path!("u" / "login"))
         .and(super::body::at_most(16 * 1024))
-        .then(move |body: bytes::Bytes| {
+        .and(caller())
+        .then(move |body: bytes::Bytes, caller: Caller| {
             let state = state.clone();
-            async move { login(&state, &parse(&String::from_utf8_lossy(&body))).await }
+            async move { login(&state, &parse(&String::from_utf8_lossy(&body)), &caller).await }
         });
     authorize.or(login).unify()
 }
 
-async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Response {
+async fn authorize(
+    state: &State,
+    params: &Params,
+    cookie: Option<&str>,
+    caller: &Caller,
+) -> Response {
     let config = state.read(|s| s.config.clone());
     let auth = match check(state, &config, params) {
         Ok(auth) => auth,
@@ -60,7 +70,7 @@ async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Resp
     let prompt = get(params, "prompt").unwrap_or("");
     if prompt.split_whitespace().any(|p| p == "none") {
         return match session {
-            Some(s) => complete(state, &config, auth, s.user.clone(), Some(s)).await,
+            Some(s) => complete(state, &config, auth, s.user.clone(), Some(s), caller).await,
             None => redirect(
                 &auth,
                 &[
@@ -72,7 +82,15 @@ async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Resp
     }
     let forced = prompt.split_whitespace().any(|p| p == "login");
     if let (Some(s), false) = (&session, forced) {
-        return complete(state, &config, auth, s.user.clone(), session.clone()).await;
+        return complete(
+            state,
+            &config,
+            auth,
+            s.user.clone(),
+            session.clone(),
+            caller,
+        )
+        .await;
     }
     let auto = auth
         .login_hint
@@ -80,9 +98,18 @@ async fn authorize(state: &State, params: &Params, cookie: Option<&str>) -> Resp
         .and_then(|hint| find_user(&config, hint))
         .or_else(|| find_user(&config, config.auto_login.as_deref()?));
     match auto {
-        Some(user) => complete(state, &config, auth, user, None).await,
+        Some(user) => complete(state, &config, auth, user, None, caller).await,
         None => login_page(state, &config, &auth, None),
     }
+}
+
+/// Who is logging in: the browser's headers and address, for the `post-login` Actions.
+type Caller = (http::HeaderMap, Option<super::Peer>);
+
+fn caller() -> impl Filter<Extract = (Caller,), Error = std::convert::Infallible> + Clone {
+    warp::header::headers_cloned()
+        .and(warp::ext::optional::<super::Peer>())
+        .map(|headers, peer| (headers, peer))
 }
 
 /// Why an `/authorize` request stops: a page (bad client or `redirect_uri`) or a redirect with
@@ -255,15 +282,19 @@ async fn session(state: &State, cookie: Option<&str>) -> Option<Session> {
     }
 }
 
-/// Issues the code for `user` and sends it back, with the SSO cookie.
+/// Issues the code for `user` and sends it back, with the SSO cookie; unless a `post-login`
+/// Action denies the login or fails, which goes back as `access_denied` with its reason.
 async fn complete(
     state: &State,
     config: &TenantConfig,
     auth: Authorization,
     user: User,
     session: Option<Session>,
+    caller: &Caller,
 ) -> Response {
     let now = state.now();
+    // Actions see the user as the tenant has it now, not as the session cookie saved it.
+    let user = find_user(config, &user.user_id).unwrap_or(user);
     let session = session.unwrap_or_else(|| Session {
         sid: random_id(24),
         auth_time: now,
@@ -292,10 +323,10 @@ async fn complete(
             );
         }
     }
-    let grant = Grant {
+    let mut grant = Grant {
         jti: random_id(16),
         client_id: auth.client_id.clone(),
-        scope: granted_scope(&auth.scope, client, api, &user),
+        scope: granted_scope(config, &auth.scope, client, api, &user),
         user,
         audience: auth.audience.clone(),
         sid: session.sid.clone(),
@@ -306,7 +337,32 @@ async fn complete(
         family: None,
         jkt: None,
         exp: now + CODE_LIFETIME,
+        actions: Default::default(),
     };
+    let (headers, peer) = caller;
+    let request = event::Request::new("GET", headers, super::Peer::text(*peer))
+        .with_params(auth.query().iter().map(|(k, v)| (k, v)));
+    let login = post_login::Login {
+        request: &request,
+        transaction: event::Transaction {
+            protocol: "oidc-basic-profile",
+            requested_scope: &auth.scope,
+            redirect_uri: Some(&auth.redirect_uri),
+            state: auth.state.as_deref(),
+        },
+        issuer: &state.issuer,
+    };
+    if let Err(stop) = post_login::run(config, client, &mut grant, &login).await {
+        let reason = match stop {
+            Stop::Denied(denial) => denial.reason,
+            Stop::InvalidSubjectToken(reason) => reason,
+            Stop::Failed { error, .. } => error.message,
+        };
+        return redirect(
+            &auth,
+            &[("error", "access_denied"), ("error_description", &reason)],
+        );
+    }
     let code = state.sealer.seal(purpose::CODE, &grant);
     let mut res = redirect(&auth, &[("code", &code)]);
     let secure = if state.issuer.starts_with("https:") {
@@ -415,7 +471,7 @@ fn login_page(
 }
 
 /// POST /u/login: the person picked a user (or typed a subject) on the login page.
-async fn login(state: &State, params: &Params) -> Response {
+async fn login(state: &State, params: &Params, caller: &Caller) -> Response {
     let expired = || {
         html::error_page(
             StatusCode::BAD_REQUEST,
@@ -444,7 +500,7 @@ async fn login(state: &State, params: &Params) -> Response {
         (None, None) => None,
     };
     match user {
-        Some(user) => complete(state, &config, auth, user, None).await,
+        Some(user) => complete(state, &config, auth, user, None, caller).await,
         None => login_page(
             state,
             &config,

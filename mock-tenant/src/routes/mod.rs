@@ -28,6 +28,18 @@ use warp::Filter;
 use warp::reply::Response;
 
 pub(crate) use discovery::document as discovery_document;
+
+/// The address a request came from (the TCP peer), put in the request's extensions by the
+/// server: Actions see it in `event.request.ip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Peer(pub(crate) std::net::IpAddr);
+
+impl Peer {
+    /// The address as text, `127.0.0.1` when unknown (a request served without a socket).
+    pub(crate) fn text(peer: Option<Self>) -> String {
+        peer.map_or_else(|| "127.0.0.1".to_owned(), |p| p.0.to_string())
+    }
+}
 pub use forge::defects_json;
 pub use html::escape_markup;
 

@@ -22,16 +22,20 @@ pub(crate) fn oauth_post<H, F>(
     handler: H,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone
 where
-    H: Fn(Arc<State>, HeaderMap, Vec<u8>) -> F + Clone + Send + Sync + 'static,
+    H: Fn(Arc<State>, HeaderMap, Option<super::Peer>, Vec<u8>) -> F + Clone + Send + Sync + 'static,
     F: std::future::Future<Output = Result<Response, OAuthError>> + Send,
 {
     warp::post()
         .and(path)
         .and(warp::header::headers_cloned())
         .and(warp::host::optional())
+        .and(warp::ext::optional::<super::Peer>())
         .and(warp::body::stream())
         .then(
-            move |mut headers: HeaderMap, host: Option<warp::host::Authority>, body| {
+            move |mut headers: HeaderMap,
+                  host: Option<warp::host::Authority>,
+                  peer: Option<super::Peer>,
+                  body| {
                 // HTTP/2 names the host in `:authority`, not in a Host header: one place to read.
                 if let Some(host) = host.filter(|_| !headers.contains_key(http::header::HOST))
                     && let Ok(value) = http::HeaderValue::from_str(host.as_str())
@@ -41,7 +45,7 @@ where
                 let (state, handler) = (state.clone(), handler.clone());
                 async move {
                     let result = match read_body(body).await {
-                        Ok(bytes) => handler(state, headers, bytes).await,
+                        Ok(bytes) => handler(state, headers, peer, bytes).await,
                         Err(e) => Err(e),
                     };
                     result.unwrap_or_else(OAuthError::into_response)
@@ -153,6 +157,8 @@ pub(crate) enum ErrorCode {
     NotFound,
     /// `too_many_requests`: over a rate limit.
     TooManyRequests,
+    /// `server_error`: an Action failed.
+    ServerError,
 }
 
 impl ErrorCode {
@@ -169,6 +175,7 @@ impl ErrorCode {
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::NotFound => "not_found",
             Self::TooManyRequests => "too_many_requests",
+            Self::ServerError => "server_error",
         }
     }
 }
@@ -189,6 +196,8 @@ pub(crate) struct OAuthError {
     dpop_nonce: Option<String>,
     /// More headers (`x-ratelimit-*`).
     headers: Vec<(&'static str, String)>,
+    /// An `error` an Action chose (`api.access.deny(code, reason)`), sent instead of `code`.
+    action_code: Option<String>,
 }
 
 impl OAuthError {
@@ -200,6 +209,15 @@ impl OAuthError {
             error_uri: None,
             dpop_nonce: None,
             headers: Vec::new(),
+            action_code: None,
+        }
+    }
+
+    /// 400 with the `error` an Action chose and its reason.
+    pub(crate) fn from_action(code: &str, reason: &str) -> Self {
+        Self {
+            action_code: Some(code.to_owned()),
+            ..Self::invalid_request(reason)
         }
     }
 
@@ -271,6 +289,9 @@ impl OAuthError {
     /// `{"error","error_description"[,"error_uri"]}`, `application/json`, not cacheable.
     pub(crate) fn into_response(self) -> Response {
         let mut body = error_body(self.code, &self.description);
+        if let Some(code) = self.action_code {
+            body["error"] = json!(code);
+        }
         if let Some(uri) = self.error_uri {
             body["error_uri"] = json!(uri);
         }

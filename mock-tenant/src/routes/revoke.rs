@@ -18,7 +18,7 @@ pub(crate) fn route(
     oauth_post(
         warp::path!("oauth" / "revoke"),
         state,
-        |state, headers, body| async move { revoke(&state, &headers, &body).await },
+        |state, headers, _peer, body| async move { revoke(&state, &headers, &body).await },
     )
 }
 

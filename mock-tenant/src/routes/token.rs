@@ -22,11 +22,16 @@ pub(crate) fn route(
     oauth_post(
         warp::path!("oauth" / "token"),
         state,
-        |state, headers, body| async move { token(&state, &headers, &body).await },
+        |state, headers, peer, body| async move { token(&state, &headers, peer, &body).await },
     )
 }
 
-async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+async fn token(
+    state: &State,
+    headers: &HeaderMap,
+    peer: Option<super::Peer>,
+    body: &[u8],
+) -> Result<Response, OAuthError> {
     let params = parse_body(headers, body)?;
     let name = required(&params, "grant_type")?;
     let grant_type: GrantType = name.parse().map_err(|_| grants::unsupported(name))?;
@@ -43,10 +48,15 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     if let Some(quota) = quota.filter(|q| q.exceeded) {
         return Err(OAuthError::rate_limited(&quota));
     }
-    let issued = issue(
-        state, &config, client, grant_type, &params, headers, &issuer,
-    )
-    .await;
+    let caller = crate::actions::event::Request::new("POST", headers, super::Peer::text(peer))
+        .with_params(&params);
+    let call = Call {
+        params: &params,
+        headers,
+        issuer: &issuer,
+        caller: &caller,
+    };
+    let issued = issue(state, &config, client, grant_type, &call).await;
     let rate_headers = quota.map(|q| q.headers().to_vec()).unwrap_or_default();
     match issued {
         Ok(mut response) => {
@@ -61,16 +71,28 @@ async fn token(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Respon
     }
 }
 
+/// A token request as the grants get it.
+struct Call<'a> {
+    params: &'a super::oauth::Params,
+    headers: &'a HeaderMap,
+    issuer: &'a str,
+    caller: &'a crate::actions::event::Request,
+}
+
 /// The grant, for an authenticated client within its limits.
 async fn issue(
     state: &State,
     config: &crate::config::TenantConfig,
     client: &crate::config::Client,
     grant_type: GrantType,
-    params: &super::oauth::Params,
-    headers: &HeaderMap,
-    issuer: &str,
+    call: &Call<'_>,
 ) -> Result<Response, OAuthError> {
+    let Call {
+        params,
+        headers,
+        issuer,
+        caller,
+    } = *call;
     let proof = dpop_proof(state, headers, "POST", "oauth/token", None).await?;
     if client.require_proof_of_possession && proof.is_none() {
         return Err(OAuthError::invalid_request(
@@ -85,6 +107,7 @@ async fn issue(
         params,
         jkt: proof.map(|p| p.jkt),
         issuer,
+        caller,
     };
     let body = grants::grant(grant_type, &request).await?;
     Ok(reply::no_store(reply::body(

@@ -2,13 +2,14 @@
 //! Auth0's checks (audience, client grant, scopes), claims and error bodies.
 
 use super::GrantRequest;
+use crate::actions::{self, Effects, Trigger, event};
 use crate::claims::{AccessToken, Subject};
 use crate::jwt;
 use crate::routes::oauth::{OAuthError, access_denied};
 use serde_json::{Map, Value, json};
 
-/// The token response.
-pub(super) fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthError> {
+/// The token response, after the tenant's `credentials-exchange` Actions.
+pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthError> {
     let GrantRequest {
         state,
         config,
@@ -16,6 +17,7 @@ pub(super) fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthError> {
         params,
         jkt,
         issuer,
+        caller,
     } = request;
     let client_id = client.client_id.as_str();
     let jkt = jkt.as_deref();
@@ -60,6 +62,24 @@ pub(super) fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthError> {
         }
     };
 
+    let effects = if config
+        .actions_for(Trigger::CredentialsExchange)
+        .next()
+        .is_some()
+    {
+        let event = event::credentials_exchange(client, api, &scopes, caller, issuer);
+        actions::run(
+            &config.actions,
+            &config.action_limits,
+            Trigger::CredentialsExchange,
+            event,
+        )
+        .await
+        .map_err(|stop| super::action_stopped(Trigger::CredentialsExchange, stop))?
+    } else {
+        Effects::default()
+    };
+
     let now = state.now();
     let scope = scopes.join(" ");
     let claims = AccessToken {
@@ -76,6 +96,7 @@ pub(super) fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthError> {
         jkt,
     }
     .claims();
+    let claims = Effects::claims_first(&effects.access_token_claims, claims);
     let access_token = jwt::sign(&state.signing_key(), &Value::Object(claims));
 
     let mut body = Map::new();

@@ -7,8 +7,9 @@ mod client_credentials;
 mod password;
 mod refresh_token;
 
-use super::oauth::{ErrorCode, OAuthError, Params};
+use super::oauth::{ErrorCode, OAuthError, Params, access_denied};
 use crate::GrantType;
+use crate::actions::{Stop, Trigger};
 use crate::config::{Client, TenantConfig};
 use crate::login::{Grant, has_scope, tokens};
 use crate::seal::random_id;
@@ -30,6 +31,8 @@ pub(crate) struct GrantRequest<'a> {
     pub(crate) jkt: Option<String>,
     /// The issuer the request was made to (the tenant's, or a custom domain's).
     pub(crate) issuer: &'a str,
+    /// The request as Actions see it (`event.request`).
+    pub(crate) caller: &'a crate::actions::event::Request,
 }
 
 /// 400 `unsupported_grant_type` for a grant type the tenant does not serve, before anything
@@ -52,6 +55,24 @@ pub(crate) fn supported(grant_type: GrantType) -> Result<(), OAuthError> {
     }
 }
 
+/// The token endpoint's answer when a trigger's Actions stop a grant. A login's (`post-login`)
+/// ends in 403 `access_denied` with the reason or the error's message, as Auth0's login does;
+/// elsewhere a denial is 400 with the Action's code, and an Action that fails is Auth0's 500
+/// `server_error` (the tenant's log has the stack).
+pub(crate) fn action_stopped(trigger: Trigger, stop: Stop) -> OAuthError {
+    match (trigger, stop) {
+        (Trigger::PostLogin, Stop::Denied(denial)) => access_denied(&denial.reason),
+        (Trigger::PostLogin, Stop::Failed { error, .. }) => access_denied(&error.message),
+        (_, Stop::Denied(denial)) => OAuthError::from_action(&denial.code, &denial.reason),
+        (_, Stop::InvalidSubjectToken(reason)) => OAuthError::invalid_request(&reason),
+        (_, Stop::Failed { .. }) => OAuthError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::ServerError,
+            "Unknown error occurred.",
+        ),
+    }
+}
+
 /// 400 `unsupported_grant_type` for a name that is no grant type.
 pub(crate) fn unsupported(name: &str) -> OAuthError {
     OAuthError::new(
@@ -68,11 +89,11 @@ pub(crate) async fn grant(
 ) -> Result<Value, OAuthError> {
     use GrantType::*;
     let login = match grant_type {
-        ClientCredentials => return client_credentials::grant(request),
+        ClientCredentials => return client_credentials::grant(request).await,
         RefreshToken => return refresh_token::grant(request).await,
         AuthorizationCode => authorization_code::grant(request).await?,
-        Password => password::grant(request, false)?,
-        PasswordRealm => password::grant(request, true)?,
+        Password => password::grant(request, false).await?,
+        PasswordRealm => password::grant(request, true).await?,
         Implicit | DeviceCode | TokenExchange | PasswordlessOtp | MfaOtp | MfaOob
         | MfaRecoveryCode | Ciba => return Err(unsupported(grant_type.as_str())),
     };

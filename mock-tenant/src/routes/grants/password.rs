@@ -2,17 +2,20 @@
 //! connection the user must belong to.
 
 use super::GrantRequest;
-use crate::login::{Grant, find_user, granted_scope};
+use crate::actions::{Trigger, event};
+use crate::login::{Grant, find_user, granted_scope, post_login};
 use crate::routes::oauth::{OAuthError, access_denied, required};
 use crate::seal::random_id;
 
-/// The login the username and password stand for.
-pub(super) fn grant(request: &GrantRequest<'_>, realm: bool) -> Result<Grant, OAuthError> {
+/// The login the username and password stand for, after the tenant's `post-login` Actions.
+pub(super) async fn grant(request: &GrantRequest<'_>, realm: bool) -> Result<Grant, OAuthError> {
     let GrantRequest {
         state,
         config,
         client,
         params,
+        issuer,
+        caller,
         ..
     } = request;
     let username = required(params, "username")?;
@@ -58,10 +61,10 @@ pub(super) fn grant(request: &GrantRequest<'_>, realm: bool) -> Result<Grant, OA
         .get("scope")
         .filter(|s| !s.is_empty())
         .map_or("openid", String::as_str);
-    Ok(Grant {
+    let mut grant = Grant {
         jti: random_id(16),
         client_id: client.client_id.clone(),
-        scope: granted_scope(requested, client, api, &user),
+        scope: granted_scope(config, requested, client, api, &user),
         user,
         audience,
         sid: random_id(24),
@@ -72,5 +75,20 @@ pub(super) fn grant(request: &GrantRequest<'_>, realm: bool) -> Result<Grant, OA
         family: None,
         jkt: None,
         exp: 0,
-    })
+        actions: Default::default(),
+    };
+    let login = post_login::Login {
+        request: caller,
+        transaction: event::Transaction {
+            protocol: "oauth2-resource-owner",
+            requested_scope: requested,
+            redirect_uri: None,
+            state: None,
+        },
+        issuer,
+    };
+    post_login::run(config, client, &mut grant, &login)
+        .await
+        .map_err(|stop| super::action_stopped(Trigger::PostLogin, stop))?;
+    Ok(grant)
 }

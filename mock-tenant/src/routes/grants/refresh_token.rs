@@ -39,6 +39,7 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
         params,
         jkt,
         issuer,
+        ..
     } = request;
     let invalid = || OAuthError::invalid_grant("Unknown or invalid refresh token.");
     let token = required(params, "refresh_token")?;
