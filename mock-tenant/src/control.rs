@@ -54,6 +54,23 @@ impl State {
         Ok(())
     }
 
+    /// Makes `action` the only Action of its trigger.
+    pub(crate) fn set_action(&self, action: crate::actions::Action) -> Result<(), String> {
+        let mut config = self.config();
+        config.actions.retain(|a| a.trigger != action.trigger);
+        config.actions.push(action);
+        self.set_config(config)
+    }
+
+    /// Removes every Action of `trigger`.
+    pub(crate) fn remove_actions(&self, trigger: crate::actions::Trigger) {
+        self.update(|s| {
+            let mut config = (*s.config).clone();
+            config.actions.retain(|a| a.trigger != trigger);
+            s.config = std::sync::Arc::new(config);
+        });
+    }
+
     pub(crate) fn keys_summary(&self) -> KeysSummary {
         self.read(|s| KeysSummary {
             current: s.keys.current().kid.clone(),

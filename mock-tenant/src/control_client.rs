@@ -127,6 +127,11 @@ impl ControlClient {
         if let Some(body) = body {
             request = request.json(body);
         }
+        self.send(request, path).await
+    }
+
+    /// Sends a control request with the control token; its JSON answer (`null` when empty).
+    async fn send(&self, mut request: reqwest::RequestBuilder, path: &str) -> Result<Value, Error> {
         if let Some(token) = &self.control_token {
             request = request.header(crate::CONTROL_TOKEN_HEADER, token);
         }
@@ -224,6 +229,29 @@ impl ControlClient {
         self.call(reqwest::Method::PUT, "discovery", Some(fields))
             .await
             .map(drop)
+    }
+
+    /// Makes `code` the only Action of `trigger` (`PUT /_mock/actions/{trigger}`); a syntax
+    /// error shows when the Action runs, as Auth0 shows it.
+    pub async fn set_action(&self, trigger: crate::Trigger, code: &str) -> Result<(), Error> {
+        let path = format!("actions/{trigger}");
+        let request = self
+            .http
+            .put(format!("{}/_mock/{path}", self.url))
+            .header(reqwest::header::CONTENT_TYPE, "application/javascript")
+            .body(code.to_owned());
+        self.send(request, &path).await.map(drop)
+    }
+
+    /// Removes the Actions of `trigger` (`DELETE /_mock/actions/{trigger}`).
+    pub async fn delete_actions(&self, trigger: crate::Trigger) -> Result<(), Error> {
+        self.call(
+            reqwest::Method::DELETE,
+            &format!("actions/{trigger}"),
+            None::<&Value>,
+        )
+        .await
+        .map(drop)
     }
 
     /// The tenant data (`GET /_mock/config`).

@@ -357,6 +357,23 @@ impl MockTenant {
         self.publish();
     }
 
+    /// Makes `code` the only Action of `trigger`, as `PUT /_mock/actions/{trigger}` does.
+    pub fn set_action(&self, trigger: crate::Trigger, code: &str) {
+        if let Err(e) = self
+            .state
+            .set_action(crate::Action::new(trigger, code.to_owned()))
+        {
+            panic!("invalid Action: {e}");
+        }
+        self.publish();
+    }
+
+    /// Removes the Actions of `trigger`, as `DELETE /_mock/actions/{trigger}` does.
+    pub fn delete_actions(&self, trigger: crate::Trigger) {
+        self.state.remove_actions(trigger);
+        self.publish();
+    }
+
     /// Which kids are current, next, previous and published.
     pub fn keys(&self) -> KeysSummary {
         self.state.keys_summary()

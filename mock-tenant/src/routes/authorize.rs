@@ -106,10 +106,21 @@ async fn authorize(
 /// Who is logging in: the browser's headers and address, for the `post-login` Actions.
 type Caller = (http::HeaderMap, Option<super::Peer>);
 
-fn caller() -> impl Filter<Extract = (Caller,), Error = std::convert::Infallible> + Clone {
+fn caller() -> impl Filter<Extract = (Caller,), Error = warp::Rejection> + Clone {
     warp::header::headers_cloned()
+        .and(warp::host::optional())
         .and(warp::ext::optional::<super::Peer>())
-        .map(|headers, peer| (headers, peer))
+        .map(
+            |mut headers: http::HeaderMap, host: Option<warp::host::Authority>, peer| {
+                // HTTP/2 names the host in `:authority`, not in a Host header.
+                if let Some(host) = host.filter(|_| !headers.contains_key(header::HOST))
+                    && let Ok(value) = HeaderValue::from_str(host.as_str())
+                {
+                    headers.insert(header::HOST, value);
+                }
+                (headers, peer)
+            },
+        )
 }
 
 /// Why an `/authorize` request stops: a page (bad client or `redirect_uri`) or a redirect with

@@ -3,6 +3,7 @@
 
 use super::oauth::{ErrorCode, error_body};
 use super::reply;
+use crate::actions::Trigger;
 use crate::config::TenantConfig;
 use crate::faults::JwksFault;
 use crate::state::State;
@@ -59,6 +60,40 @@ pub(crate) fn routes(
                 Err(e) => bad_request(&e),
             }
         });
+    // GET /_mock/actions, PUT and DELETE /_mock/actions/{trigger}
+    let get_actions = warp::get()
+        .and(warp::path!("_mock" / "actions"))
+        .and(s())
+        .map(|st: Arc<State>| reply::json(StatusCode::OK, &st.config().actions));
+    let put_action = warp::put()
+        .and(warp::path!("_mock" / "actions" / String))
+        .and(s())
+        .and(json_body())
+        .map(|trigger: String, st: Arc<State>, body: bytes::Bytes| {
+            let code = match std::str::from_utf8(&body) {
+                Ok(code) if !code.trim().is_empty() => code.to_owned(),
+                _ => return bad_request("the body must be the Action's JavaScript source (UTF-8)"),
+            };
+            match trigger.parse::<Trigger>() {
+                Ok(trigger) => match st.set_action(crate::actions::Action::new(trigger, code)) {
+                    Ok(()) => reply::no_content(),
+                    Err(e) => bad_request(&e),
+                },
+                Err(e) => not_found(&e),
+            }
+        });
+    let delete_action = warp::delete()
+        .and(warp::path!("_mock" / "actions" / String))
+        .and(s())
+        .map(
+            |trigger: String, st: Arc<State>| match trigger.parse::<Trigger>() {
+                Ok(trigger) => {
+                    st.remove_actions(trigger);
+                    reply::no_content()
+                }
+                Err(e) => not_found(&e),
+            },
+        );
     // GET /_mock/keys
     let get_keys = warp::get()
         .and(warp::path!("_mock" / "keys"))
@@ -256,6 +291,12 @@ pub(crate) fn routes(
         .or(rotate_nonce)
         .unify()
         .boxed();
+    let actions = get_actions
+        .or(put_action)
+        .unify()
+        .or(delete_action)
+        .unify()
+        .boxed();
     let keys = get_keys
         .or(rotate)
         .unify()
@@ -286,7 +327,14 @@ pub(crate) fn routes(
         .or(ca_pem)
         .unify()
         .boxed();
-    config.or(keys).unify().or(rest).unify().boxed()
+    config
+        .or(keys)
+        .unify()
+        .or(rest)
+        .unify()
+        .or(actions)
+        .unify()
+        .boxed()
 }
 
 fn found(ok: bool, kid: &str, state: &State) -> Response {
@@ -298,6 +346,13 @@ fn found(ok: bool, kid: &str, state: &State) -> Response {
             &error_body(ErrorCode::NotFound, &format!("No key has kid {kid:?}")),
         )
     }
+}
+
+fn not_found(description: &str) -> Response {
+    reply::json(
+        StatusCode::NOT_FOUND,
+        &error_body(ErrorCode::NotFound, description),
+    )
 }
 
 fn bad_request(description: &str) -> Response {

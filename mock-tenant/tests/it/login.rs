@@ -8,11 +8,11 @@ use mock_tenant::MockTenant;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-const WEB: &str = "quickstart-web";
-const WEB_SECRET: &str = "test-only-secret-web";
+pub(crate) const WEB: &str = "quickstart-web";
+pub(crate) const WEB_SECRET: &str = "test-only-secret-web";
 const CALLBACK: &str = "http://localhost:5000/callback";
-const ALICE: &str = "auth0|65f0c0ffee0000000000a11c";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub(crate) const ALICE: &str = "auth0|65f0c0ffee0000000000a11c";
+pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 use crate::browser;
 
@@ -24,7 +24,7 @@ fn challenge(verifier: &str) -> String {
 }
 
 /// The standard authorize parameters for the web client, Alice auto-logged in by login_hint.
-fn authorize_params() -> Vec<(&'static str, String)> {
+pub(crate) fn authorize_params() -> Vec<(&'static str, String)> {
     vec![
         ("response_type", "code".into()),
         ("client_id", WEB.into()),
@@ -43,7 +43,7 @@ fn authorize_params() -> Vec<(&'static str, String)> {
 }
 
 /// The query of a redirect's `Location`, asserting it goes to `CALLBACK`.
-fn callback_query(res: &reqwest::Response) -> HashMap<String, String> {
+pub(crate) fn callback_query(res: &reqwest::Response) -> HashMap<String, String> {
     assert_eq!(res.status(), 302, "expected a redirect");
     let location = res.headers()["location"].to_str().unwrap();
     let (base, query) = location.split_once('?').expect("a query");
@@ -57,7 +57,7 @@ fn url_pairs(query: &str) -> HashMap<String, String> {
         .collect()
 }
 
-async fn authorize(tenant: &MockTenant, params: &[(&str, String)]) -> reqwest::Response {
+pub(crate) async fn authorize(tenant: &MockTenant, params: &[(&str, String)]) -> reqwest::Response {
     browser(tenant)
         .get(format!("{}/authorize", tenant.url()))
         .query(params)
@@ -74,7 +74,7 @@ async fn code(tenant: &MockTenant) -> String {
     query["code"].clone()
 }
 
-async fn exchange(tenant: &MockTenant, form: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn exchange(tenant: &MockTenant, form: &[(&str, &str)]) -> (u16, Value) {
     let res = browser(tenant)
         .post(format!("{}/oauth/token", tenant.url()))
         .basic_auth(WEB, Some(WEB_SECRET))
@@ -87,7 +87,7 @@ async fn exchange(tenant: &MockTenant, form: &[(&str, &str)]) -> (u16, Value) {
     (status, res.json().await.unwrap())
 }
 
-async fn redeem(tenant: &MockTenant, code: &str, verifier: &str) -> (u16, Value) {
+pub(crate) async fn redeem(tenant: &MockTenant, code: &str, verifier: &str) -> (u16, Value) {
     exchange(
         tenant,
         &[
@@ -100,7 +100,7 @@ async fn redeem(tenant: &MockTenant, code: &str, verifier: &str) -> (u16, Value)
     .await
 }
 
-fn claims(token: &str) -> Value {
+pub(crate) fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }

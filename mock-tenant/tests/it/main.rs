@@ -11,7 +11,9 @@
 //! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
 //! - `dpop`: DPoP proofs at the token endpoint and `/userinfo`, bound tokens, nonces.
 //! - `spa`: CORS on the endpoints browsers call, and `response_mode=web_message`.
+//! - `actions`: Actions at login and client_credentials, at run time, and runaway ones.
 
+mod actions;
 mod bad_input;
 mod cli;
 mod connections;

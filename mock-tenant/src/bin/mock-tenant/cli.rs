@@ -104,6 +104,51 @@ enum Command {
     },
     /// Print a DPoP proof signed by the TEST-ONLY fixture DPoP key, offline.
     DpopProof(ProofArgs),
+    /// Put or remove a running tenant's Action (`PUT`/`DELETE /_mock/actions/{trigger}`).
+    Action(ActionArgs),
+}
+
+/// Options of `mock-tenant action`.
+#[derive(Debug, clap::Args)]
+struct ActionArgs {
+    #[command(subcommand)]
+    change: ActionChange,
+    /// The running tenant (its issuer).
+    #[arg(
+        long,
+        env = "AUTH0_ISSUER",
+        default_value = "https://localhost:8443/",
+        global = true
+    )]
+    url: String,
+    /// The tenant's CA certificate (the file it wrote, --ca-out).
+    #[arg(long, env = "MOCK_TENANT_CA_OUT", global = true)]
+    ca: Option<PathBuf>,
+    /// The tenant's control token, if it was started with one.
+    #[arg(
+        long,
+        env = "MOCK_TENANT_CONTROL_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    control_token: Option<String>,
+}
+
+/// What `mock-tenant action` does.
+#[derive(Debug, clap::Subcommand)]
+enum ActionChange {
+    /// Make FILE's JavaScript the only Action of TRIGGER (`-` reads standard input).
+    Put {
+        /// post-login, credentials-exchange or custom-token-exchange.
+        trigger: mock_tenant::Trigger,
+        /// The Action's source, `exports.onExecute...= async (event, api) => {...}`.
+        file: PathBuf,
+    },
+    /// Remove the Actions of TRIGGER.
+    Delete {
+        /// post-login, credentials-exchange or custom-token-exchange.
+        trigger: mock_tenant::Trigger,
+    },
 }
 
 /// Options of `mock-tenant dpop-proof`.
@@ -152,6 +197,38 @@ struct MintArgs {
     attacker: Option<String>,
 }
 
+/// `mock-tenant action put|delete`: one control call to the running tenant.
+fn change_action(args: &ActionArgs) -> Result<(), String> {
+    let ca = match &args.ca {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read --ca {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let mut control =
+        mock_tenant::ControlClient::new(&args.url, ca.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(token) = &args.control_token {
+        control = control.with_control_token(token.clone());
+    }
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    match &args.change {
+        ActionChange::Put { trigger, file } => {
+            let code = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())
+                    .map_err(|e| format!("cannot read the Action from standard input: {e}"))?
+            } else {
+                std::fs::read_to_string(file)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+            };
+            runtime.block_on(control.set_action(*trigger, &code))
+        }
+        ActionChange::Delete { trigger } => runtime.block_on(control.delete_actions(*trigger)),
+    }
+    .map_err(|e| e.to_string())
+}
+
 /// Parses the arguments and runs; exit code 0 on a clean stop, 2 on a usage or start-up error.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -172,6 +249,12 @@ pub fn run() -> ExitCode {
                     println!("{token}");
                     ExitCode::SUCCESS
                 }
+                Err(e) => fail(&e),
+            };
+        }
+        Some(Command::Action(args)) => {
+            return match change_action(args) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
             };
         }
