@@ -65,6 +65,11 @@ pub struct TenantConfig {
     /// `custom-token-exchange`, in this order within each trigger (`docs/actions.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<crate::actions::Action>,
+    /// Custom Token Exchange profiles: `{"name", "subject_token_type": "urn:acme:legacy",
+    /// "action_id": ACTION, "type": "custom_authentication"}`, each run by the
+    /// `custom-token-exchange` Action it names (by id or name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_exchange_profiles: Vec<crate::TokenExchangeProfile>,
     /// How long and how much memory each Action run may take.
     #[serde(
         default,
@@ -367,6 +372,12 @@ impl TenantConfig {
         self.actions.iter().filter(move |a| a.trigger == trigger)
     }
 
+    /// The `custom-token-exchange` Action whose id or name is `id`.
+    pub fn exchange_action(&self, id: &str) -> Option<&crate::actions::Action> {
+        self.actions_for(crate::actions::Trigger::CustomTokenExchange)
+            .find(|a| (!a.id.is_empty() && a.id == id) || a.name == id)
+    }
+
     /// Finds the grant of `client_id` for `audience`.
     pub fn grant(&self, client_id: &str, audience: &str) -> Option<&ClientGrant> {
         self.client_grants
@@ -507,6 +518,11 @@ impl TenantConfig {
         for (i, action) in self.actions.iter().enumerate() {
             if action.code.trim().is_empty() {
                 return Err(format!("actions[{i}] ({}): no code", action.trigger));
+            }
+        }
+        for (i, profile) in self.token_exchange_profiles.iter().enumerate() {
+            if let Some(problem) = profile.problem(self) {
+                return Err(format!("token_exchange_profiles[{i}]: {problem}"));
             }
         }
         if let Some(problem) = self.action_limits.problem() {

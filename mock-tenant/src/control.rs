@@ -62,13 +62,11 @@ impl State {
         self.set_config(config)
     }
 
-    /// Removes every Action of `trigger`.
-    pub(crate) fn remove_actions(&self, trigger: crate::actions::Trigger) {
-        self.update(|s| {
-            let mut config = (*s.config).clone();
-            config.actions.retain(|a| a.trigger != trigger);
-            s.config = std::sync::Arc::new(config);
-        });
+    /// Removes every Action of `trigger`; refused while a token exchange profile names one.
+    pub(crate) fn remove_actions(&self, trigger: crate::actions::Trigger) -> Result<(), String> {
+        let mut config = self.config();
+        config.actions.retain(|a| a.trigger != trigger);
+        self.set_config(config)
     }
 
     pub(crate) fn keys_summary(&self) -> KeysSummary {

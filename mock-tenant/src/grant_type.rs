@@ -51,7 +51,7 @@ grant_types! {
     /// The device authorization grant (RFC 8628).
     DeviceCode => "urn:ietf:params:oauth:grant-type:device_code", false;
     /// Token exchange (RFC 8693; Auth0's Custom Token Exchange).
-    TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange", false;
+    TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange", true;
     /// Auth0's passwordless one-time code.
     PasswordlessOtp => "http://auth0.com/oauth/grant-type/passwordless/otp", false;
     /// Auth0's MFA with a one-time password.

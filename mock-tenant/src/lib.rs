@@ -31,6 +31,7 @@ mod control_client;
 mod dpop;
 mod env;
 mod error;
+mod exchange_profiles;
 mod faults;
 mod files;
 pub mod forge;
@@ -62,6 +63,7 @@ pub use config::{Api, Client, ClientGrant, TenantConfig, UserinfoTokens, origin_
 pub use control::{KeysSummary, Stats};
 pub use control_client::{ControlClient, MintRequest};
 pub use error::Error;
+pub use exchange_profiles::TokenExchangeProfile;
 pub use faults::{BadKey, JunkBody, JwksFault, odd_keys};
 pub use files::write_atomic;
 pub use grant_type::{GrantType, UnknownGrantType};

@@ -368,9 +368,12 @@ impl MockTenant {
         self.publish();
     }
 
-    /// Removes the Actions of `trigger`, as `DELETE /_mock/actions/{trigger}` does.
+    /// Removes the Actions of `trigger`, as `DELETE /_mock/actions/{trigger}` does. Panics if a
+    /// token exchange profile names one of them.
     pub fn delete_actions(&self, trigger: crate::Trigger) {
-        self.state.remove_actions(trigger);
+        if let Err(e) = self.state.remove_actions(trigger) {
+            panic!("cannot remove the {trigger} Actions: {e}");
+        }
         self.publish();
     }
 

@@ -34,7 +34,8 @@ pub(crate) struct ActionError {
 }
 
 impl ActionError {
-    fn new(message: impl Into<String>) -> Self {
+    /// An error with this message alone.
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             stack: None,

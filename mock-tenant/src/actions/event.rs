@@ -73,7 +73,8 @@ impl Request {
         self
     }
 
-    fn to_json(&self) -> Value {
+    /// `event.request`.
+    pub(crate) fn to_json(&self) -> Value {
         json!({
             "ip": self.ip,
             "hostname": self.hostname,
@@ -101,7 +102,7 @@ pub(crate) struct Transaction<'a> {
 }
 
 /// `event.tenant.id`: the first label of the issuer's host (`localhost`).
-fn tenant(issuer: &str) -> Value {
+pub(crate) fn tenant(issuer: &str) -> Value {
     let host = crate::config::origin_of(issuer)
         .and_then(|o| o.split_once("://").map(|(_, h)| h.to_owned()))
         .unwrap_or_default();
@@ -110,7 +111,7 @@ fn tenant(issuer: &str) -> Value {
 }
 
 /// `event.client`.
-fn client_json(client: &Client) -> Value {
+pub(crate) fn client_json(client: &Client) -> Value {
     json!({
         "client_id": client.client_id,
         "name": client.name,

@@ -82,6 +82,9 @@ impl std::str::FromStr for Trigger {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    /// Its id, which a token exchange profile's `action_id` may name (its name serves too).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// Its name: the file name in its stack traces and the tenant's log.
     #[serde(default)]
     pub name: String,
@@ -103,6 +106,7 @@ impl Action {
     /// An Action named after its trigger, as `PUT /_mock/actions/{trigger}` makes one.
     pub fn new(trigger: Trigger, code: impl Into<String>) -> Self {
         Self {
+            id: String::new(),
             name: trigger.as_str().to_owned(),
             trigger,
             code: code.into(),

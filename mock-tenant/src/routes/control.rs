@@ -87,10 +87,10 @@ pub(crate) fn routes(
         .and(s())
         .map(
             |trigger: String, st: Arc<State>| match trigger.parse::<Trigger>() {
-                Ok(trigger) => {
-                    st.remove_actions(trigger);
-                    reply::no_content()
-                }
+                Ok(trigger) => match st.remove_actions(trigger) {
+                    Ok(()) => reply::no_content(),
+                    Err(e) => bad_request(&e),
+                },
                 Err(e) => not_found(&e),
             },
         );

@@ -4,7 +4,10 @@
   (found in the ID token it reads and the access token it gets), and through one that denies
   (the SDK raises the ApiError Auth0's callback leads it to, with the Action's reason);
 - auth0-python's client_credentials gets a claim from a credentials-exchange Action, with a
-  secret and with private_key_jwt, and raises Auth0Error on the Action's deny.
+  secret and with private_key_jwt, and raises Auth0Error on the Action's deny;
+- auth0-api-python's get_token_by_exchange_profile exchanges a legacy token through a
+  custom-token-exchange Action that looks it up, verifies the token it gets, and raises ApiError
+  when the Action rejects the subject token.
 
 The Actions are put at run time with `mock-tenant action put`, the CLI a user's script runs.
 """
@@ -16,6 +19,8 @@ import jwt
 import pytest
 from auth0.authentication import GetToken
 from auth0.authentication.exceptions import Auth0Error
+from auth0_api_python import ApiClient, ApiClientOptions
+from auth0_api_python.errors import ApiError as ExchangeError
 from auth0_server_python.auth_types import StartInteractiveLoginOptions
 from auth0_server_python.error import ApiError
 
@@ -54,8 +59,29 @@ exports.onExecuteCredentialsExchange = async (event, api) => {
 """
 
 
+LEGACY = "urn:acme:legacy-token"
+
+EXCHANGE = """
+exports.onExecuteCustomTokenExchange = async (event, api) => {
+  const directory = { "legacy-alice": "auth0|65f0c0ffee0000000000a11c" };
+  const user = directory[event.transaction.subject_token];
+  if (!user) {
+    api.access.rejectInvalidSubjectToken("Invalid subject_token");
+    return;
+  }
+  api.authentication.setUserById(user);
+};
+"""
+
+
 def with_roles_and_key_client(tenant):
     add_key_client(tenant)
+    tenant["actions"] = [{"name": "exchange-legacy", "trigger": "custom-token-exchange", "code": EXCHANGE}]
+    tenant["token_exchange_profiles"] = [
+        {"name": "legacy", "subject_token_type": LEGACY, "action_id": "exchange-legacy", "type": "custom_authentication"}
+    ]
+    web = next(c for c in tenant["clients"] if c["client_id"] == "quickstart-web")
+    web["grant_types"].append("urn:ietf:params:oauth:grant-type:token-exchange")
     tenant["roles"] = [
         {
             "id": "rol_0000000000000admin",
@@ -158,3 +184,30 @@ def test_auth0_python_gets_the_credentials_exchange_claim_with_a_secret_and_a_ke
         assert denied.value.message == "This client is blocked."
     finally:
         delete_action(tenant, "credentials-exchange")
+
+
+def test_auth0_api_python_exchanges_a_legacy_token_through_the_profiles_action(tenant, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", tenant.ca)  # httpx, inside the SDK
+    api = ApiClient(
+        ApiClientOptions(
+            domain=tenant.domain,
+            audience=tenant.audience,
+            client_id="quickstart-web",
+            client_secret="test-only-secret-web",
+        )
+    )
+
+    async def exchange():
+        result = await api.get_token_by_exchange_profile(
+            "legacy-alice", LEGACY, audience=tenant.audience, scope="openid read:messages"
+        )
+        assert result["issued_token_type"] == "urn:ietf:params:oauth:token-type:access_token"
+        claims = await api.verify_access_token(result["access_token"])
+        assert claims["sub"] == "auth0|65f0c0ffee0000000000a11c"
+        assert claims["scope"] == "openid read:messages"
+        with pytest.raises(ExchangeError) as rejected:
+            await api.get_token_by_exchange_profile("forged", LEGACY, audience=tenant.audience)
+        assert rejected.value.code == "invalid_request", repr(rejected.value)
+        assert "Invalid subject_token" in str(rejected.value)
+
+    asyncio.run(exchange())

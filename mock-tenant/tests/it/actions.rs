@@ -393,3 +393,146 @@ async fn a_runaway_action_gets_auth0s_500_and_never_stops_the_tenant_serving_oth
     let claims = m2m_claims(&tenant, "quickstart-m2m-read").await;
     assert_eq!(claims["https://x/ok"], true);
 }
+
+/// "An exchange that looks the subject token up": a legacy token names a user, anything else is
+/// rejected; `boom` throws.
+const EXCHANGE: &str = r#"
+exports.onExecuteCustomTokenExchange = async (event, api) => {
+  const legacy = { "legacy-alice": "auth0|65f0c0ffee0000000000a11c", "legacy-ghost": "auth0|nobody" };
+  const token = event.transaction.subject_token;
+  if (token === "boom") throw new Error("the legacy directory is down");
+  if (token === "none") return;
+  const user = legacy[token];
+  if (!user) {
+    api.access.rejectInvalidSubjectToken("Invalid subject_token");
+    return;
+  }
+  api.authentication.setUserById(user);
+};
+"#;
+
+const LEGACY: &str = "urn:acme:legacy-token";
+
+fn with_exchange() -> TenantConfig {
+    let mut config = TenantConfig::quickstart();
+    let mut action = Action::new(Trigger::CustomTokenExchange, EXCHANGE);
+    action.name = "exchange-legacy".into();
+    config.actions.push(action);
+    config.actions.push(Action::new(
+        Trigger::PostLogin,
+        "exports.onExecutePostLogin = async (event, api) => { api.accessToken.setCustomClaim('https://x/via', [event.transaction.protocol, event.transaction.requested_scopes]); };",
+    ));
+    config.token_exchange_profiles = vec![mock_tenant::TokenExchangeProfile {
+        id: "tep_legacy".into(),
+        name: "legacy".into(),
+        subject_token_type: LEGACY.into(),
+        action_id: "exchange-legacy".into(),
+        kind: "custom_authentication".into(),
+    }];
+    let web = config
+        .clients
+        .iter_mut()
+        .find(|c| c.client_id == "quickstart-web")
+        .unwrap();
+    web.grant_types.push(mock_tenant::GrantType::TokenExchange);
+    config
+}
+
+async fn exchange_token(tenant: &MockTenant, subject_token: &str, kind: &str) -> (u16, Value) {
+    exchange(
+        tenant,
+        &[
+            (
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+            ),
+            ("subject_token", subject_token),
+            ("subject_token_type", kind),
+            ("audience", fixtures::QUICKSTART_AUDIENCE),
+            ("scope", "openid read:messages"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn custom_token_exchange_runs_the_profiles_action_then_post_login() {
+    let tenant = MockTenant::builder().tenant(with_exchange()).start().await;
+    let (status, body) = exchange_token(&tenant, "legacy-alice", LEGACY).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["issued_token_type"],
+        "urn:ietf:params:oauth:token-type:access_token"
+    );
+    assert_eq!(body["token_type"], "Bearer");
+    let access = crate::verify(&tenant, body["access_token"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(access["sub"], ALICE);
+    assert_eq!(access["scope"], "openid read:messages");
+    assert_eq!(
+        access["https://x/via"],
+        json!(["oauth2-token-exchange", ["openid", "read:messages"]])
+    );
+    assert_eq!(claims(body["id_token"].as_str().unwrap())["sub"], ALICE);
+
+    let invalid = |d: &str| json!({"error": "invalid_request", "error_description": d});
+    assert_eq!(
+        exchange_token(&tenant, "forged", LEGACY).await,
+        (400, invalid("Invalid subject_token"))
+    );
+    assert_eq!(
+        exchange_token(&tenant, "legacy-alice", "urn:acme:other").await,
+        (
+            400,
+            invalid("Invalid subject_token_type and requested_token_type combination.")
+        )
+    );
+    assert_eq!(
+        exchange_token(&tenant, "legacy-ghost", LEGACY).await,
+        (400, invalid("The user auth0|nobody does not exist."))
+    );
+    let unknown = json!({"error": "server_error", "error_description": "Unknown error occurred."});
+    assert_eq!(
+        exchange_token(&tenant, "boom", LEGACY).await,
+        (500, unknown.clone())
+    );
+    assert_eq!(
+        exchange_token(&tenant, "none", LEGACY).await,
+        (500, unknown)
+    );
+
+    // A client without the grant type gets Auth0's 403, and the profile's Action cannot go.
+    let res = token_response(
+        &tenant,
+        &[
+            (
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+            ),
+            ("client_id", "quickstart-m2m-read"),
+            ("client_secret", "test-only-secret-m2m-read"),
+            ("subject_token", "legacy-alice"),
+            ("subject_token_type", LEGACY),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    let res = client(&tenant)
+        .delete(format!(
+            "{}/_mock/actions/custom-token-exchange",
+            tenant.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("token_exchange_profiles[0]: action_id"),
+        "{body}"
+    );
+}

@@ -6,6 +6,7 @@ mod authorization_code;
 mod client_credentials;
 mod password;
 mod refresh_token;
+mod token_exchange;
 
 use super::oauth::{ErrorCode, OAuthError, Params, access_denied};
 use crate::GrantType;
@@ -40,10 +41,11 @@ pub(crate) struct GrantRequest<'a> {
 pub(crate) fn supported(grant_type: GrantType) -> Result<(), OAuthError> {
     use GrantType::*;
     match grant_type {
-        ClientCredentials | AuthorizationCode | RefreshToken | Password | PasswordRealm => Ok(()),
+        ClientCredentials | AuthorizationCode | RefreshToken | Password | PasswordRealm
+        | TokenExchange => Ok(()),
         // Not a token request at all: answered as any name the endpoint does not know.
         Implicit => Err(unsupported(grant_type.as_str())),
-        DeviceCode | TokenExchange | PasswordlessOtp | MfaOtp | MfaOob | MfaRecoveryCode | Ciba => {
+        DeviceCode | PasswordlessOtp | MfaOtp | MfaOob | MfaRecoveryCode | Ciba => {
             Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::UnsupportedGrantType,
@@ -94,8 +96,15 @@ pub(crate) async fn grant(
         AuthorizationCode => authorization_code::grant(request).await?,
         Password => password::grant(request, false).await?,
         PasswordRealm => password::grant(request, true).await?,
-        Implicit | DeviceCode | TokenExchange | PasswordlessOtp | MfaOtp | MfaOob
-        | MfaRecoveryCode | Ciba => return Err(unsupported(grant_type.as_str())),
+        TokenExchange => {
+            let grant = token_exchange::grant(request).await?;
+            let mut body = login_tokens(request, grant);
+            body["issued_token_type"] = serde_json::json!(token_exchange::ISSUED_TOKEN_TYPE);
+            return Ok(body);
+        }
+        Implicit | DeviceCode | PasswordlessOtp | MfaOtp | MfaOob | MfaRecoveryCode | Ciba => {
+            return Err(unsupported(grant_type.as_str()));
+        }
     };
     Ok(login_tokens(request, login))
 }
