@@ -159,6 +159,11 @@ pub struct Client {
     /// signed by one of its keys; its secret is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_authentication_methods: Option<crate::client_keys::ClientAuthenticationMethods>,
+    /// Claims added to every access token issued to this client (machine-to-machine and its
+    /// users' logins) and to its logins' ID tokens; templates like `"{{client.metadata.tier}}"`
+    /// or `"{{user.app_metadata.roles}}"` are filled in (`docs/actions.md`).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub claims: serde_json::Map<String, serde_json::Value>,
     /// Auth0's `client_metadata`: string values Actions see in `event.client.metadata`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_metadata: BTreeMap<String, String>,

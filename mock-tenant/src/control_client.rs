@@ -254,6 +254,34 @@ impl ControlClient {
         .map(drop)
     }
 
+    /// Merges `patch` (RFC 7396) into the user with this id or email (`PATCH
+    /// /_mock/users/{id}`): its `app_metadata`, `roles`, `claims`... The user as it is now.
+    pub async fn patch_user(&self, id: &str, patch: &Value) -> Result<crate::User, Error> {
+        let value = self
+            .call(
+                reqwest::Method::PATCH,
+                &format!("users/{}", path_segment(id)),
+                Some(patch),
+            )
+            .await?;
+        serde_json::from_value(value)
+            .map_err(|e| Error::Control(format!("the tenant's answer to a user patch: {e}")))
+    }
+
+    /// Merges `patch` (RFC 7396) into client `id` (`PATCH /_mock/clients/{id}`): its
+    /// `client_metadata`, `claims`... The client as it is now.
+    pub async fn patch_client(&self, id: &str, patch: &Value) -> Result<crate::Client, Error> {
+        let value = self
+            .call(
+                reqwest::Method::PATCH,
+                &format!("clients/{}", path_segment(id)),
+                Some(patch),
+            )
+            .await?;
+        serde_json::from_value(value)
+            .map_err(|e| Error::Control(format!("the tenant's answer to a client patch: {e}")))
+    }
+
     /// The tenant data (`GET /_mock/config`).
     pub async fn config(&self) -> Result<TenantConfig, Error> {
         self.typed(reqwest::Method::GET, "config").await
@@ -300,4 +328,16 @@ impl ControlClient {
             .await
             .map_err(|e| Error::Control(e.to_string()))
     }
+}
+
+/// `id` escaped for one path segment (`auth0|123` is `auth0%7C123`).
+fn path_segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' | b'+' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

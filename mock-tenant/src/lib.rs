@@ -50,6 +50,7 @@ mod server;
 mod shared;
 mod state;
 mod store;
+mod templates;
 mod tenant;
 mod tls;
 mod users;

@@ -49,7 +49,8 @@ pub struct User {
     #[serde(default = "default_connection")]
     pub connection: String,
     /// Extra claims (namespaced, like an Auth0 Action adds) put in ID tokens, access tokens and
-    /// `/userinfo`.
+    /// `/userinfo`; templates like `"{{user.app_metadata.roles}}"` are filled in when a token is
+    /// issued (`docs/actions.md`).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub claims: Map<String, Value>,
     /// RBAC permissions per API identifier: with `rbac` on the API, the scopes the user may get.

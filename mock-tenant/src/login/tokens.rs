@@ -38,7 +38,7 @@ pub(crate) fn response(
     if has_scope(&grant.scope, "openid") {
         body.insert(
             "id_token".into(),
-            json!(jwt::sign(&key, &id_token(grant, now, issuer))),
+            json!(jwt::sign(&key, &id_token(config, grant, now, issuer))),
         );
     }
     if !grant.scope.is_empty() {
@@ -70,10 +70,13 @@ fn access_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) ->
     let permissions = api
         .filter(|a| a.rbac)
         .map(|api| config.permissions_of(&grant.user, &api.identifier));
-    let user_claims = Effects::claims_first(
-        &grant.actions.access_token_claims,
-        grant.user.claims.clone(),
+    let mut user_claims = grant.user.claims.clone();
+    config.render_claims(
+        &mut user_claims,
+        Some(&grant.user),
+        config.client(&grant.client_id),
     );
+    let user_claims = Effects::claims_first(&grant.actions.access_token_claims, user_claims);
     let claims = AccessToken {
         subject: Subject::User {
             user_id: &grant.user.user_id,
@@ -94,8 +97,13 @@ fn access_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) ->
 
 /// An ID token: profile claims by scope first, then `iss`, `aud` (the client id), `iat`,
 /// `exp` (10 h), `sub`, `sid`, and `nonce` when one was sent to `/authorize`.
-fn id_token(grant: &Grant, now: i64, issuer: &str) -> Value {
+fn id_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) -> Value {
     let mut claims = grant.user.profile_claims(&grant.scope);
+    config.render_claims(
+        &mut claims,
+        Some(&grant.user),
+        config.client(&grant.client_id),
+    );
     claims.insert("iss".into(), json!(issuer));
     claims.insert("aud".into(), json!(grant.client_id));
     claims.insert("iat".into(), json!(now));

@@ -94,6 +94,29 @@ pub(crate) fn routes(
                 Err(e) => not_found(&e),
             },
         );
+    // PATCH /_mock/users/{id} and /_mock/clients/{id}: JSON merge patches
+    let patch_user = warp::patch()
+        .and(warp::path!("_mock" / "users" / String))
+        .and(s())
+        .and(json_body())
+        .map(|id: String, st: Arc<State>, body: bytes::Bytes| {
+            let id = percent_decoded(&id);
+            match serde_json::from_slice(&body).map_err(|e| e.to_string()) {
+                Ok(patch) => patch_reply(st.patch_user(&id, &patch), "user", &id),
+                Err(e) => bad_request(&e),
+            }
+        });
+    let patch_client = warp::patch()
+        .and(warp::path!("_mock" / "clients" / String))
+        .and(s())
+        .and(json_body())
+        .map(|id: String, st: Arc<State>, body: bytes::Bytes| {
+            let id = percent_decoded(&id);
+            match serde_json::from_slice(&body).map_err(|e| e.to_string()) {
+                Ok(patch) => patch_reply(st.patch_client(&id, &patch), "client", &id),
+                Err(e) => bad_request(&e),
+            }
+        });
     // GET /_mock/keys
     let get_keys = warp::get()
         .and(warp::path!("_mock" / "keys"))
@@ -296,6 +319,10 @@ pub(crate) fn routes(
         .unify()
         .or(delete_action)
         .unify()
+        .or(patch_user)
+        .unify()
+        .or(patch_client)
+        .unify()
         .boxed();
     let keys = get_keys
         .or(rotate)
@@ -346,6 +373,43 @@ fn found(ok: bool, kid: &str, state: &State) -> Response {
             &error_body(ErrorCode::NotFound, &format!("No key has kid {kid:?}")),
         )
     }
+}
+
+/// 200 with the patched row, 404 when there is none, 400 when the patch does not hold.
+fn patch_reply<T: serde::Serialize>(
+    result: Result<Option<T>, String>,
+    kind: &str,
+    id: &str,
+) -> Response {
+    match result {
+        Ok(Some(row)) => reply::json(StatusCode::OK, &row),
+        Ok(None) => not_found(&format!("No {kind} {id:?}")),
+        Err(e) => bad_request(&format!("{kind} {id:?}: {e}")),
+    }
+}
+
+/// A path segment with its `%XX` escapes decoded (`auth0%7C123` is `auth0|123`); `+` stays.
+fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn not_found(description: &str) -> Response {

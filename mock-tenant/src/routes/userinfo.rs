@@ -116,7 +116,13 @@ async fn userinfo(
     let mut body = serde_json::Map::new();
     body.insert("sub".into(), json!(sub));
     if let Some(user) = user {
-        body.extend(user.profile_claims(scope));
+        let mut profile = user.profile_claims(scope);
+        let client = claims
+            .get("azp")
+            .and_then(Value::as_str)
+            .and_then(|id| config.client(id));
+        config.render_claims(&mut profile, Some(&user), client);
+        body.extend(profile);
     }
     if !has_scope(scope, "openid") {
         return Err("Insufficient scope: the token was not issued with openid".into());

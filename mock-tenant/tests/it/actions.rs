@@ -536,3 +536,188 @@ async fn custom_token_exchange_runs_the_profiles_action_then_post_login() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn claim_templates_fill_from_user_and_client_and_patches_change_them_without_a_restart() {
+    let mut config = with_roles();
+    let alice = config
+        .users
+        .iter_mut()
+        .find(|u| u.user_id == ALICE)
+        .unwrap();
+    alice.claims = json!({
+        "https://app.example/roles": "{{user.roles}}",
+        "https://app.example/plan": "plan-{{user.app_metadata.plan}}",
+        "https://app.example/missing": "{{user.app_metadata.missing}}",
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    for client in &mut config.clients {
+        client.claims = json!({"https://app.example/tier": "{{client.metadata.tier}}"})
+            .as_object()
+            .unwrap()
+            .clone();
+    }
+    let read = config
+        .clients
+        .iter_mut()
+        .find(|c| c.client_id == "quickstart-m2m-read")
+        .unwrap();
+    read.client_metadata.insert("tier".into(), "silver".into());
+    let tenant = MockTenant::builder().tenant(config).start().await;
+
+    let m2m = m2m_claims(&tenant, "quickstart-m2m-read").await;
+    assert_eq!(m2m["https://app.example/tier"], "silver");
+    assert!(m2m.get("https://app.example/roles").is_none());
+
+    let code = callback_query(&authorize(&tenant, &authorize_params()).await)["code"].clone();
+    let (status, body) = redeem(&tenant, &code, VERIFIER).await;
+    assert_eq!(status, 200, "{body}");
+    let id = claims(body["id_token"].as_str().unwrap());
+    assert_eq!(id["https://app.example/roles"], json!(["admin"]));
+    assert_eq!(id["https://app.example/plan"], "plan-gold");
+    assert!(id.get("https://app.example/missing").is_none(), "{id}");
+    assert!(
+        id.get("https://app.example/tier").is_none(),
+        "the web app has no tier"
+    );
+    let access = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(access["https://app.example/plan"], "plan-gold");
+    let userinfo = json_of(
+        client(&tenant)
+            .get(format!("{}/userinfo", tenant.url()))
+            .bearer_auth(body["access_token"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(userinfo["https://app.example/plan"], "plan-gold");
+
+    // At run time: over HTTP (the id escaped), with the control client, and with the CLI.
+    let res = client(&tenant)
+        .patch(format!(
+            "{}/_mock/users/auth0%7C65f0c0ffee0000000000a11c",
+            tenant.url()
+        ))
+        .json(&json!({"app_metadata": {"plan": "platinum"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let patched: Value = res.json().await.unwrap();
+    assert_eq!(patched["app_metadata"], json!({"plan": "platinum"}));
+    assert_eq!(
+        patched["user_metadata"],
+        json!({"color": "teal"}),
+        "merged, not replaced"
+    );
+    let (_, body) = exchange(
+        &tenant,
+        &[
+            ("grant_type", "password"),
+            ("username", "alice@example.com"),
+            ("password", "test-only-password-alice"),
+            ("scope", "openid"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        claims(body["id_token"].as_str().unwrap())["https://app.example/plan"],
+        "plan-platinum"
+    );
+
+    let control = ControlClient::new(&tenant.url(), tenant.ca_pem()).unwrap();
+    let client_now = control
+        .patch_client(
+            "quickstart-m2m-read",
+            &json!({"client_metadata": {"tier": "gold"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(client_now.client_metadata["tier"], "gold");
+    assert_eq!(
+        m2m_claims(&tenant, "quickstart-m2m-read").await["https://app.example/tier"],
+        "gold"
+    );
+    let user_now = control
+        .patch_user(ALICE, &json!({"roles": null}))
+        .await
+        .unwrap();
+    assert!(user_now.roles.is_empty());
+
+    let out = tokio::task::spawn_blocking({
+        let url = tenant.url();
+        let ca = tenant.ca_pem().unwrap().to_owned();
+        move || {
+            let path = std::env::temp_dir()
+                .join(format!("mock-tenant-patch-ca-{}.pem", std::process::id()));
+            std::fs::write(&path, ca).unwrap();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_mock-tenant"))
+                .args([
+                    "patch",
+                    "client",
+                    "quickstart-m2m-read",
+                    r#"{"client_metadata":{"tier":"bronze"}}"#,
+                ])
+                .args(["--url", &url, "--ca", path.to_str().unwrap()])
+                .output()
+                .unwrap();
+            std::fs::remove_file(&path).unwrap();
+            out
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["client_metadata"]["tier"], "bronze");
+    assert_eq!(
+        m2m_claims(&tenant, "quickstart-m2m-read").await["https://app.example/tier"],
+        "bronze"
+    );
+
+    // Refusals: no such user, a typo, an id change, a roles entry the tenant lacks.
+    let patch = |path: &str, body: Value| {
+        client(&tenant)
+            .patch(format!("{}/_mock/{path}", tenant.url()))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        patch("users/nobody", json!({})).await.unwrap().status(),
+        404
+    );
+    for (path, body, says) in [
+        (
+            "users/alice@example.com",
+            json!({"app_metdata": {}}),
+            "unknown field `app_metdata`",
+        ),
+        (
+            "users/alice@example.com",
+            json!({"user_id": "auth0|x"}),
+            "user_id cannot be changed",
+        ),
+        (
+            "users/alice@example.com",
+            json!({"roles": ["root"]}),
+            "has role \"root\", which is not in roles",
+        ),
+        (
+            "clients/quickstart-web",
+            json!({"callbacks": "x"}),
+            "invalid type",
+        ),
+    ] {
+        let res = patch(path, body).await.unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+        let answer: Value = res.json().await.unwrap();
+        assert!(
+            answer["error_description"].as_str().unwrap().contains(says),
+            "{answer}"
+        );
+    }
+}

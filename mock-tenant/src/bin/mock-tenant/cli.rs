@@ -106,6 +106,37 @@ enum Command {
     DpopProof(ProofArgs),
     /// Put or remove a running tenant's Action (`PUT`/`DELETE /_mock/actions/{trigger}`).
     Action(ActionArgs),
+    /// Change a running tenant's user or client with a JSON merge patch (`PATCH
+    /// /_mock/users/{id}`, `/_mock/clients/{id}`); prints the result.
+    Patch(PatchArgs),
+}
+
+/// Options of `mock-tenant patch`.
+#[derive(Debug, clap::Args)]
+struct PatchArgs {
+    #[command(subcommand)]
+    what: PatchWhat,
+    #[command(flatten)]
+    remote: Remote,
+}
+
+/// What `mock-tenant patch` changes.
+#[derive(Debug, clap::Subcommand)]
+enum PatchWhat {
+    /// A user, by id or email: `mock-tenant patch user alice@example.com '{"app_metadata":{"plan":"gold"}}'`.
+    User {
+        /// The user's id or email.
+        id: String,
+        /// The merge patch, JSON (`null` removes a field).
+        patch: String,
+    },
+    /// A client, by id: `mock-tenant patch client m2m '{"client_metadata":{"tier":"gold"}}'`.
+    Client {
+        /// The client id.
+        id: String,
+        /// The merge patch, JSON (`null` removes a field).
+        patch: String,
+    },
 }
 
 /// Options of `mock-tenant action`.
@@ -113,6 +144,13 @@ enum Command {
 struct ActionArgs {
     #[command(subcommand)]
     change: ActionChange,
+    #[command(flatten)]
+    remote: Remote,
+}
+
+/// The running tenant a control command talks to.
+#[derive(Debug, clap::Args)]
+struct Remote {
     /// The running tenant (its issuer).
     #[arg(
         long,
@@ -197,9 +235,11 @@ struct MintArgs {
     attacker: Option<String>,
 }
 
-/// `mock-tenant action put|delete`: one control call to the running tenant.
-fn change_action(args: &ActionArgs) -> Result<(), String> {
-    let ca = match &args.ca {
+/// A control client for `remote`, and a runtime to drive it.
+fn connect(
+    remote: &Remote,
+) -> Result<(mock_tenant::ControlClient, tokio::runtime::Runtime), String> {
+    let ca = match &remote.ca {
         Some(path) => Some(
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read --ca {}: {e}", path.display()))?,
@@ -207,12 +247,44 @@ fn change_action(args: &ActionArgs) -> Result<(), String> {
         None => None,
     };
     let mut control =
-        mock_tenant::ControlClient::new(&args.url, ca.as_deref()).map_err(|e| e.to_string())?;
-    if let Some(token) = &args.control_token {
+        mock_tenant::ControlClient::new(&remote.url, ca.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(token) = &remote.control_token {
         control = control.with_control_token(token.clone());
     }
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    Ok((control, runtime))
+}
+
+/// `mock-tenant patch user|client`: the patched row, as JSON.
+fn patch(args: &PatchArgs) -> Result<String, String> {
+    let (control, runtime) = connect(&args.remote)?;
+    let (id, text) = match &args.what {
+        PatchWhat::User { id, patch } | PatchWhat::Client { id, patch } => (id, patch),
+    };
+    let patch: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the patch is not JSON: {e}"))?;
+    let row = match &args.what {
+        PatchWhat::User { .. } => runtime
+            .block_on(control.patch_user(id, &patch))
+            .and_then(|u| {
+                serde_json::to_value(u).map_err(|e| mock_tenant::Error::Control(e.to_string()))
+            }),
+        PatchWhat::Client { .. } => {
+            runtime
+                .block_on(control.patch_client(id, &patch))
+                .and_then(|c| {
+                    serde_json::to_value(c).map_err(|e| mock_tenant::Error::Control(e.to_string()))
+                })
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&row).map_err(|e| e.to_string())
+}
+
+/// `mock-tenant action put|delete`: one control call to the running tenant.
+fn change_action(args: &ActionArgs) -> Result<(), String> {
+    let (control, runtime) = connect(&args.remote)?;
     match &args.change {
         ActionChange::Put { trigger, file } => {
             let code = if file.as_os_str() == "-" {
@@ -247,6 +319,15 @@ pub fn run() -> ExitCode {
             return match mint(args) {
                 Ok(token) => {
                     println!("{token}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            };
+        }
+        Some(Command::Patch(args)) => {
+            return match patch(args) {
+                Ok(row) => {
+                    println!("{row}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),

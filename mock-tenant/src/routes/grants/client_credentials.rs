@@ -82,6 +82,8 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
 
     let now = state.now();
     let scope = scopes.join(" ");
+    let mut client_claims = Map::new();
+    config.render_claims(&mut client_claims, None, Some(client));
     let claims = AccessToken {
         subject: Subject::Client,
         issuer,
@@ -96,7 +98,10 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
         jkt,
     }
     .claims();
-    let claims = Effects::claims_first(&effects.access_token_claims, claims);
+    let claims = Effects::claims_first(
+        &effects.access_token_claims,
+        Effects::claims_first(&client_claims, claims),
+    );
     let access_token = jwt::sign(&state.signing_key(), &Value::Object(claims));
 
     let mut body = Map::new();
