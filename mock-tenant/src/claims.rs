@@ -37,6 +37,8 @@ pub(crate) struct AccessToken<'a> {
     pub(crate) permissions: Option<Vec<String>>,
     /// The DPoP key thumbprint it is bound to (`cnf.jkt`).
     pub(crate) jkt: Option<&'a str>,
+    /// The organization it was issued in (`org_id`, `org_name`).
+    pub(crate) organization: Option<&'a crate::login::OrgRef>,
 }
 
 impl AccessToken<'_> {
@@ -61,11 +63,13 @@ impl AccessToken<'_> {
                 if !self.scope.is_empty() {
                     claims.insert("scope".into(), json!(self.scope));
                 }
+                crate::login::OrgRef::add_to(self.organization, &mut claims);
                 claims.insert("gty".into(), json!("client-credentials"));
             }
             Subject::User { .. } => {
                 claims.insert("scope".into(), json!(self.scope));
                 claims.insert("azp".into(), json!(self.client_id));
+                crate::login::OrgRef::add_to(self.organization, &mut claims);
             }
         }
         if let Some(permissions) = &self.permissions {

@@ -65,6 +65,19 @@ pub struct TenantConfig {
     /// `custom-token-exchange`, in this order within each trigger (`docs/actions.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<crate::actions::Action>,
+    /// Organizations, as Auth0's Management API spells them: `{"id": "org_...", "name": "acme",
+    /// "display_name", "metadata", "members": [user ids or emails], "enabled_connections":
+    /// [{"connection_id": CONNECTION, "assign_membership_on_login": false}]}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<crate::Organization>,
+    /// Auth0's tenant setting `allow_organization_name_in_authentication_api`: `organization`
+    /// may name an organization by name, and tokens carry `org_name` beside `org_id`.
+    #[serde(
+        default,
+        rename = "allow_organization_name_in_authentication_api",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub organization_names: bool,
     /// Custom Token Exchange profiles: `{"name", "subject_token_type": "urn:acme:legacy",
     /// "action_id": ACTION, "type": "custom_authentication"}`, each run by the
     /// `custom-token-exchange` Action it names (by id or name).
@@ -164,6 +177,18 @@ pub struct Client {
     /// or `"{{user.app_metadata.roles}}"` are filled in (`docs/actions.md`).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub claims: serde_json::Map<String, serde_json::Value>,
+    /// Whether its logins may (`allow`) or must (`require`) name an organization; `deny` (the
+    /// default) refuses one.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub organization_usage: crate::OrganizationUsage,
+    /// With `require`, what a login without an organization gets: `no_prompt` (an error, the
+    /// default), or `pre_login_prompt` / `post_login_prompt` (the login page asks).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub organization_require_behavior: crate::OrganizationRequireBehavior,
+    /// The organization a `client_credentials` request gets when its grant requires one and it
+    /// names none: `{"organization_id": "org_...", "flows": ["client_credentials"]}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_organization: Option<crate::organizations::DefaultOrganization>,
     /// Auth0's `client_metadata`: string values Actions see in `event.client.metadata`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_metadata: BTreeMap<String, String>,
@@ -254,6 +279,9 @@ fn is_origin(text: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientGrant {
+    /// Its id (Auth0's look like `cgr_...`), which an organization's `client_grants` may name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// The client granted access.
     pub client_id: String,
     /// The API identifier.
@@ -261,6 +289,17 @@ pub struct ClientGrant {
     /// The scopes granted; may be empty.
     #[serde(default)]
     pub scope: Vec<String>,
+    /// Organizations for M2M: whether a `client_credentials` request may (`allow`) or must
+    /// (`require`) name an organization; `deny` (the default) refuses one.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub organization_usage: crate::OrganizationUsage,
+    /// Any organization may be named; otherwise only those that list this grant.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_any_organization: bool,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 fn default_token_lifetime() -> u64 {
@@ -375,6 +414,19 @@ impl TenantConfig {
         trigger: crate::actions::Trigger,
     ) -> impl Iterator<Item = &crate::actions::Action> {
         self.actions.iter().filter(move |a| a.trigger == trigger)
+    }
+
+    /// The organization whose id is `id_or_name`, or whose name it is (names compare without
+    /// case, as Auth0 stores them lowercase).
+    pub fn organization(&self, id_or_name: &str) -> Option<&crate::Organization> {
+        self.organizations
+            .iter()
+            .find(|o| o.id == id_or_name)
+            .or_else(|| {
+                self.organizations
+                    .iter()
+                    .find(|o| o.name.eq_ignore_ascii_case(id_or_name))
+            })
     }
 
     /// The `custom-token-exchange` Action whose id or name is `id`.
@@ -523,6 +575,11 @@ impl TenantConfig {
         for (i, action) in self.actions.iter().enumerate() {
             if action.code.trim().is_empty() {
                 return Err(format!("actions[{i}] ({}): no code", action.trigger));
+            }
+        }
+        for (i, org) in self.organizations.iter().enumerate() {
+            if let Some(problem) = org.problem(self) {
+                return Err(format!("organizations[{i}]: {problem}"));
             }
         }
         for (i, profile) in self.token_exchange_profiles.iter().enumerate() {

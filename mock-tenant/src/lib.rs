@@ -41,6 +41,7 @@ mod jwe;
 mod jwt;
 mod keys;
 mod login;
+mod organizations;
 mod rate_limits;
 mod redis;
 mod roles;
@@ -70,6 +71,10 @@ pub use files::write_atomic;
 pub use grant_type::{GrantType, UnknownGrantType};
 pub use issuer::Issuer;
 pub use keys::KeySource;
+pub use organizations::{
+    DefaultOrganization, EnabledConnection, Organization, OrganizationRequireBehavior,
+    OrganizationUsage,
+};
 pub use rate_limits::{RATE_LIMITED_ENDPOINTS, RateLimit};
 pub use roles::{Role, RolePermission};
 pub use routes::{defects_json, escape_markup};

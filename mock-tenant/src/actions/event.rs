@@ -151,16 +151,34 @@ pub(crate) fn user_json(user: &User) -> Value {
     value
 }
 
+/// Who logs in to what: the parts of a `post-login` event the tenant holds.
+pub(crate) struct Login<'a> {
+    /// The tenant.
+    pub(crate) config: &'a TenantConfig,
+    /// The client the login is for.
+    pub(crate) client: &'a Client,
+    /// The user.
+    pub(crate) user: &'a User,
+    /// The API asked for, if any.
+    pub(crate) api: Option<&'a Api>,
+    /// The organization logged in to, if any.
+    pub(crate) organization: Option<&'a crate::Organization>,
+}
+
 /// The `post-login` event.
 pub(crate) fn post_login(
-    config: &TenantConfig,
-    client: &Client,
-    user: &User,
-    api: Option<&Api>,
+    login: &Login<'_>,
     request: &Request,
     transaction: &Transaction<'_>,
     issuer: &str,
 ) -> Value {
+    let Login {
+        config,
+        client,
+        user,
+        api,
+        organization,
+    } = *login;
     let roles: Vec<&str> = config.roles_of(user).map(|r| r.name.as_str()).collect();
     let mut tx = json!({
         "protocol": transaction.protocol,
@@ -194,6 +212,9 @@ pub(crate) fn post_login(
     if let Some(api) = api {
         event["resource_server"] = json!({ "identifier": api.identifier });
     }
+    if let Some(org) = organization {
+        event["organization"] = organization_json(org);
+    }
     event
 }
 
@@ -201,11 +222,12 @@ pub(crate) fn post_login(
 pub(crate) fn credentials_exchange(
     client: &Client,
     api: &Api,
+    organization: Option<&crate::Organization>,
     scopes: &[&str],
     request: &Request,
     issuer: &str,
 ) -> Value {
-    json!({
+    let mut event = json!({
         "transaction": { "requested_scopes": scopes },
         "client": client_json(client),
         "resource_server": { "identifier": api.identifier },
@@ -213,5 +235,19 @@ pub(crate) fn credentials_exchange(
         "tenant": tenant(issuer),
         "secrets": {},
         "accessToken": { "customClaims": {}, "scope": scopes },
+    });
+    if let Some(org) = organization {
+        event["organization"] = organization_json(org);
+    }
+    event
+}
+
+/// `event.organization`.
+fn organization_json(org: &crate::Organization) -> Value {
+    json!({
+        "id": org.id,
+        "name": org.name,
+        "display_name": org.display_name,
+        "metadata": org.metadata,
     })
 }

@@ -203,6 +203,7 @@ impl TokenBuilder {
             scope: "read:messages",
             permissions: None,
             jkt: None,
+            organization: None,
         }
         .claims();
         Self {

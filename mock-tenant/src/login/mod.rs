@@ -61,6 +61,9 @@ pub(crate) struct Authorization {
     /// `(code_challenge, method)`.
     pub(crate) challenge: Option<(String, String)>,
     pub(crate) login_hint: Option<String>,
+    /// The organization's id, when the login is into one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) organization: Option<String>,
     pub(crate) exp: i64,
 }
 
@@ -86,6 +89,7 @@ impl Authorization {
             ("state", &self.state),
             ("nonce", &self.nonce),
             ("login_hint", &self.login_hint),
+            ("organization", &self.organization),
         ];
         for (name, value) in optional {
             if let Some(value) = value {
@@ -132,9 +136,46 @@ pub(crate) struct Grant {
     pub(crate) jkt: Option<String>,
     /// Unix time after which it is refused; 0 for never.
     pub(crate) exp: i64,
+    /// The organization the login was into: `org_id` and `org_name` in its tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) organization: Option<OrgRef>,
     /// What the `post-login` Actions added to the tokens (claims, scopes applied already).
     #[serde(default, skip_serializing_if = "crate::actions::Effects::is_empty")]
     pub(crate) actions: crate::actions::Effects,
+}
+
+/// The organization a grant is in, as its tokens name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct OrgRef {
+    /// `org_id`.
+    pub(crate) id: String,
+    /// `org_name`, when the tenant puts names in tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+}
+
+impl OrgRef {
+    /// The reference to `org`, with its name when `config` puts names in tokens
+    /// (`allow_organization_name_in_authentication_api`).
+    pub(crate) fn of(org: &crate::Organization, config: &TenantConfig) -> Self {
+        Self {
+            id: org.id.clone(),
+            name: config.organization_names.then(|| org.name.clone()),
+        }
+    }
+
+    /// Adds `org_id` (and `org_name`) to `claims`.
+    pub(crate) fn add_to(
+        org: Option<&Self>,
+        claims: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
+        if let Some(org) = org {
+            claims.insert("org_id".into(), serde_json::json!(org.id));
+            if let Some(name) = &org.name {
+                claims.insert("org_name".into(), serde_json::json!(name));
+            }
+        }
+    }
 }
 
 /// The scope a user gets: the OIDC scopes asked for (`offline_access` only if the client may

@@ -26,15 +26,18 @@ pub(crate) async fn run(
         return Ok(());
     }
     let api = grant.audience.as_deref().and_then(|a| config.api(a));
-    let event = event::post_login(
+    let organization = grant
+        .organization
+        .as_ref()
+        .and_then(|o| config.organization(&o.id));
+    let who = event::Login {
         config,
         client,
-        &grant.user,
+        user: &grant.user,
         api,
-        login.request,
-        &login.transaction,
-        login.issuer,
-    );
+        organization,
+    };
+    let event = event::post_login(&who, login.request, &login.transaction, login.issuer);
     let effects = actions::run(
         &config.actions,
         &config.action_limits,

@@ -90,6 +90,7 @@ fn access_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) ->
         scope: &grant.scope,
         permissions,
         jkt: grant.jkt.as_deref(),
+        organization: grant.organization.as_ref(),
     }
     .claims();
     (Value::Object(claims), lifetime)
@@ -113,6 +114,7 @@ fn id_token(config: &TenantConfig, grant: &Grant, now: i64, issuer: &str) -> Val
     if let Some(nonce) = &grant.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
+    super::OrgRef::add_to(grant.organization.as_ref(), &mut claims);
     Value::Object(Effects::claims_first(
         &grant.actions.id_token_claims,
         claims,

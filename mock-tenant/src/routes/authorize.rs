@@ -14,6 +14,7 @@ use crate::login::{
 use crate::seal::random_id;
 use crate::state::State;
 use crate::users::User;
+use crate::{OrganizationRequireBehavior, OrganizationUsage};
 use http::{HeaderValue, StatusCode, header};
 use std::sync::Arc;
 use warp::Filter;
@@ -68,6 +69,18 @@ async fn authorize(
     };
     let session = session(state, cookie).await;
     let prompt = get(params, "prompt").unwrap_or("");
+    if asks_for_organization(&config, &auth) {
+        if prompt.split_whitespace().any(|p| p == "none") {
+            return redirect(
+                &auth,
+                &[
+                    ("error", "interaction_required"),
+                    ("error_description", org_errors::REQUIRED),
+                ],
+            );
+        }
+        return login_page(state, &config, &auth, None);
+    }
     if prompt.split_whitespace().any(|p| p == "none") {
         return match session {
             Some(s) => complete(state, &config, auth, s.user.clone(), Some(s), caller).await,
@@ -100,6 +113,30 @@ async fn authorize(
     match auto {
         Some(user) => complete(state, &config, auth, user, None, caller).await,
         None => login_page(state, &config, &auth, None),
+    }
+}
+
+/// Auth0's texts for a login that names an organization wrongly.
+mod org_errors {
+    /// A client whose `organization_usage` is `deny` named one.
+    pub(super) const NOT_ALLOWED: &str = "parameter organization is not allowed for this client";
+    /// A client that requires one named none (`no_prompt`).
+    pub(super) const REQUIRED: &str = "parameter organization is required for this client";
+    /// A name, when the tenant takes ids only.
+    pub(super) const ID_ONLY: &str =
+        "authorization request parameter organization must be an organization id";
+
+    /// No organization has this id (or name).
+    pub(super) fn unknown(wanted: &str) -> String {
+        format!("parameter organization is invalid: {wanted}")
+    }
+
+    /// The user may not log in to `org` (not a member, or its connection not enabled there).
+    pub(super) fn not_member(user: &crate::User, org: &crate::Organization) -> String {
+        format!(
+            "user {} is not part of the {} organization",
+            user.user_id, org.id
+        )
     }
 }
 
@@ -194,6 +231,7 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
         nonce: get(params, "nonce").map(str::to_owned),
         challenge: None,
         login_hint: get(params, "login_hint").map(str::to_owned),
+        organization: None,
         exp: state.now() + TRANSACTION_LIFETIME,
     };
     let fail = |auth: &Authorization, error: &str, description: String| {
@@ -281,7 +319,38 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
         ));
     }
     auth.audience = audience;
+    match get(params, "organization") {
+        Some(_) if client.organization_usage == OrganizationUsage::Deny => {
+            return Err(fail(
+                &auth,
+                "invalid_request",
+                org_errors::NOT_ALLOWED.into(),
+            ));
+        }
+        Some(wanted) if !wanted.starts_with("org_") && !config.organization_names => {
+            return Err(fail(&auth, "invalid_request", org_errors::ID_ONLY.into()));
+        }
+        Some(wanted) => match config.organization(wanted) {
+            Some(org) => auth.organization = Some(org.id.clone()),
+            None => return Err(fail(&auth, "invalid_request", org_errors::unknown(wanted))),
+        },
+        None if client.organization_usage == OrganizationUsage::Require
+            && client.organization_require_behavior == OrganizationRequireBehavior::NoPrompt =>
+        {
+            return Err(fail(&auth, "invalid_request", org_errors::REQUIRED.into()));
+        }
+        None => {}
+    }
     Ok(auth)
+}
+
+/// Whether the login page must ask for an organization first: the client requires one and
+/// none was named.
+fn asks_for_organization(config: &TenantConfig, auth: &Authorization) -> bool {
+    auth.organization.is_none()
+        && config
+            .client(&auth.client_id)
+            .is_some_and(|c| c.organization_usage == OrganizationUsage::Require)
 }
 
 /// The session in the `auth0` cookie, unless it was sealed by another tenant or logged out.
@@ -334,6 +403,30 @@ async fn complete(
             );
         }
     }
+    let organization = match auth.organization.as_deref() {
+        None => None,
+        Some(id) => match config.organization(id) {
+            Some(org) if org.admits(&user) => Some(crate::login::OrgRef::of(org, config)),
+            Some(org) => {
+                return redirect(
+                    &auth,
+                    &[
+                        ("error", "access_denied"),
+                        ("error_description", &org_errors::not_member(&user, org)),
+                    ],
+                );
+            }
+            None => {
+                return redirect(
+                    &auth,
+                    &[
+                        ("error", "invalid_request"),
+                        ("error_description", &org_errors::unknown(id)),
+                    ],
+                );
+            }
+        },
+    };
     let mut grant = Grant {
         jti: random_id(16),
         client_id: auth.client_id.clone(),
@@ -348,6 +441,7 @@ async fn complete(
         family: None,
         jkt: None,
         exp: now + CODE_LIFETIME,
+        organization,
         actions: Default::default(),
     };
     let (headers, peer) = caller;
@@ -453,9 +547,15 @@ fn login_page(
             escape(problem)
         ));
     }
+    // A client that requires an organization gets it asked for in both forms.
+    let org_field = if asks_for_organization(config, auth) {
+        "<label>Organization (id or name)<input name=\"organization\" required></label>"
+    } else {
+        ""
+    };
     body.push_str("<form method=\"post\" action=\"/u/login\">");
     body.push_str(&format!(
-        "<input type=\"hidden\" name=\"tx\" value=\"{tx}\">"
+        "<input type=\"hidden\" name=\"tx\" value=\"{tx}\">{org_field}"
     ));
     for user in &config.users {
         body.push_str(&format!(
@@ -471,7 +571,7 @@ fn login_page(
     let hint = auth.login_hint.as_deref().unwrap_or("");
     body.push_str(&format!(
         "</form><h2>Or another subject</h2><form method=\"post\" action=\"/u/login\">\
-         <input type=\"hidden\" name=\"tx\" value=\"{tx}\">\
+         <input type=\"hidden\" name=\"tx\" value=\"{tx}\">{org_field}\
          <label>Subject (<code>sub</code>)<input name=\"sub\" placeholder=\"auth0|custom-user\" \
          required></label><label>Email (optional)<input name=\"email\" type=\"email\" \
          value=\"{}\"></label><button type=\"submit\" id=\"custom\">Log in as this subject\
@@ -502,6 +602,23 @@ async fn login(state: &State, params: &Params, caller: &Caller) -> Response {
         return expired();
     }
     let config = state.read(|s| s.config.clone());
+    let mut auth = auth;
+    if let Some(wanted) = get(params, "organization").filter(|o| !o.trim().is_empty()) {
+        match config.organization(wanted.trim()) {
+            Some(org) => auth.organization = Some(org.id.clone()),
+            None => {
+                return login_page(state, &config, &auth, Some(&org_errors::unknown(wanted)));
+            }
+        }
+    }
+    if asks_for_organization(&config, &auth) {
+        return login_page(
+            state,
+            &config,
+            &auth,
+            Some("This application requires an organization: name one."),
+        );
+    }
     let user = match (get(params, "user"), get(params, "sub")) {
         (Some(id), _) => find_user(&config, id),
         (None, Some(sub)) => Some(

@@ -11,6 +11,7 @@
 //! - `login`: `/authorize`, the login page, code/refresh/password grants, userinfo, logout, revoke.
 //! - `dpop`: DPoP proofs at the token endpoint and `/userinfo`, bound tokens, nonces.
 //! - `spa`: CORS on the endpoints browsers call, and `response_mode=web_message`.
+//! - `organizations`: logins into organizations, their errors, Organizations for M2M.
 //! - `actions`: Actions at login and client_credentials, at run time, and runaway ones.
 
 mod actions;
@@ -24,6 +25,7 @@ mod forge;
 mod jwks;
 mod lifecycle;
 mod login;
+mod organizations;
 mod private_key_jwt;
 mod rate_limits;
 mod spa;

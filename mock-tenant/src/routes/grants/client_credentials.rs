@@ -2,9 +2,13 @@
 //! Auth0's checks (audience, client grant, scopes), claims and error bodies.
 
 use super::GrantRequest;
+use crate::OrganizationUsage;
 use crate::actions::{self, Effects, Trigger, event};
 use crate::claims::{AccessToken, Subject};
+use crate::config::{Client, ClientGrant, TenantConfig};
 use crate::jwt;
+use crate::login::OrgRef;
+use crate::routes::oauth::Params;
 use crate::routes::oauth::{OAuthError, access_denied};
 use serde_json::{Map, Value, json};
 
@@ -62,12 +66,16 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
         }
     };
 
+    let organization = organization(config, client, grant, params)?;
     let effects = if config
         .actions_for(Trigger::CredentialsExchange)
         .next()
         .is_some()
     {
-        let event = event::credentials_exchange(client, api, &scopes, caller, issuer);
+        let org = organization
+            .as_ref()
+            .and_then(|o| config.organization(&o.id));
+        let event = event::credentials_exchange(client, api, org, &scopes, caller, issuer);
         actions::run(
             &config.actions,
             &config.action_limits,
@@ -96,6 +104,7 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
             .rbac
             .then(|| scopes.iter().map(|s| (*s).to_owned()).collect()),
         jkt,
+        organization: organization.as_ref(),
     }
     .claims();
     let claims = Effects::claims_first(
@@ -115,4 +124,55 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Value, OAuthErro
         json!(if jkt.is_some() { "DPoP" } else { "Bearer" }),
     );
     Ok(Value::Object(body))
+}
+
+/// Organizations for M2M: the organization a request names (or the client's default, when its
+/// grant requires one), checked against the grant's `organization_usage` and the organizations
+/// it is associated with.
+fn organization(
+    config: &TenantConfig,
+    client: &Client,
+    grant: &ClientGrant,
+    params: &Params,
+) -> Result<Option<OrgRef>, OAuthError> {
+    let named = params
+        .get("organization")
+        .filter(|o| !o.is_empty())
+        .cloned();
+    let default = || {
+        client
+            .default_organization
+            .as_ref()
+            .filter(|d| d.flows.iter().any(|f| f == "client_credentials"))
+            .map(|d| d.organization_id.clone())
+    };
+    let wanted = match (grant.organization_usage, named) {
+        (OrganizationUsage::Deny, Some(_)) => {
+            return Err(OAuthError::invalid_request(
+                "parameter organization is not allowed for this client grant",
+            ));
+        }
+        (OrganizationUsage::Require, None) => Some(default().ok_or_else(|| {
+            OAuthError::invalid_request("parameter organization is required for this client grant")
+        })?),
+        (_, named) => named,
+    };
+    let Some(wanted) = wanted else {
+        return Ok(None);
+    };
+    if !wanted.starts_with("org_") && !config.organization_names {
+        return Err(OAuthError::invalid_request(
+            "parameter organization must be an organization id",
+        ));
+    }
+    let org = config.organization(&wanted).ok_or_else(|| {
+        OAuthError::invalid_request(&format!("parameter organization is invalid: {wanted}"))
+    })?;
+    if !org.allows_grant(grant) {
+        return Err(access_denied(&format!(
+            "Client \"{}\" is not authorized to access organization \"{}\".",
+            client.client_id, org.id
+        )));
+    }
+    Ok(Some(OrgRef::of(org, config)))
 }

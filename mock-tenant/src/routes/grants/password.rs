@@ -75,6 +75,7 @@ pub(super) async fn grant(request: &GrantRequest<'_>, realm: bool) -> Result<Gra
         family: None,
         jkt: None,
         exp: 0,
+        organization: None,
         actions: Default::default(),
     };
     let login = post_login::Login {

@@ -106,6 +106,7 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Grant, OAuthErro
         family: None,
         jkt: None,
         exp: 0,
+        organization: None,
         actions: Default::default(),
     };
     let login = post_login::Login {
