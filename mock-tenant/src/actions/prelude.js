@@ -3,7 +3,39 @@
 // Action asks for is written down in `out` and read by Rust as JSON once the handler settles;
 // nothing here can reach the tenant itself.
 "use strict";
-globalThis.__mockRun = function (define, eventJson, trigger, exportName) {
+// Logs go here until a run takes them: a module's own logs at load reach its first run.
+let logs = [];
+const show = (value) => {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return value.stack ? `${value}\n${value.stack}` : String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? String(value) : json;
+  } catch (_) {
+    return String(value);
+  }
+};
+const log = (...args) => {
+  logs.push(args.map(show).join(" "));
+};
+const console = { log, info: log, warn: log, error: log, debug: log, trace: log };
+
+// Evaluates the Action's module once (its `exports`, as CommonJS has them); its state then lives
+// on between runs, as in Auth0's reused containers.
+globalThis.__mockLoad = function (define) {
+  const module = { exports: {} };
+  const require = (name) => {
+    throw new Error(
+      `Cannot find module '${name}': the mock tenant runs Actions without npm dependencies`,
+    );
+  };
+  define(module.exports, module, require, console);
+  globalThis.__mockExports = module.exports;
+};
+
+// One run of the loaded Action's handler for `trigger` on `eventJson`: what it asked for, as
+// JSON, once its promise settles.
+globalThis.__mockRun = function (eventJson, trigger, exportName) {
   const event = JSON.parse(eventJson);
   const out = {
     id_token_claims: {},
@@ -16,20 +48,6 @@ globalThis.__mockRun = function (define, eventJson, trigger, exportName) {
     logs: [],
     error: null,
   };
-  const show = (value) => {
-    if (typeof value === "string") return value;
-    if (value instanceof Error) return value.stack ? `${value}\n${value.stack}` : String(value);
-    try {
-      const json = JSON.stringify(value);
-      return json === undefined ? String(value) : json;
-    } catch (_) {
-      return String(value);
-    }
-  };
-  const log = (...args) => {
-    out.logs.push(args.map(show).join(" "));
-  };
-  const console = { log, info: log, warn: log, error: log, debug: log, trace: log };
   const text = (value, what) => {
     if (typeof value !== "string" || value === "") {
       throw new TypeError(`${what} must be a non-empty string`);
@@ -101,31 +119,25 @@ globalThis.__mockRun = function (define, eventJson, trigger, exportName) {
       },
     };
   }
-  const module = { exports: {} };
-  const require = (name) => {
-    throw new Error(
-      `Cannot find module '${name}': the mock tenant runs Actions without npm dependencies`,
-    );
-  };
   // A thrown error is written down with the logs before it; a timeout or running out of memory
   // cannot be caught, and Rust reports those itself.
+  const finish = () => {
+    out.logs = logs;
+    logs = [];
+    return JSON.stringify(out);
+  };
   const failed = (e) => {
     out.error = {
       message: e instanceof Error ? `${e.name}: ${e.message}` : show(e),
       stack: e instanceof Error && e.stack ? String(e.stack) : null,
     };
-    return JSON.stringify(out);
+    return finish();
   };
-  try {
-    define(module.exports, module, require, console);
-  } catch (e) {
-    return Promise.resolve(failed(e));
-  }
-  const handler = module.exports[exportName];
+  const handler = globalThis.__mockExports[exportName];
   if (typeof handler !== "function") {
     return Promise.resolve(failed(new TypeError(`The Action does not export ${exportName}`)));
   }
   return Promise.resolve()
     .then(() => handler(event, api))
-    .then(() => JSON.stringify(out), failed);
+    .then(finish, failed);
 };

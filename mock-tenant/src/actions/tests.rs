@@ -277,3 +277,43 @@ fn scopes_are_added_and_removed_in_order_each_once() {
     };
     assert_eq!(effects.scope("openid a x"), "openid a b c");
 }
+
+#[test]
+fn a_module_loads_once_per_thread_and_a_run_past_its_time_starts_it_afresh() {
+    let code = r#"
+        let runs = 0;
+        console.log("loaded");
+        exports.onExecutePostLogin = async (event, api) => {
+          runs += 1;
+          if (event.spin) for (;;) {}
+          api.idToken.setCustomClaim("https://x/runs", runs);
+        };"#;
+    let once = |spin: bool| {
+        engine::run(
+            "counter.js",
+            code,
+            Trigger::PostLogin,
+            &json!({ "spin": spin }).to_string(),
+            bounds(300),
+        )
+    };
+    let first = once(false).unwrap();
+    assert_eq!(first.id_token_claims["https://x/runs"], 1);
+    assert_eq!(
+        first.logs,
+        ["loaded"],
+        "the module's own log reaches its first run"
+    );
+    let second = once(false).unwrap();
+    assert_eq!(
+        second.id_token_claims["https://x/runs"], 2,
+        "module state lives on"
+    );
+    assert!(second.logs.is_empty());
+    assert!(once(true).unwrap_err().message.contains("timed out"));
+    let fresh = once(false).unwrap();
+    assert_eq!(
+        fresh.id_token_claims["https://x/runs"], 1,
+        "a fresh runtime"
+    );
+}
