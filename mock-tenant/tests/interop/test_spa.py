@@ -245,3 +245,58 @@ def test_auth0_spa_js_logs_in_gets_tokens_silently_refreshes_and_logs_out(tenant
             assert silent["error"] == "timeout", silent
         finally:
             context.close()
+
+
+ORG = "org_spaorg0000000001"
+
+
+def test_auth0_spa_js_logs_in_to_an_organization_and_checks_org_id_itself(tenant, sites):
+    """auth0-spa-js with authorizationParams.organization: it sends the organization, and after
+    the callback checks the ID token's org_id itself (since 2.1.0), so a login only succeeds if
+    the tenant put the right one there. A non-member's callback carries Auth0's error, which the
+    SDK throws. The tenant's config is put back at the end."""
+    app, _ = sites
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.goto(app.url, timeout=STEP_MS)
+            saved = page.evaluate("""async ([tenant, app, org]) => {
+                const saved = await (await fetch(tenant + '/_mock/config')).json();
+                const config = structuredClone(saved);
+                const spa = config.clients.find(c => c.client_id === 'quickstart-spa');
+                spa.callbacks.push(app);
+                spa.organization_usage = 'allow';
+                config.organizations = [{id: org, name: 'spa-org', display_name: 'SPA Org',
+                                         members: ['bob@example.com']}];
+                const put = await fetch(tenant + '/_mock/config', {method: 'PUT',
+                    headers: {'Content-Type': 'application/json'}, body: JSON.stringify(config)});
+                if (put.status !== 204) throw new Error(await put.text());
+                return saved;
+            }""", [tenant.url, app.url, ORG])
+            try:
+                in_org = json.dumps({"authorizationParams": {"redirect_uri": app.url, "organization": ORG}})
+                login_by_redirect(page, app.url, in_org, hint="bob@example.com")
+                claims = page.evaluate("() => client.getIdTokenClaims()")
+                assert (claims["org_id"], claims["sub"]) == (ORG, "auth0|65f0c0ffee0000000000b0b0")
+                token = page.evaluate("() => client.getTokenSilently()")
+                assert payload(token)["org_id"] == ORG
+
+                # Alice is no member (prompt=login past Bob's session): the SDK throws the error.
+                page.evaluate(f"""() => {{ makeClient({in_org});
+                    client.loginWithRedirect({{authorizationParams: {{login_hint: 'alice@example.com',
+                                                                       prompt: 'login'}}}}); }}""")
+                page.wait_for_url(re.compile(re.escape(app.url) + r"/\?error="), timeout=STEP_MS)
+                page.wait_for_selector("#ready", timeout=STEP_MS)
+                refused = page.evaluate(f"() => {{ makeClient({in_org}); return attempt(() => client.handleRedirectCallback()); }}")
+                assert refused == {
+                    "error": "access_denied",
+                    "description": f"user auth0|65f0c0ffee0000000000a11c is not part of the {ORG} organization",
+                }, refused
+            finally:
+                status = page.evaluate("""async ([tenant, saved]) => (await fetch(tenant + '/_mock/config',
+                    {method: 'PUT', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(saved)})).status""",
+                    [tenant.url, saved])
+                assert status == 204
+        finally:
+            browser.close()
