@@ -43,6 +43,8 @@ pub enum Category {
     Resp,
     /// One operation of the API's routes and one check (`--openapi`, `--routes`).
     Route,
+    /// Auth0 Organizations: `org_id` (`--organization`).
+    Org,
 }
 
 impl std::fmt::Display for Category {
@@ -326,6 +328,8 @@ pub enum Policy {
     Scope,
     /// Under `--dpop required`, only a token bound to the proof's key, with its proof, gets in.
     SenderConstraint,
+    /// `org_id` is exactly the organization the API serves (`--organization`).
+    Organization,
 }
 
 /// A profile setting that changes what a case expects.
@@ -420,6 +424,24 @@ pub enum Recipe {
     Dpop(DpopCase),
     /// A custom-domain (second issuer) case.
     Issuer(IssuerCase),
+    /// An Organizations case: runs only when the profile names the API's organization.
+    Organization(OrgCase),
+}
+
+/// What an Organizations case sends: a valid token whose `org_id` is...
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgCase {
+    /// ... the organization the API serves.
+    Expected,
+    /// ... another organization of the tenant.
+    Other,
+    /// ... absent: a login without an organization.
+    Missing,
+    /// ... the expected organization's name, not its id.
+    NameAsId,
+    /// ... the expected id with its letters' case flipped.
+    IdCase,
 }
 
 /// What a custom-domain case sends (Auth0 custom domains, Multiple Custom Domains).
@@ -506,13 +528,15 @@ impl Case {
         }
     }
 
-    /// Whether the case runs under this profile: the DPoP cases need a DPoP profile.
+    /// Whether the case runs under this profile: the DPoP cases need a DPoP profile, the
+    /// Organizations cases a profile that names the API's organization.
     pub fn applies(&self, profile: &Profile) -> bool {
         let dpop = matches!(
             self.recipe,
             Recipe::Dpop(_) | Recipe::Responses(ResponseCheck::DpopChallenge)
         );
-        !dpop || profile.dpop != Dpop::Off
+        let org = matches!(self.recipe, Recipe::Organization(_));
+        (!dpop || profile.dpop != Dpop::Off) && (!org || profile.organization.is_some())
     }
 
     /// What a correct API answers under this profile.

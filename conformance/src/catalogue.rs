@@ -40,6 +40,7 @@ fn if_accepted(case: &Case) -> String {
         Policy::NotBefore => "nbf",
         Policy::Scope => "scope",
         Policy::SenderConstraint => "DPoP binding",
+        Policy::Organization => "org_id",
     };
     match (case.threat, case.policy, case.knob) {
         (Threat::Anyone, ..) => "FAIL unsafe".into(),

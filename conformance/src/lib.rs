@@ -38,8 +38,8 @@ mod verdict;
 
 pub use advisories::{ADVISORIES, Advisory};
 pub use case::{
-    Case, Category, DpopCase, Endpoint, Expect, IssuerCase, JwksOp, Knob, LoginTokens, Policy,
-    PostCheck, Recipe, ResponseCheck, Severity, Threat, Transport,
+    Case, Category, DpopCase, Endpoint, Expect, IssuerCase, JwksOp, Knob, LoginTokens, OrgCase,
+    Policy, PostCheck, Recipe, ResponseCheck, Severity, Threat, Transport,
 };
 pub use cases::{cases, cases_for};
 pub use catalogue::cases_markdown;

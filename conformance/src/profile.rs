@@ -45,6 +45,10 @@ pub struct Profile {
     /// Whether the API also trusts the tenant's custom-domain issuers (Auth0 Multiple Custom
     /// Domains: an allow-list of issuers). Decides what `iss-custom-domain` expects.
     pub custom_domains: bool,
+    /// The Auth0 organization the API serves (`org_...`, `--organization`): every token the
+    /// suite mints carries it in `org_id`, and the Organizations cases run: another
+    /// organization's token, none, its name or its id in another case must all be refused.
+    pub organization: Option<String>,
     /// The team's policy (`--strict`): every `warn strict` (a token only the issuer could sign,
     /// or a request only a holder of a valid token could send, accepted) fails the run as
     /// `FAIL strict`. Off by default.
@@ -158,6 +162,7 @@ impl Profile {
             transports: Transports::Header,
             dpop: Dpop::Off,
             custom_domains: false,
+            organization: None,
             strict: false,
         }
     }

@@ -18,6 +18,8 @@ pub struct Tenant {
     /// The DPoP key thumbprint the forge binds every token to (`cnf.jkt`), under a DPoP
     /// profile.
     jkt: Option<String>,
+    /// The organization every token carries in `org_id`, under `--organization`.
+    organization: Option<String>,
 }
 
 /// The scope the forge's tokens are written for.
@@ -44,6 +46,7 @@ impl Tenant {
                 .map_err(|e| mock_tenant::Error::Tls(e.to_string()))?,
             scope: None,
             jkt: None,
+            organization: None,
         })
     }
 
@@ -101,8 +104,33 @@ impl Tenant {
         }
     }
 
-    /// A token from a full request, with this handle's scope and binding.
+    /// The same tenant, putting `org_id` = `organization` in every token it mints (unless a
+    /// request sets `org_id` itself).
+    pub(crate) fn in_organization(&self, organization: Option<&str>) -> Self {
+        Self {
+            organization: organization.map(str::to_owned),
+            ..self.clone()
+        }
+    }
+
+    /// The name of the tenant's organization with this id, when its configuration has one.
+    pub(crate) async fn organization_name(&self, id: &str) -> Result<Option<String>, String> {
+        let config = self.control.config().await?;
+        Ok(config
+            .organizations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone()))
+    }
+
+    /// A token from a full request, with this handle's scope, binding and organization.
     pub(crate) async fn mint_with(&self, mut request: MintRequest) -> Result<String, String> {
+        if let Some(org) = &self.organization {
+            request
+                .claims
+                .entry("org_id")
+                .or_insert_with(|| serde_json::json!(org));
+        }
         if let Some(scope) = &self.scope {
             request.scope_name = Some(scope.clone());
         }

@@ -9,6 +9,7 @@ mod headers;
 mod issuers;
 mod jwks;
 mod login;
+mod organizations;
 mod raw;
 mod responses;
 mod tokens;
@@ -41,6 +42,7 @@ pub fn cases() -> Vec<Case> {
     cases.extend(dpop::proofs());
     cases.extend(login::cases());
     cases.extend(issuers::cases());
+    cases.extend(organizations::cases());
     cases.push(responses::persistence());
     cases.extend(jwks::cases(|op| !cold(op) && !last(op)));
     cases.extend(jwks::cases(last));

@@ -7,6 +7,7 @@ pub(crate) mod audit;
 mod dpop;
 mod issuers;
 mod judge;
+mod organizations;
 mod progress;
 mod sandbox;
 mod scenarios;
@@ -106,7 +107,9 @@ fn http_client(profile: &Profile) -> reqwest::Client {
 /// The tenant handle the cases mint with: the profile's scope, and under `--dpop required`
 /// every token bound to the suite's key.
 fn minting(tenant: &Tenant, profile: &Profile, dpop_key: &mock_tenant::forge::DpopKey) -> Tenant {
-    let tenant = tenant.for_scope(&profile.scope);
+    let tenant = tenant
+        .for_scope(&profile.scope)
+        .in_organization(profile.organization.as_deref());
     if profile.dpop == crate::profile::Dpop::Required {
         tenant.bound_to(Some(&dpop_key.thumbprint()))
     } else {
@@ -392,11 +395,16 @@ fn attacker_hits(attacker: &AttackerHost) -> u64 {
 async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
     let expect = case.expectation(ctx.profile);
     if !case.applies(ctx.profile) {
+        let why = if matches!(case.recipe, Recipe::Organization(_)) {
+            "not run: an Organizations case, and the profile names no organization \
+             (--organization)"
+        } else {
+            "not run: a DPoP case, and the profile does not use DPoP (--dpop optional|required)"
+        };
         return Ok(Outcome::new(
             case,
             Verdict::NotApplicable,
-            "not run: a DPoP case, and the profile does not use DPoP (--dpop optional|required)"
-                .into(),
+            why.into(),
             vec![],
         ));
     }
@@ -489,6 +497,7 @@ async fn run_case(ctx: &mut Ctx<'_>, case: &Case) -> Result<Outcome, String> {
         Recipe::Jwks(op) => scenarios::jwks(ctx, case, op).await?,
         Recipe::Dpop(which) => dpop::run(ctx, case, expect, which).await?,
         Recipe::Issuer(which) => issuers::run(ctx, case, expect, which).await?,
+        Recipe::Organization(which) => organizations::run(ctx, case, expect, which).await?,
         Recipe::Responses(check) => Outcome::new(
             case,
             Verdict::NotApplicable,

@@ -14,6 +14,7 @@ mod flawed_dpop;
 mod flawed_jwe;
 mod isolation;
 mod knobs;
+mod organizations;
 mod readers;
 mod routes;
 
@@ -525,6 +526,7 @@ async fn every_case_can_fail() {
     // custom-domain cases.
     covered.extend(dpop::dpop_case_ids());
     covered.extend(ids(custom_domains::CASES));
+    covered.extend(ids(organizations::CASES));
     let all: BTreeSet<String> = cases().into_iter().map(|c| c.id).collect();
     covered.extend(CRASHES.iter().map(|c| c.1.to_owned()));
     let uncovered: BTreeSet<String> = all.difference(&covered).cloned().collect();

@@ -127,6 +127,18 @@ pub enum Flaw {
     /// Multiple Custom Domains without an allow-list: fetches the discovery document of the
     /// token's own `iss` and verifies with the keys it names.
     FollowsIss,
+    /// Serves one Auth0 organization, [`ORG`]: refuses any token whose `org_id` is not exactly
+    /// its id (not a flaw: the organization-checking API the other `Org` flaws bend).
+    ServesOrganization,
+    /// Checks `org_id` only when the token has one.
+    OrgOptional,
+    /// Takes the organization's name in `org_id` as well as its id.
+    OrgNameOrId,
+    /// Compares `org_id` without case.
+    OrgCaseless,
+    /// Checks `org_name` instead of `org_id` (which Auth0 puts in tokens only under a tenant
+    /// setting).
+    OrgByName,
     /// Takes the issuer it trusts from the request's `Host` (a resolver fed by the request),
     /// then does as [`Flaw::FollowsIss`] for it.
     IssuerFromHost,
@@ -224,3 +236,6 @@ impl Trigger {
         }
     }
 }
+
+/// The organization [`Flaw::ServesOrganization`] serves, and its name.
+pub const ORG: (&str, &str) = ("org_Acme0Test1Org2Id", "acme-test");

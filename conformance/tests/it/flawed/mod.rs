@@ -10,7 +10,7 @@ mod keys;
 mod reference;
 mod tokens;
 
-pub use flaws::{Flaw, Trigger};
+pub use flaws::{Flaw, ORG, Trigger};
 use keys::{header_secret_verifies, hmac_with_alg_less_jwk, signed_by_tenant};
 use reference::problems;
 use tokens::*;
@@ -411,7 +411,7 @@ impl Api {
         }
         problems.retain(|c| !self.has(Flaw::Skip(*c)));
         let scope_missing = problems.remove(&Check::Scope);
-        if !problems.is_empty() {
+        if !problems.is_empty() || !self.organization_ok(token) {
             return reply(
                 StatusCode::UNAUTHORIZED,
                 Some("Bearer error=\"invalid_token\""),
@@ -517,6 +517,27 @@ impl Api {
         }
         if self.has(Flaw::WrongAudience) {
             problems.insert(Check::Audience);
+        }
+    }
+
+    /// Whether the token's organization is the one the API serves, as its `Org` flaws compare
+    /// it; any token when it serves none.
+    fn organization_ok(&self, token: &str) -> bool {
+        if !self.has(Flaw::ServesOrganization) {
+            return true;
+        }
+        let claims = part(token, 1).unwrap_or(Value::Null);
+        let (id, name) = ORG;
+        if self.has(Flaw::OrgByName) {
+            return claims["org_name"] == name;
+        }
+        match claims["org_id"].as_str() {
+            None => self.has(Flaw::OrgOptional) && claims.get("org_id").is_none(),
+            Some(org) => {
+                org == id
+                    || (self.has(Flaw::OrgNameOrId) && org == name)
+                    || (self.has(Flaw::OrgCaseless) && org.eq_ignore_ascii_case(id))
+            }
         }
     }
 

@@ -132,6 +132,11 @@ pub struct Cli {
     /// pass.
     #[arg(long, env = "CONFORMANCE_CUSTOM_DOMAINS")]
     custom_domains: bool,
+    /// The Auth0 organization the API serves (its id, `org_...`): every token minted carries
+    /// it in `org_id`, and the Organizations cases run (another organization, none, its name,
+    /// its id in another case: all must be refused).
+    #[arg(long, env = "CONFORMANCE_ORGANIZATION")]
+    organization: Option<String>,
     /// The scope the scoped endpoint needs [default: read:messages].
     #[arg(long, env = "CONFORMANCE_SCOPE")]
     scope: Option<String>,
@@ -367,6 +372,9 @@ fn profile(cli: &Cli) -> Result<Profile, String> {
     }
     if cli.custom_domains {
         p.custom_domains = true;
+    }
+    if let Some(org) = &cli.organization {
+        p.organization = Some(org.clone());
     }
     for (field, value) in [
         (&mut p.public_path, &cli.public_path),
