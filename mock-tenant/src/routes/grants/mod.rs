@@ -109,6 +109,89 @@ pub(crate) async fn grant(
     Ok(login_tokens(request, login))
 }
 
+/// The API a user grant asks for: its `audience`, or the tenant's default; 403 `Service not
+/// found` for one the tenant does not have.
+fn requested_api<'a>(
+    request: &GrantRequest<'a>,
+) -> Result<(Option<String>, Option<&'a crate::config::Api>), OAuthError> {
+    let audience = request
+        .params
+        .get("audience")
+        .filter(|a| !a.is_empty())
+        .cloned()
+        .or_else(|| request.config.default_audience.clone());
+    let api = match &audience {
+        Some(aud) => Some(
+            request
+                .config
+                .api(aud)
+                .ok_or_else(|| access_denied(&format!("Service not found: {aud}")))?,
+        ),
+        None => None,
+    };
+    Ok((audience, api))
+}
+
+/// The scope a user grant asks for (`openid` when it names none).
+fn requested_scope<'a>(request: &GrantRequest<'a>) -> &'a str {
+    request
+        .params
+        .get("scope")
+        .filter(|s| !s.is_empty())
+        .map_or("openid", String::as_str)
+}
+
+/// A login at the token endpoint itself (password grants, token exchange): `user`'s grant for
+/// the API and scope asked, after the tenant's `post-login` Actions (`protocol` is
+/// `event.transaction.protocol`).
+async fn direct_login(
+    request: &GrantRequest<'_>,
+    user: crate::users::User,
+    protocol: &str,
+) -> Result<Grant, OAuthError> {
+    let GrantRequest {
+        state,
+        config,
+        client,
+        issuer,
+        caller,
+        ..
+    } = request;
+    let (audience, api) = requested_api(request)?;
+    let requested = requested_scope(request);
+    let mut grant = Grant {
+        jti: random_id(16),
+        client_id: client.client_id.clone(),
+        scope: crate::login::granted_scope(config, requested, client, api, &user),
+        user,
+        audience,
+        sid: random_id(24),
+        auth_time: state.now(),
+        nonce: None,
+        redirect_uri: None,
+        challenge: None,
+        family: None,
+        jkt: None,
+        exp: 0,
+        organization: None,
+        actions: Default::default(),
+    };
+    let login = crate::login::post_login::Login {
+        request: caller,
+        transaction: crate::actions::event::Transaction {
+            protocol,
+            requested_scope: requested,
+            redirect_uri: None,
+            state: None,
+        },
+        issuer,
+    };
+    crate::login::post_login::run(config, client, &mut grant, &login)
+        .await
+        .map_err(|stop| action_stopped(Trigger::PostLogin, stop))?;
+    Ok(grant)
+}
+
 /// The tokens of a new login: the access token, the ID token with `openid`, and a new refresh
 /// token family with `offline_access`; bound to the proof's key, the refresh token too (RFC
 /// 9449 §5).

@@ -6,9 +6,8 @@
 
 use super::GrantRequest;
 use crate::actions::{self, Stop, Trigger, event};
-use crate::login::{Grant, find_user, granted_scope, post_login};
-use crate::routes::oauth::{OAuthError, access_denied, required};
-use crate::seal::random_id;
+use crate::login::{Grant, find_user};
+use crate::routes::oauth::{OAuthError, required};
 use serde_json::json;
 use std::slice;
 
@@ -18,7 +17,6 @@ pub(super) const ISSUED_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:acc
 /// The login the subject token stands for, once the Actions said so.
 pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Grant, OAuthError> {
     let GrantRequest {
-        state,
         config,
         client,
         params,
@@ -40,23 +38,8 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Grant, OAuthErro
     let action = config
         .exchange_action(&profile.action_id)
         .ok_or_else(|| OAuthError::invalid_request("The token exchange profile has no Action"))?;
-    let audience = params
-        .get("audience")
-        .filter(|a| !a.is_empty())
-        .cloned()
-        .or_else(|| config.default_audience.clone());
-    let api = match &audience {
-        Some(aud) => Some(
-            config
-                .api(aud)
-                .ok_or_else(|| access_denied(&format!("Service not found: {aud}")))?,
-        ),
-        None => None,
-    };
-    let requested = params
-        .get("scope")
-        .filter(|s| !s.is_empty())
-        .map_or("openid", String::as_str);
+    let (_, api) = super::requested_api(request)?;
+    let requested = super::requested_scope(request);
     let event = json!({
         "transaction": {
             "subject_token": subject_token,
@@ -92,35 +75,5 @@ pub(super) async fn grant(request: &GrantRequest<'_>) -> Result<Grant, OAuthErro
     let user = find_user(config, &user_id).ok_or_else(|| {
         OAuthError::invalid_request(&format!("The user {user_id} does not exist."))
     })?;
-    let mut grant = Grant {
-        jti: random_id(16),
-        client_id: client.client_id.clone(),
-        scope: granted_scope(config, requested, client, api, &user),
-        user,
-        audience,
-        sid: random_id(24),
-        auth_time: state.now(),
-        nonce: None,
-        redirect_uri: None,
-        challenge: None,
-        family: None,
-        jkt: None,
-        exp: 0,
-        organization: None,
-        actions: Default::default(),
-    };
-    let login = post_login::Login {
-        request: caller,
-        transaction: event::Transaction {
-            protocol: "oauth2-token-exchange",
-            requested_scope: requested,
-            redirect_uri: None,
-            state: None,
-        },
-        issuer,
-    };
-    post_login::run(config, client, &mut grant, &login)
-        .await
-        .map_err(|stop| super::action_stopped(Trigger::PostLogin, stop))?;
-    Ok(grant)
+    super::direct_login(request, user, "oauth2-token-exchange").await
 }
