@@ -224,11 +224,7 @@ async fn credentials_exchange_adds_claims_per_client_and_denies_with_auth0s_400(
         Trigger::CredentialsExchange,
         M2M_CLAIMS,
     );
-    let both = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-m2m-read-write")
-        .unwrap();
+    let both = crate::client_mut(&mut config, "quickstart-m2m-read-write");
     both.client_metadata.insert("tier".into(), "gold".into());
     let tenant = MockTenant::builder().tenant(config).start().await;
 
@@ -356,11 +352,7 @@ async fn a_runaway_action_gets_auth0s_500_and_never_stops_the_tenant_serving_oth
         ("quickstart-m2m-write", "memory"),
         ("quickstart-m2m-read-write", "throw"),
     ] {
-        let client = config
-            .clients
-            .iter_mut()
-            .find(|c| c.client_id == id)
-            .unwrap();
+        let client = crate::client_mut(&mut config, id);
         client
             .client_metadata
             .insert("misbehave".into(), how.into());
@@ -429,11 +421,7 @@ fn with_exchange() -> TenantConfig {
         action_id: "exchange-legacy".into(),
         kind: "custom_authentication".into(),
     }];
-    let web = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-web")
-        .unwrap();
+    let web = crate::client_mut(&mut config, "quickstart-web");
     web.grant_types.push(mock_tenant::GrantType::TokenExchange);
     config
 }
@@ -559,11 +547,7 @@ async fn claim_templates_fill_from_user_and_client_and_patches_change_them_witho
             .unwrap()
             .clone();
     }
-    let read = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-m2m-read")
-        .unwrap();
+    let read = crate::client_mut(&mut config, "quickstart-m2m-read");
     read.client_metadata.insert("tier".into(), "silver".into());
     let tenant = MockTenant::builder().tenant(config).start().await;
 

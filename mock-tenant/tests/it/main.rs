@@ -61,6 +61,18 @@ pub fn browser(tenant: &MockTenant) -> reqwest::Client {
         .unwrap()
 }
 
+/// The client `id` of `config`, to change.
+pub fn client_mut<'a>(
+    config: &'a mut mock_tenant::TenantConfig,
+    id: &str,
+) -> &'a mut mock_tenant::Client {
+    config
+        .clients
+        .iter_mut()
+        .find(|c| c.client_id == id)
+        .unwrap_or_else(|| panic!("no client {id} in the tenant"))
+}
+
 /// Sends a request and reads its JSON answer.
 pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
     request

@@ -55,11 +55,7 @@ fn with_orgs() -> TenantConfig {
             client_grants: vec![],
         },
     ];
-    let web = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-web")
-        .unwrap();
+    let web = crate::client_mut(&mut config, "quickstart-web");
     web.organization_usage = OrganizationUsage::Allow;
     config
 }
@@ -239,11 +235,7 @@ async fn with_names_allowed_a_name_logs_in_and_tokens_carry_org_name() {
 #[tokio::test]
 async fn a_client_that_requires_an_organization_fails_without_a_prompt_or_asks_on_the_login_page() {
     let mut config = with_orgs();
-    let web = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-web")
-        .unwrap();
+    let web = crate::client_mut(&mut config, "quickstart-web");
     web.organization_usage = OrganizationUsage::Require;
     let tenant = MockTenant::builder().tenant(config.clone()).start().await;
     let query = login(&tenant, None, "alice@example.com").await;
@@ -256,11 +248,7 @@ async fn a_client_that_requires_an_organization_fails_without_a_prompt_or_asks_o
     );
     drop(tenant);
 
-    let web = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-web")
-        .unwrap();
+    let web = crate::client_mut(&mut config, "quickstart-web");
     web.organization_require_behavior = OrganizationRequireBehavior::PreLoginPrompt;
     let tenant = MockTenant::builder().tenant(config).start().await;
     // The login hint would log Alice in at once; the organization must be asked first.
@@ -321,11 +309,7 @@ async fn organizations_for_m2m_follow_the_client_grants_usage_and_associations()
             _ => {}
         }
     }
-    let write = config
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == "quickstart-m2m-write")
-        .unwrap();
+    let write = crate::client_mut(&mut config, "quickstart-m2m-write");
     write.default_organization = Some(mock_tenant::DefaultOrganization {
         organization_id: GLOBEX.into(),
         flows: vec!["client_credentials".into()],
