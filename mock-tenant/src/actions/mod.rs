@@ -198,6 +198,8 @@ struct Commands {
     deny: Option<Denial>,
     user_id: Option<String>,
     reject_subject_token: Option<String>,
+    app_metadata: Map<String, Value>,
+    user_metadata: Map<String, Value>,
     logs: Vec<String>,
     error: Option<Thrown>,
 }
@@ -236,6 +238,30 @@ pub(crate) struct Effects {
     /// Custom Token Exchange: the user the subject token stands for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) user_id: Option<String>,
+    /// `api.user.setAppMetadata` and `setUserMetadata`: saved on the user, not in the grant.
+    #[serde(skip)]
+    pub(crate) metadata: Metadata,
+}
+
+/// Metadata an Action set on the user (`null` removes a key), as a merge patch of the user.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Metadata {
+    /// `app_metadata` changes.
+    pub(crate) app_metadata: Map<String, Value>,
+    /// `user_metadata` changes.
+    pub(crate) user_metadata: Map<String, Value>,
+}
+
+impl Metadata {
+    /// No change.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.app_metadata.is_empty() && self.user_metadata.is_empty()
+    }
+
+    /// The merge patch (RFC 7396) of the user these changes make.
+    pub(crate) fn patch(&self) -> Value {
+        serde_json::json!({"app_metadata": self.app_metadata, "user_metadata": self.user_metadata})
+    }
 }
 
 impl Effects {
@@ -275,8 +301,8 @@ impl Effects {
 /// How a flow ended without tokens.
 #[derive(Debug)]
 pub(crate) enum Stop {
-    /// An Action called `api.access.deny`.
-    Denied(Denial),
+    /// An Action called `api.access.deny`; the metadata the Actions set up to then is kept.
+    Denied(Denial, Metadata),
     /// A Custom Token Exchange Action called `api.access.rejectInvalidSubjectToken`.
     InvalidSubjectToken(String),
     /// An Action threw, timed out or ran out of memory.
@@ -433,6 +459,30 @@ pub(crate) async fn run(
                 }
             }
         }
+        for (changes, into, key) in [
+            (
+                commands.app_metadata,
+                &mut effects.metadata.app_metadata,
+                "app_metadata",
+            ),
+            (
+                commands.user_metadata,
+                &mut effects.metadata.user_metadata,
+                "user_metadata",
+            ),
+        ] {
+            for (name, value) in changes {
+                // Later Actions see the user as these changes leave it.
+                if let Some(seen) = event["user"][key].as_object_mut() {
+                    if value.is_null() {
+                        seen.remove(&name);
+                    } else {
+                        seen.insert(name.clone(), value.clone());
+                    }
+                }
+                into.insert(name, value);
+            }
+        }
         effects.add_scopes.extend(commands.add_scopes);
         effects.remove_scopes.extend(commands.remove_scopes);
         if commands.user_id.is_some() {
@@ -442,7 +492,7 @@ pub(crate) async fn run(
             return Err(Stop::InvalidSubjectToken(reason));
         }
         if let Some(denial) = commands.deny {
-            return Err(Stop::Denied(denial));
+            return Err(Stop::Denied(denial, effects.metadata));
         }
     }
     Ok(effects)

@@ -45,6 +45,8 @@ globalThis.__mockRun = function (eventJson, trigger, exportName) {
     deny: null,
     user_id: null,
     reject_subject_token: null,
+    app_metadata: {},
+    user_metadata: {},
     logs: [],
     error: null,
   };
@@ -102,6 +104,23 @@ globalThis.__mockRun = function (eventJson, trigger, exportName) {
         return api;
       },
     };
+    // Saved on the user when the flow ends (even after a deny, as Auth0 keeps side effects);
+    // `null` or `undefined` removes the key. The event's user shows them to later Actions.
+    const metadata = (into, seen) =>
+      function (name, value) {
+        const key = text(name, "The metadata key");
+        into[key] = value === undefined ? null : claimValue(value);
+        if (into[key] === null) delete seen[key];
+        else seen[key] = into[key];
+        return api;
+      };
+    event.user = event.user || {};
+    event.user.app_metadata = event.user.app_metadata || {};
+    event.user.user_metadata = event.user.user_metadata || {};
+    api.user = {
+      setAppMetadata: metadata(out.app_metadata, event.user.app_metadata),
+      setUserMetadata: metadata(out.user_metadata, event.user.user_metadata),
+    };
   } else if (trigger === "credentials-exchange") {
     api.accessToken = { setCustomClaim: setter(out.access_token_claims) };
     api.access = { deny: denyWithCode(["invalid_scope", "invalid_request", "server_error"]) };
@@ -127,6 +146,8 @@ globalThis.__mockRun = function (eventJson, trigger, exportName) {
     return JSON.stringify(out);
   };
   const failed = (e) => {
+    // QuickJS throws null when it cannot even build its out-of-memory error.
+    if (e === null) e = new InternalError("out of memory");
     out.error = {
       message: e instanceof Error ? `${e.name}: ${e.message}` : show(e),
       stack: e instanceof Error && e.stack ? String(e.stack) : null,

@@ -263,7 +263,7 @@ async fn a_flow_runs_in_order_drops_restricted_claims_and_stops_at_a_deny() {
     )
     .await
     {
-        Err(Stop::Denied(denial)) => assert_eq!(denial.reason, "nope"),
+        Err(Stop::Denied(denial, _)) => assert_eq!(denial.reason, "nope"),
         other => panic!("{other:?}"),
     }
 }

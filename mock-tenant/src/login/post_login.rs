@@ -2,7 +2,7 @@
 //! are applied to the grant and their claims kept in it, so refreshed tokens carry them too.
 
 use super::Grant;
-use crate::actions::{self, Effects, Stop, Trigger, event};
+use crate::actions::{self, Effects, Metadata, Stop, Trigger, event};
 use crate::config::{Client, TenantConfig};
 
 /// How the login came: `event.request` and `event.transaction`.
@@ -15,8 +15,11 @@ pub(crate) struct Login<'a> {
     pub(crate) issuer: &'a str,
 }
 
-/// Runs the tenant's `post-login` Actions on `grant`; nothing when it has none.
+/// Runs the tenant's `post-login` Actions on `grant`; nothing when it has none. The metadata
+/// they set is saved on the tenant's user (a deny keeps it too, as Auth0 does) and in the
+/// grant's copy, so this login's tokens see it.
 pub(crate) async fn run(
+    state: &crate::state::State,
     config: &TenantConfig,
     client: &Client,
     grant: &mut Grant,
@@ -38,13 +41,22 @@ pub(crate) async fn run(
         organization,
     };
     let event = event::post_login(&who, login.request, &login.transaction, login.issuer);
-    let effects = actions::run(
+    let ran = actions::run(
         &config.actions,
         &config.action_limits,
         Trigger::PostLogin,
         event,
     )
-    .await?;
+    .await;
+    let metadata = match &ran {
+        Ok(effects) => Some(&effects.metadata),
+        Err(Stop::Denied(_, metadata)) => Some(metadata),
+        Err(_) => None,
+    };
+    if let Some(metadata) = metadata.filter(|m| !m.is_empty()) {
+        save(state, grant, metadata).await;
+    }
+    let effects = ran?;
     grant.scope = effects.scope(&grant.scope);
     grant.actions = Effects {
         id_token_claims: effects.id_token_claims,
@@ -52,4 +64,28 @@ pub(crate) async fn run(
         ..Effects::default()
     };
     Ok(())
+}
+
+/// Saves what the Actions set on the user's metadata, in the tenant (shared with the other
+/// processes of a Redis tenant) and in the grant's copy of the user.
+async fn save(state: &crate::state::State, grant: &mut Grant, metadata: &Metadata) {
+    let patch = metadata.patch();
+    match state.patch_user(&grant.user.user_id, &patch) {
+        Ok(Some(user)) => {
+            grant.user.app_metadata = user.app_metadata;
+            grant.user.user_metadata = user.user_metadata;
+            if let Err(e) = state.publish().await {
+                eprintln!("mock-tenant: could not share an Action's metadata change: {e}");
+            }
+        }
+        Ok(None) => eprintln!(
+            "mock-tenant: the metadata an Action set on {} is not kept: the user is not in the \
+             tenant file (a subject typed on the login page)",
+            grant.user.user_id
+        ),
+        Err(e) => eprintln!(
+            "mock-tenant: the metadata an Action set on {} is not kept: {e}",
+            grant.user.user_id
+        ),
+    }
 }

@@ -457,9 +457,9 @@ async fn complete(
         },
         issuer: &state.issuer,
     };
-    if let Err(stop) = post_login::run(config, client, &mut grant, &login).await {
+    if let Err(stop) = post_login::run(state, config, client, &mut grant, &login).await {
         let reason = match stop {
-            Stop::Denied(denial) => denial.reason,
+            Stop::Denied(denial, _) => denial.reason,
             Stop::InvalidSubjectToken(reason) => reason,
             Stop::Failed { error, .. } => error.message,
         };

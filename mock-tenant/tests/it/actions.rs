@@ -705,3 +705,61 @@ async fn claim_templates_fill_from_user_and_client_and_patches_change_them_witho
         );
     }
 }
+
+#[tokio::test]
+async fn api_user_metadata_is_saved_on_the_user_seen_by_later_actions_and_kept_after_a_deny() {
+    let counter = r#"
+      exports.onExecutePostLogin = async (event, api) => {
+        const logins = (event.user.app_metadata.logins || 0) + 1;
+        api.user.setAppMetadata("logins", logins).user.setUserMetadata("color", undefined);
+        api.user.setAppMetadata("last_client", event.client.client_id);
+      };"#;
+    let reader = r#"
+      exports.onExecutePostLogin = async (event, api) => {
+        api.idToken.setCustomClaim("https://x/seen", [event.user.app_metadata.logins, event.user.user_metadata.color ?? null]);
+        if (event.user.app_metadata.logins >= 3) api.access.deny("three is enough");
+      };"#;
+    let mut config = with_roles();
+    config
+        .actions
+        .push(Action::new(Trigger::PostLogin, counter));
+    config.actions.push(Action::new(Trigger::PostLogin, reader));
+    let alice = config
+        .users
+        .iter_mut()
+        .find(|u| u.user_id == ALICE)
+        .unwrap();
+    alice.claims = json!({"https://x/logins": "{{user.app_metadata.logins}}"})
+        .as_object()
+        .unwrap()
+        .clone();
+    let tenant = MockTenant::builder().tenant(config).start().await;
+    for logins in [1, 2] {
+        let code = callback_query(&authorize(&tenant, &authorize_params()).await)["code"].clone();
+        let (status, body) = redeem(&tenant, &code, VERIFIER).await;
+        assert_eq!(status, 200, "{body}");
+        let id = claims(body["id_token"].as_str().unwrap());
+        assert_eq!(
+            id["https://x/seen"],
+            json!([logins, null]),
+            "the later Action saw it"
+        );
+        assert_eq!(
+            id["https://x/logins"], logins,
+            "this login's templates saw it"
+        );
+    }
+    let saved = tenant.config().user(ALICE).unwrap().clone();
+    assert_eq!(
+        Value::Object(saved.app_metadata.clone()),
+        json!({"plan": "gold", "logins": 2, "last_client": "quickstart-web"})
+    );
+    assert!(saved.user_metadata.is_empty(), "undefined removed the key");
+    // The third login is denied, and its count is kept all the same.
+    let query = callback_query(&authorize(&tenant, &authorize_params()).await);
+    assert_eq!(query["error_description"], "three is enough");
+    assert_eq!(
+        tenant.config().user(ALICE).unwrap().app_metadata["logins"],
+        3
+    );
+}

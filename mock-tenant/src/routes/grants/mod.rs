@@ -63,9 +63,9 @@ pub(crate) fn supported(grant_type: GrantType) -> Result<(), OAuthError> {
 /// `server_error` (the tenant's log has the stack).
 pub(crate) fn action_stopped(trigger: Trigger, stop: Stop) -> OAuthError {
     match (trigger, stop) {
-        (Trigger::PostLogin, Stop::Denied(denial)) => access_denied(&denial.reason),
+        (Trigger::PostLogin, Stop::Denied(denial, _)) => access_denied(&denial.reason),
         (Trigger::PostLogin, Stop::Failed { error, .. }) => access_denied(&error.message),
-        (_, Stop::Denied(denial)) => OAuthError::from_action(&denial.code, &denial.reason),
+        (_, Stop::Denied(denial, _)) => OAuthError::from_action(&denial.code, &denial.reason),
         (_, Stop::InvalidSubjectToken(reason)) => OAuthError::invalid_request(&reason),
         (_, Stop::Failed { .. }) => OAuthError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -186,7 +186,7 @@ async fn direct_login(
         },
         issuer,
     };
-    crate::login::post_login::run(config, client, &mut grant, &login)
+    crate::login::post_login::run(state, config, client, &mut grant, &login)
         .await
         .map_err(|stop| action_stopped(Trigger::PostLogin, stop))?;
     Ok(grant)
