@@ -53,6 +53,10 @@ pub fn vector_pack(cases: &[Case], profile: &Profile, issuer: &str, now: i64) ->
     if profile.scope != "read:messages" {
         base = base.scope_name(&profile.scope);
     }
+    // An API that serves one organization takes only its tokens (`--organization`).
+    if let Some(org) = &profile.organization {
+        base = base.claim("org_id", org.as_str());
+    }
     let mut files = Vec::new();
     let keys = base.published_keys();
     let jwks: Vec<&Value> = keys.iter().map(|k| &k.jwk).collect();
@@ -234,6 +238,35 @@ mod tests {
         };
         assert_eq!(scope(&strict, "scope-missing"), Some(json!("missing")));
         assert_eq!(scope(&strict, "valid"), Some(json!("granted")));
+    }
+
+    #[test]
+    fn under_an_organization_every_token_carries_its_org_id() {
+        let mut profile = Profile::named("pyjwt").unwrap();
+        profile.organization = Some("org_Acme0Test1Org2Id".into());
+        let pack = vector_pack(
+            &crate::cases(),
+            &profile,
+            "https://localhost:8443/",
+            VECTORS_NOW,
+        );
+        let payload = |name: &str| {
+            let (_, bytes) = pack.files.iter().find(|(p, _)| p == name).unwrap();
+            let token = String::from_utf8(bytes.clone()).unwrap();
+            let part = token.split('.').nth(1).unwrap().to_owned();
+            let json =
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, part)
+                    .unwrap();
+            serde_json::from_slice::<Value>(&json).unwrap()
+        };
+        assert_eq!(
+            payload("tokens/valid.jwt")["org_id"],
+            "org_Acme0Test1Org2Id"
+        );
+        assert_eq!(
+            payload("tokens/aud-array.jwt")["org_id"],
+            "org_Acme0Test1Org2Id"
+        );
     }
 
     #[test]
