@@ -603,7 +603,10 @@ async fn login(state: &State, params: &Params, caller: &Caller) -> Response {
     }
     let config = state.read(|s| s.config.clone());
     let mut auth = auth;
-    if let Some(wanted) = get(params, "organization").filter(|o| !o.trim().is_empty()) {
+    // The organization the page asked for (by id or name, as Auth0's prompt takes it); a
+    // login that was not asked for one cannot add it here.
+    let asked = asks_for_organization(&config, &auth);
+    if let Some(wanted) = get(params, "organization").filter(|o| asked && !o.trim().is_empty()) {
         match config.organization(wanted.trim()) {
             Some(org) => auth.organization = Some(org.id.clone()),
             None => {
