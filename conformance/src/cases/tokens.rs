@@ -311,7 +311,7 @@ fn token_row(
             Some(PostCheck::NotReflected),
             "a valid token whose claim carries an injection: users choose the values Actions copy into claims, so any status but a 5xx is fine, and the value must not come back live (a header its CRLF starts, its `<script>` in HTML, the file its path names)",
         ),
-        ClaimHuge | ClaimSubType => (
+        ClaimHuge | ClaimSubType | ClaimOrgIdType => (
             Claim,
             Medium,
             None,

@@ -454,6 +454,21 @@ const CRASHES: &[(Trigger, &str, &[&str])] = &[
         "claim-sub-type-null",
         &["claim-sub-type"],
     ),
+    (
+        Trigger::OrgIdNotString,
+        "claim-org-id-type-number",
+        &["claim-org-id-type"],
+    ),
+    (
+        Trigger::OrgIdNotString,
+        "claim-org-id-type-array",
+        &["claim-org-id-type"],
+    ),
+    (
+        Trigger::OrgIdNotString,
+        "claim-org-id-type-object",
+        &["claim-org-id-type"],
+    ),
     (Trigger::ExpNow, "exp-past-1s", &["exp-past"]),
     (Trigger::ExpNow, "exp-past-now", &["exp-past"]),
     (Trigger::NbfSoon, "nbf-future-3s", &["nbf-future"]),

@@ -580,6 +580,9 @@ defects! {
     defect!(ClaimSubTypeObject, "claim-sub-type-object", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: {\"id\": \"x\"}` (an object)", |b| b.claim("sub", json!({"id": "x"}))),
     defect!(ClaimSubTypeArray, "claim-sub-type-array", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: [\"auth0|a\", \"auth0|b\"]` (an array)", |b| b.claim("sub", json!(["auth0|a", "auth0|b"]))),
     defect!(ClaimSubTypeNull, "claim-sub-type-null", ClaimSubType, Tolerated, [], "RFC 7519 §4.1.2 (StringOrURI)", "`sub: null`", |b| b.claim("sub", Value::Null)),
+    defect!(ClaimOrgIdTypeNumber, "claim-org-id-type-number", ClaimOrgIdType, Tolerated, [], "Auth0 Organizations (`org_id` is an `org_...` string)", "`org_id: 12345` (a number): a handler that reads the organization as a string must not crash", |b| b.claim("org_id", 12345)),
+    defect!(ClaimOrgIdTypeArray, "claim-org-id-type-array", ClaimOrgIdType, Tolerated, [], "Auth0 Organizations (`org_id` is an `org_...` string)", "`org_id: [\"org_a\", \"org_b\"]` (an array): a tenant lookup by organization must not crash", |b| b.claim("org_id", json!(["org_a", "org_b"]))),
+    defect!(ClaimOrgIdTypeObject, "claim-org-id-type-object", ClaimOrgIdType, Tolerated, [], "Auth0 Organizations (`org_id` is an `org_...` string)", "`org_id: {\"id\": \"org_x\"}` (an object)", |b| b.claim("org_id", json!({"id": "org_x"}))),
     defect!(ManyDots, "many-dots", ManyDots, Refuse, [Format], "CVE-2025-30204; CVE-2025-27144", "8,000 dots", |b| b.finish(|_| ".".repeat(8000))),
     defect!(ManyDotsSegments, "many-dots-segments", ManyDots, Refuse, [Format], "CVE-2025-22868", "8,000 `a.` segments", |b| b.finish(|_| "a.".repeat(8000))),
     // SCOPE --------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ rows! {
     ClaimInject => "claim-inject", Issuer;
     ClaimHuge => "claim-huge", Issuer;
     ClaimSubType => "claim-sub-type", Issuer;
+    ClaimOrgIdType => "claim-org-id-type", Issuer;
     ManyDots => "many-dots", Anyone;
     ScopeMissing => "scope-missing", Issuer;
     ScopeOther => "scope-other", Issuer;

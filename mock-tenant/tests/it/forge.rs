@@ -74,6 +74,7 @@ const TOKEN_ROWS: &[&str] = &[
     "claim-inject",
     "claim-huge",
     "claim-sub-type",
+    "claim-org-id-type",
 ];
 
 /// Everything a correct RS256 API (exact issuer, audience, `exp` required, no leeway,

@@ -179,6 +179,8 @@ pub enum Trigger {
     FarExp,
     /// A `sub` that is not a string (`sub.startswith` raising on a number or an object).
     SubNotString,
+    /// An `org_id` that is not a string (a tenant lookup keyed by it raising).
+    OrgIdNotString,
 }
 
 /// The top-level member names of a JSON object, duplicates kept (serde_json's maps drop them).
@@ -233,6 +235,7 @@ impl Trigger {
             Self::NbfSoon => time("nbf").is_some_and(|n| n > now() && n <= now() + 10.0),
             Self::FarExp => time("exp").is_some_and(|e| e > 253_402_300_799.0),
             Self::SubNotString => claims.get("sub").is_some_and(|s| !s.is_string()),
+            Self::OrgIdNotString => claims.get("org_id").is_some_and(|o| !o.is_string()),
         }
     }
 }
