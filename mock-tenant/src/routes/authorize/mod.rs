@@ -3,6 +3,8 @@
 //! `login_hint`, an SSO session cookie, and auto-login for tests. Errors go back to a valid `redirect_uri` as Auth0
 //! sends them; a bad client or `redirect_uri` gets an error page, never a redirect.
 
+mod organizations;
+
 use super::html::{self, escape};
 use super::{Params, param as get, params_of as parse};
 use crate::actions::{Stop, event};
@@ -14,7 +16,6 @@ use crate::login::{
 use crate::seal::random_id;
 use crate::state::State;
 use crate::users::User;
-use crate::{OrganizationRequireBehavior, OrganizationUsage};
 use http::{HeaderValue, StatusCode, header};
 use std::sync::Arc;
 use warp::Filter;
@@ -69,13 +70,13 @@ async fn authorize(
     };
     let session = session(state, cookie).await;
     let prompt = get(params, "prompt").unwrap_or("");
-    if asks_for_organization(&config, &auth) {
+    if organizations::asks(&config, &auth) {
         if prompt.split_whitespace().any(|p| p == "none") {
             return redirect(
                 &auth,
                 &[
                     ("error", "interaction_required"),
-                    ("error_description", org_errors::REQUIRED),
+                    ("error_description", organizations::REQUIRED),
                 ],
             );
         }
@@ -113,30 +114,6 @@ async fn authorize(
     match auto {
         Some(user) => complete(state, &config, auth, user, None, caller).await,
         None => login_page(state, &config, &auth, None),
-    }
-}
-
-/// Auth0's texts for a login that names an organization wrongly.
-mod org_errors {
-    /// A client whose `organization_usage` is `deny` named one.
-    pub(super) const NOT_ALLOWED: &str = "parameter organization is not allowed for this client";
-    /// A client that requires one named none (`no_prompt`).
-    pub(super) const REQUIRED: &str = "parameter organization is required for this client";
-    /// A name, when the tenant takes ids only.
-    pub(super) const ID_ONLY: &str =
-        "authorization request parameter organization must be an organization id";
-
-    /// No organization has this id (or name).
-    pub(super) fn unknown(wanted: &str) -> String {
-        format!("parameter organization is invalid: {wanted}")
-    }
-
-    /// The user may not log in to `org` (not a member, or its connection not enabled there).
-    pub(super) fn not_member(user: &crate::User, org: &crate::Organization) -> String {
-        format!(
-            "user {} is not part of the {} organization",
-            user.user_id, org.id
-        )
     }
 }
 
@@ -319,38 +296,9 @@ fn check(state: &State, config: &TenantConfig, params: &Params) -> Result<Author
         ));
     }
     auth.audience = audience;
-    match get(params, "organization") {
-        Some(_) if client.organization_usage == OrganizationUsage::Deny => {
-            return Err(fail(
-                &auth,
-                "invalid_request",
-                org_errors::NOT_ALLOWED.into(),
-            ));
-        }
-        Some(wanted) if !wanted.starts_with("org_") && !config.organization_names => {
-            return Err(fail(&auth, "invalid_request", org_errors::ID_ONLY.into()));
-        }
-        Some(wanted) => match config.organization(wanted) {
-            Some(org) => auth.organization = Some(org.id.clone()),
-            None => return Err(fail(&auth, "invalid_request", org_errors::unknown(wanted))),
-        },
-        None if client.organization_usage == OrganizationUsage::Require
-            && client.organization_require_behavior == OrganizationRequireBehavior::NoPrompt =>
-        {
-            return Err(fail(&auth, "invalid_request", org_errors::REQUIRED.into()));
-        }
-        None => {}
-    }
+    auth.organization = organizations::requested(config, client, params)
+        .map_err(|description| fail(&auth, "invalid_request", description))?;
     Ok(auth)
-}
-
-/// Whether the login page must ask for an organization first: the client requires one and
-/// none was named.
-fn asks_for_organization(config: &TenantConfig, auth: &Authorization) -> bool {
-    auth.organization.is_none()
-        && config
-            .client(&auth.client_id)
-            .is_some_and(|c| c.organization_usage == OrganizationUsage::Require)
 }
 
 /// The session in the `auth0` cookie, unless it was sealed by another tenant or logged out.
@@ -403,29 +351,14 @@ async fn complete(
             );
         }
     }
-    let organization = match auth.organization.as_deref() {
-        None => None,
-        Some(id) => match config.organization(id) {
-            Some(org) if org.admits(&user) => Some(crate::login::OrgRef::of(org, config)),
-            Some(org) => {
-                return redirect(
-                    &auth,
-                    &[
-                        ("error", "access_denied"),
-                        ("error_description", &org_errors::not_member(&user, org)),
-                    ],
-                );
-            }
-            None => {
-                return redirect(
-                    &auth,
-                    &[
-                        ("error", "invalid_request"),
-                        ("error_description", &org_errors::unknown(id)),
-                    ],
-                );
-            }
-        },
+    let organization = match organizations::membership(config, &auth, &user) {
+        Ok(organization) => organization,
+        Err((error, description)) => {
+            return redirect(
+                &auth,
+                &[("error", error), ("error_description", &description)],
+            );
+        }
     };
     let mut grant = Grant {
         jti: random_id(16),
@@ -548,8 +481,8 @@ fn login_page(
         ));
     }
     // A client that requires an organization gets it asked for in both forms.
-    let org_field = if asks_for_organization(config, auth) {
-        "<label>Organization (id or name)<input name=\"organization\" required></label>"
+    let org_field = if organizations::asks(config, auth) {
+        organizations::FIELD
     } else {
         ""
     };
@@ -603,18 +536,10 @@ async fn login(state: &State, params: &Params, caller: &Caller) -> Response {
     }
     let config = state.read(|s| s.config.clone());
     let mut auth = auth;
-    // The organization the page asked for (by id or name, as Auth0's prompt takes it); a
-    // login that was not asked for one cannot add it here.
-    let asked = asks_for_organization(&config, &auth);
-    if let Some(wanted) = get(params, "organization").filter(|o| asked && !o.trim().is_empty()) {
-        match config.organization(wanted.trim()) {
-            Some(org) => auth.organization = Some(org.id.clone()),
-            None => {
-                return login_page(state, &config, &auth, Some(&org_errors::unknown(wanted)));
-            }
-        }
+    if let Err(problem) = organizations::from_form(&config, &mut auth, params) {
+        return login_page(state, &config, &auth, Some(&problem));
     }
-    if asks_for_organization(&config, &auth) {
+    if organizations::asks(&config, &auth) {
         return login_page(
             state,
             &config,
