@@ -5,6 +5,8 @@
 //! trigger run in order, each in a fresh QuickJS runtime bounded in time and memory
 //! ([`engine`]). `docs/actions.md` has the `event` and `api` they get.
 
+mod claims;
+mod effects;
 mod engine;
 pub(crate) mod event;
 
@@ -14,6 +16,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use claims::claim_allowed;
+pub(crate) use effects::{Effects, Metadata};
 pub(crate) use engine::ActionError;
 
 /// Where in Auth0's flows an Action runs.
@@ -220,84 +224,6 @@ pub(crate) struct Denial {
     pub(crate) reason: String,
 }
 
-/// What the Actions of a flow did to its tokens, kept in the grant so refreshed tokens carry it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Effects {
-    /// Claims for the ID token.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub(crate) id_token_claims: Map<String, Value>,
-    /// Claims for the access token.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub(crate) access_token_claims: Map<String, Value>,
-    /// Scopes added to the access token, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) add_scopes: Vec<String>,
-    /// Scopes taken out of the access token.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) remove_scopes: Vec<String>,
-    /// Custom Token Exchange: the user the subject token stands for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) user_id: Option<String>,
-    /// `api.user.setAppMetadata` and `setUserMetadata`: saved on the user, not in the grant.
-    #[serde(skip)]
-    pub(crate) metadata: Metadata,
-}
-
-/// Metadata an Action set on the user (`null` removes a key), as a merge patch of the user.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Metadata {
-    /// `app_metadata` changes.
-    pub(crate) app_metadata: Map<String, Value>,
-    /// `user_metadata` changes.
-    pub(crate) user_metadata: Map<String, Value>,
-}
-
-impl Metadata {
-    /// No change.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.app_metadata.is_empty() && self.user_metadata.is_empty()
-    }
-
-    /// The merge patch (RFC 7396) of the user these changes make.
-    pub(crate) fn patch(&self) -> Value {
-        serde_json::json!({"app_metadata": self.app_metadata, "user_metadata": self.user_metadata})
-    }
-}
-
-impl Effects {
-    /// Whether no Action changed anything.
-    pub(crate) fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// `scope` with the Actions' additions and removals, in order, each scope once.
-    pub(crate) fn scope(&self, scope: &str) -> String {
-        let mut scopes: Vec<&str> = Vec::new();
-        for s in scope
-            .split_whitespace()
-            .chain(self.add_scopes.iter().map(String::as_str))
-        {
-            if !scopes.contains(&s) && !self.remove_scopes.iter().any(|r| r == s) {
-                scopes.push(s);
-            }
-        }
-        scopes.join(" ")
-    }
-
-    /// `claims` with `extra` first, as Auth0 orders an Action's claims; an Action's claim
-    /// replaces one of the same name (a tenant file's static claim).
-    pub(crate) fn claims_first(
-        extra: &Map<String, Value>,
-        claims: Map<String, Value>,
-    ) -> Map<String, Value> {
-        let mut all = extra.clone();
-        for (name, value) in claims {
-            all.entry(name).or_insert(value);
-        }
-        all
-    }
-}
-
 /// How a flow ended without tokens.
 #[derive(Debug)]
 pub(crate) enum Stop {
@@ -310,88 +236,6 @@ pub(crate) enum Stop {
         /// What went wrong (the tenant's log has it with the Action's name and stack).
         error: ActionError,
     },
-}
-
-/// Claims no Action may set, Auth0's list ("Create Custom Claims"): setting one is ignored (and
-/// logged), as Auth0 drops it without failing the login. `scope` throws at the call instead.
-pub(crate) const RESTRICTED_CLAIMS: &[&str] = &[
-    "acr",
-    "act",
-    "active",
-    "amr",
-    "at_hash",
-    "ath",
-    "attest",
-    "aud",
-    "auth_time",
-    "authorization_details",
-    "azp",
-    "c_hash",
-    "client_id",
-    "cnf",
-    "cty",
-    "dest",
-    "entitlements",
-    "events",
-    "exp",
-    "groups",
-    "gty",
-    "htm",
-    "htu",
-    "iat",
-    "internalService",
-    "iss",
-    "jcard",
-    "jku",
-    "jti",
-    "jwe",
-    "jwk",
-    "kid",
-    "may_act",
-    "mky",
-    "nbf",
-    "nonce",
-    "object_id",
-    "org_id",
-    "org_name",
-    "orig",
-    "origid",
-    "permissions",
-    "roles",
-    "rph",
-    "s_hash",
-    "sid",
-    "sip_callid",
-    "sip_cseq_num",
-    "sip_date",
-    "sip_from_tag",
-    "sip_via_branch",
-    "sub",
-    "sub_jwk",
-    "toe",
-    "txn",
-    "typ",
-    "uuid",
-    "vot",
-    "vtm",
-    "x5t#S256",
-];
-
-/// Whether an Action may set claim `name`: not a restricted one, and not in Auth0's own
-/// namespaces (`https://*.auth0.com/...`, `webtask.io`, `webtask.run`, `urn:auth0`).
-pub(crate) fn claim_allowed(name: &str) -> bool {
-    if RESTRICTED_CLAIMS.contains(&name) || name.to_ascii_lowercase().starts_with("urn:auth0") {
-        return false;
-    }
-    let host = name
-        .strip_prefix("https://")
-        .or_else(|| name.strip_prefix("http://"))
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    !["auth0.com", "webtask.io", "webtask.run"]
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
 /// Runs the Actions of `trigger` in `actions`, in order, on `event`: what they did to the
