@@ -90,10 +90,16 @@ impl TenantConfig {
         user: Option<&User>,
         client: Option<&Client>,
     ) {
-        let sources = user
+        let sources: Vec<&Map<String, Value>> = user
             .map(|u| &u.claims)
             .into_iter()
-            .chain(client.map(|c| &c.claims));
+            .chain(client.map(|c| &c.claims))
+            .filter(|c| !c.is_empty())
+            .collect();
+        // Most tokens have no declarative claims: no context to build on the token path.
+        if sources.is_empty() {
+            return;
+        }
         let context = context(self, user, client);
         for templates in sources {
             for (name, template) in templates {

@@ -68,8 +68,25 @@ pub(crate) async fn run_flawed_with(
     profile: &Profile,
     only: impl Fn(&Case) -> bool,
 ) -> Report {
+    run_flawed_on(
+        mock_tenant::TenantConfig::quickstart(),
+        flaws,
+        profile,
+        only,
+    )
+    .await
+}
+
+/// [`run_flawed_with`] on a tenant serving `config` (and the custom domain).
+pub(crate) async fn run_flawed_on(
+    config: mock_tenant::TenantConfig,
+    flaws: &[Flaw],
+    profile: &Profile,
+    only: impl Fn(&Case) -> bool,
+) -> Report {
     let tenant = MockTenant::builder()
         .custom_domain(conformance::CUSTOM_DOMAIN)
+        .tenant(config)
         .start()
         .await;
     let api = FlawedApi::start(&tenant, flaws).await;

@@ -2,10 +2,10 @@
 //! with the organization in every token; each way of comparing `org_id` loosely fails exactly
 //! its case; without the knob the cases do not run.
 
-use crate::flawed::{Flaw, FlawedApi, ORG};
-use crate::{failing, ids, profile, run_cases, tenant_of};
-use conformance::{Case, Category, Profile, Report, Target, Verdict, cases};
-use mock_tenant::{MockTenant, Organization, TenantConfig};
+use crate::flawed::{Flaw, ORG};
+use crate::{failing, ids, profile, run_flawed_on};
+use conformance::{Case, Category, Profile, Report, Verdict};
+use mock_tenant::{Organization, TenantConfig};
 use std::collections::BTreeSet;
 
 /// The Organizations cases, proven able to fail here.
@@ -36,15 +36,7 @@ async fn run(flaws: &[Flaw], profile: &Profile, only: impl Fn(&Case) -> bool) ->
         enabled_connections: vec![],
         client_grants: vec![],
     });
-    let tenant = MockTenant::builder()
-        .custom_domain(conformance::CUSTOM_DOMAIN)
-        .tenant(config)
-        .start()
-        .await;
-    let api = FlawedApi::start(&tenant, flaws).await;
-    let selected: Vec<Case> = cases().into_iter().filter(|c| only(c)).collect();
-    let target = Target::new(api.url(), tenant_of(&tenant));
-    run_cases(&target, profile, &selected).await
+    run_flawed_on(config, flaws, profile, only).await
 }
 
 fn stateless(case: &Case) -> bool {

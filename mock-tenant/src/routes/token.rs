@@ -48,8 +48,13 @@ async fn token(
     if let Some(quota) = quota.filter(|q| q.exceeded) {
         return Err(OAuthError::rate_limited(&quota));
     }
-    let caller = crate::actions::event::Request::new("POST", headers, super::Peer::text(peer))
-        .with_params(&params);
+    // What Actions see of the request; nothing to build for a tenant without Actions.
+    let caller = if config.actions.is_empty() {
+        crate::actions::event::Request::default()
+    } else {
+        crate::actions::event::Request::new("POST", headers, super::Peer::text(peer))
+            .with_params(&params)
+    };
     let call = Call {
         params: &params,
         headers,

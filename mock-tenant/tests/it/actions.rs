@@ -5,7 +5,7 @@
 //! Action, which never stops the tenant serving others.
 
 use crate::login::{
-    ALICE, VERIFIER, authorize, authorize_params, callback_query, claims, exchange, redeem,
+    ALICE, VERIFIER, authorize, authorize_params, callback_query, claims, exchange, redeem, refresh,
 };
 use crate::{client, json_of, token_response};
 use mock_tenant::{Action, ControlClient, MockTenant, Role, RolePermission, TenantConfig, Trigger};
@@ -90,22 +90,7 @@ fn with_action(mut config: TenantConfig, trigger: Trigger, code: &str) -> Tenant
 }
 
 async fn m2m(tenant: &MockTenant, client_id: &str) -> reqwest::Response {
-    let secret = tenant
-        .config()
-        .client(client_id)
-        .unwrap()
-        .client_secret
-        .clone();
-    token_response(
-        tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", &secret),
-            ("audience", fixtures::QUICKSTART_AUDIENCE),
-        ],
-    )
-    .await
+    crate::m2m_response(tenant, client_id, &[]).await
 }
 
 async fn m2m_claims(tenant: &MockTenant, client_id: &str) -> Value {
@@ -156,14 +141,7 @@ async fn a_post_login_action_puts_roles_and_metadata_in_both_tokens_and_refresh_
     assert_eq!(id[format!("{ns}/color")], "teal");
     assert_eq!(id["nonce"], "n-456");
 
-    let (status, refreshed) = exchange(
-        &tenant,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", body["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, refreshed) = refresh(&tenant, body["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{refreshed}");
     let access = claims(refreshed["access_token"].as_str().unwrap());
     assert_eq!(access[format!("{ns}/roles")], json!(["admin"]));

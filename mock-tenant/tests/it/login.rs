@@ -100,6 +100,18 @@ pub(crate) async fn redeem(tenant: &MockTenant, code: &str, verifier: &str) -> (
     .await
 }
 
+/// The refresh_token grant of the web client.
+pub(crate) async fn refresh(tenant: &MockTenant, refresh_token: &str) -> (u16, Value) {
+    exchange(
+        tenant,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ],
+    )
+    .await
+}
+
 pub(crate) fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()

@@ -101,24 +101,32 @@ pub async fn token_response(tenant: &MockTenant, params: &[(&str, &str)]) -> req
         .expect("token request")
 }
 
-/// A client_credentials token for `client_id` (secret from the tenant's config) and the quickstart API.
-pub async fn token_for(tenant: &MockTenant, client_id: &str) -> String {
+/// A client_credentials request of `client_id` (secret from the tenant's config) for the
+/// quickstart API, with `extra` parameters.
+pub async fn m2m_response(
+    tenant: &MockTenant,
+    client_id: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
     let secret = tenant
         .config()
         .client(client_id)
         .expect("client in tenant")
         .client_secret
         .clone();
-    let res = token_response(
-        tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", &secret),
-            ("audience", fixtures::QUICKSTART_AUDIENCE),
-        ],
-    )
-    .await;
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", secret.as_str()),
+        ("audience", fixtures::QUICKSTART_AUDIENCE),
+    ];
+    form.extend_from_slice(extra);
+    token_response(tenant, &form).await
+}
+
+/// A client_credentials token for `client_id` (secret from the tenant's config) and the quickstart API.
+pub async fn token_for(tenant: &MockTenant, client_id: &str) -> String {
+    let res = m2m_response(tenant, client_id, &[]).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.expect("JSON");
     body["access_token"]

@@ -3,8 +3,8 @@
 //! by Actions; Auth0's errors for a non-member, an unknown organization, a client that may not
 //! or must name one; and Organizations for M2M on `client_credentials`.
 
-use crate::login::{ALICE, VERIFIER, authorize, authorize_params, claims, exchange, redeem};
-use crate::{browser, token_response};
+use crate::browser;
+use crate::login::{ALICE, VERIFIER, authorize, authorize_params, claims, redeem, refresh};
 use mock_tenant::{
     Action, EnabledConnection, MockTenant, Organization, OrganizationRequireBehavior,
     OrganizationUsage, TenantConfig, Trigger,
@@ -130,14 +130,7 @@ async fn a_login_into_an_organization_puts_org_id_in_both_tokens_and_refresh_kee
         "Auth0's order: ..., azp, org_id: {keys:?}"
     );
 
-    let (status, refreshed) = exchange(
-        &tenant,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", body["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, refreshed) = refresh(&tenant, body["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{refreshed}");
     assert_eq!(
         claims(refreshed["access_token"].as_str().unwrap())["org_id"],
@@ -276,22 +269,11 @@ async fn a_client_that_requires_an_organization_fails_without_a_prompt_or_asks_o
 }
 
 async fn m2m(tenant: &MockTenant, client: &str, organization: Option<&str>) -> (u16, Value) {
-    let secret = tenant
-        .config()
-        .client(client)
-        .unwrap()
-        .client_secret
-        .clone();
-    let mut form = vec![
-        ("grant_type", "client_credentials"),
-        ("client_id", client),
-        ("client_secret", secret.as_str()),
-        ("audience", fixtures::QUICKSTART_AUDIENCE),
-    ];
-    if let Some(org) = organization {
-        form.push(("organization", org));
-    }
-    let res = token_response(tenant, &form).await;
+    let extra: Vec<(&str, &str)> = organization
+        .map(|o| ("organization", o))
+        .into_iter()
+        .collect();
+    let res = crate::m2m_response(tenant, client, &extra).await;
     (res.status().as_u16(), res.json().await.unwrap())
 }
 

@@ -378,8 +378,13 @@ async fn complete(
         actions: Default::default(),
     };
     let (headers, peer) = caller;
-    let request = event::Request::new("GET", headers, super::Peer::text(*peer))
-        .with_params(auth.query().iter().map(|(k, v)| (k, v)));
+    // What `post-login` Actions see of the request; nothing to build without Actions.
+    let request = if config.actions.is_empty() {
+        event::Request::default()
+    } else {
+        event::Request::new("GET", headers, super::Peer::text(*peer))
+            .with_params(auth.query().iter().map(|(k, v)| (k, v)))
+    };
     let login = post_login::Login {
         request: &request,
         transaction: event::Transaction {
